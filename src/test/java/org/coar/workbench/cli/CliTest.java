@@ -1,0 +1,66 @@
+package org.coar.workbench.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.coar.workbench.testing.Fixtures;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CliTest {
+    record Run(int exitCode, String out, String err) {
+    }
+
+    static Run coar(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void initThenInfoOnTheReferenceTestSpec(@TempDir Path tmp) {
+        Path store = tmp.resolve("store");
+        Run init = coar("init", "--spec", Fixtures.resource("store/spec_test.json").toString(), "--store", store.toString());
+        assertEquals(0, init.exitCode(), init.err());
+        assertTrue(Files.exists(store.resolve("test_margins.npy")));
+        Run info = coar("info", store.toString());
+        assertEquals(0, info.exitCode(), info.err());
+        assertTrue(info.out().contains("masks                bool_    (100, 2304)"), info.out());
+        assertTrue(info.out().contains("test_margins         float16  (100, 10000)"), info.out());
+        assertTrue(info.out().contains("Rows completed: 0 / 100"), info.out());
+        assertTrue(info.out().contains("Rows: 0-99 pending"), info.out());
+    }
+
+    @Test
+    void exitCodesAreZeroOneTwo(@TempDir Path tmp) {
+        assertEquals(0, coar("--version").exitCode());
+        assertTrue(coar("--version").out().contains("COAR Workbench"));
+        assertEquals(2, coar("init", "--store", tmp.toString()).exitCode(), "missing required option is a usage error");
+        assertEquals(2, coar("frobnicate").exitCode());
+        Run failure = coar("info", tmp.resolve("absent").toString());
+        assertEquals(1, failure.exitCode());
+        assertEquals("error: " + tmp.resolve("absent") + ": no such store directory", failure.err().strip());
+    }
+
+    @Test
+    void badSpecFailsWithTheFieldNamedAndCreatesNothing(@TempDir Path tmp) throws Exception {
+        Path spec = tmp.resolve("spec.json");
+        Files.writeString(spec, "{\"num_models\": 10, \"schema\": {\"masks\": {\"dtype\": \"float128\", \"shape\": [4]}}}");
+        Run run = coar("init", "--spec", spec.toString(), "--store", tmp.resolve("store").toString());
+        assertEquals(1, run.exitCode());
+        assertTrue(run.err().contains("schema.masks.dtype: unknown dtype \"float128\""), run.err());
+        assertTrue(Files.notExists(tmp.resolve("store")));
+    }
+
+    @Test
+    void everyOptionHasHelpText() {
+        Run help = coar("init", "--help");
+        assertEquals(0, help.exitCode());
+        assertTrue(help.out().contains("--spec=SPEC.json") && help.out().contains("--store=DIR"), help.out());
+    }
+}
