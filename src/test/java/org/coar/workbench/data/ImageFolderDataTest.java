@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
@@ -97,7 +98,7 @@ class ImageFolderDataTest {
             }
         }
         assertArrayEquals(expectedShape, data.shape());
-        assertArrayEquals(expectedLabels, java.util.Arrays.stream(data.labels()).asLongStream().toArray());
+        assertArrayEquals(expectedLabels, Arrays.stream(data.labels()).asLongStream().toArray());
         // Cropping moves decoded pixels: exact. Pillow resizes in 8 bits with fixed-point weights, rounding after
         // each of its two passes: within one 8-bit level (the fixtures reach 1.00002 levels).
         float tolerance = resize == null ? 0f : 1.01f / 255;
@@ -180,14 +181,14 @@ class ImageFolderDataTest {
     @Test
     void cropLargerThanTheImagePadsWithZeros(@TempDir Path dir) throws IOException {
         save(rgb(2, 2, 0xFFFFFF), dir.resolve("c/white.png"));
-        float[] red = load(dir, null, 4).batch(0, 1);
+        float[] red = load(dir, null, 4).batch(0, 1); // the red plane comes first
         float[] expected = {
             0, 0, 0, 0,
             0, 1, 1, 0,
             0, 1, 1, 0,
             0, 0, 0, 0,
         };
-        assertArrayEquals(expected, java.util.Arrays.copyOf(red, 16));
+        assertArrayEquals(expected, Arrays.copyOf(red, 16));
     }
 
     @Test
@@ -201,7 +202,7 @@ class ImageFolderDataTest {
         EvalData data = load(dir, 2, null);
 
         assertArrayEquals(new long[] {3, 2, 4}, data.exampleShape());
-        float[] row = java.util.Arrays.copyOfRange(data.inputs(), 4, 8);
+        float[] row = Arrays.copyOfRange(data.inputs(), 4, 8);
         assertArrayEquals(new float[] {0f, 0.25f, 0.75f, 1f}, row, 1e-6f);
     }
 
