@@ -1,0 +1,27 @@
+package org.coar.workbench.build;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * A snapshot of a running build, for the CLI progress bar and the GUI.
+ *
+ * @param rowsDone        completed rows of this process's plan (including rows completed before it started)
+ * @param rowsTotal       rows in this process's plan
+ * @param rowsPerSecond   rows this process completed per second since it started
+ * @param eta             estimated time to finish the plan, or null while unknown
+ * @param workers         per-device state
+ * @param latestMeanOutput mean output (e.g. margin) of the most recent row, NaN before the first
+ * @param latestAccuracy  accuracy of the ablated model of the most recent row, NaN before the first
+ */
+public record BuildProgress(long rowsDone, long rowsTotal, double rowsPerSecond, Duration eta, List<WorkerState> workers,
+                            double latestMeanOutput, double latestAccuracy) {
+
+    /** One worker (one device, one model replica). */
+    public record WorkerState(String device, String state, long rowsBuilt) {
+    }
+
+    public double fraction() {
+        return rowsTotal == 0 ? 1 : (double) rowsDone / rowsTotal;
+    }
+}

@@ -1,0 +1,378 @@
+package org.coar.workbench.build;
+
+import ai.djl.Device;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import org.coar.workbench.Version;
+import org.coar.workbench.WorkbenchException;
+import org.coar.workbench.data.DataLoader;
+import org.coar.workbench.data.DataSpec;
+import org.coar.workbench.data.EvalData;
+import org.coar.workbench.model.AblatedEvaluator;
+import org.coar.workbench.model.Components;
+import org.coar.workbench.model.OutputFunction;
+import org.coar.workbench.model.TorchModel;
+import org.coar.workbench.npy.NpyArray;
+import org.coar.workbench.store.Store;
+
+/**
+ * Fills a store with (keep-mask, outputs of the ablated model) rows, as the reference
+ * {@code make_dataset.py} does: one worker per device, each with its own model replica, taking
+ * rows from a shared queue. Rows completed by anyone are skipped; claims keep concurrent
+ * processes off each other's rows; cancelling abandons the row in flight without marking it.
+ */
+public final class BuildService {
+
+    /**
+     * The run settings to use for {@code storeDir}: those recorded in its run.json, checked against
+     * what was requested (null fields of {@code requested} mean "as recorded"), or, for a store
+     * without run.json, {@code requested} completed with defaults.
+     */
+    public RunConfig resolveRun(Path storeDir, RunConfig requested) {
+        DataSpec requestedData = requested.data() == null ? null : new DataLoader().resolve(requested.data());
+        if (RunConfig.exists(storeDir)) {
+            RunConfig recorded = RunConfig.read(storeDir);
+            List<String> conflicts = new ArrayList<>();
+            conflict(conflicts, "--model", recorded.model(), requested.model() == null ? null : absolute(requested.model()));
+            conflict(conflicts, "--data", recorded.data(), requestedData);
+            conflict(conflicts, "--output", recorded.output(), requested.output());
+            conflict(conflicts, "--alpha", recorded.alpha(), requested.alpha());
+            conflict(conflicts, "--seed", recorded.seed(), requested.seed());
+            conflict(conflicts, "--include", recorded.include(), requested.include().isEmpty() ? null : requested.include());
+            conflict(conflicts, "--exclude", recorded.exclude(), requested.exclude().isEmpty() ? null : requested.exclude());
+            if (!conflicts.isEmpty()) {
+                throw new WorkbenchException(storeDir.resolve(RunConfig.FILE) + ": this store's rows were made with other settings: "
+                        + String.join("; ", conflicts) + ". Rows of one store must share them; use a new store for new settings, "
+                        + "or omit the options to resume as recorded");
+            }
+            return recorded;
+        }
+        if (requested.model() == null || requested.data() == null) {
+            throw new WorkbenchException(storeDir + ": no run.json yet, so the first build needs --model and --data");
+        }
+        double alpha = requested.alpha() == null ? 0.05 : requested.alpha();
+        if (!(alpha > 0 && alpha < 1)) {
+            throw new WorkbenchException("--alpha: the ablated fraction must be in (0, 1), got " + alpha);
+        }
+        return new RunConfig(absolute(requested.model()), null, requestedData,
+                requested.output() == null ? OutputFunction.MARGIN.cliName() : OutputFunction.parse(requested.output()).cliName(),
+                requested.maskArray(), requested.outputArray(), alpha, requested.seed() == null ? 0L : requested.seed(),
+                requested.include(), requested.exclude(), Instant.now().toString(), Version.workbench());
+    }
+
+    private static String absolute(String path) {
+        return Path.of(path).toAbsolutePath().normalize().toString();
+    }
+
+    private static void conflict(List<String> conflicts, String option, Object recorded, Object requested) {
+        if (requested != null && !deepEquals(recorded, requested)) {
+            conflicts.add(option + " recorded as " + describe(recorded) + ", requested " + describe(requested));
+        }
+    }
+
+    private static boolean deepEquals(Object a, Object b) {
+        return Objects.deepEquals(a, b) || Objects.equals(describe(a), describe(b));
+    }
+
+    private static String describe(Object value) {
+        return value instanceof float[] f ? Arrays.toString(f) : String.valueOf(value);
+    }
+
+    public BuildResult build(BuildRequest request, Consumer<BuildProgress> listener, AtomicBoolean cancel) {
+        Instant started = Instant.now();
+        RunConfig run = request.run();
+        Path storeDir = request.storeDir();
+        Path modelFile = Path.of(run.model());
+        if (!Files.isRegularFile(modelFile)) {
+            throw new WorkbenchException(modelFile + ": the model file recorded for this store is missing; restore it, or build a new store");
+        }
+        String sha = RunConfig.sha256(modelFile);
+        if (run.modelSha256() != null && !run.modelSha256().equals(sha)) {
+            throw new WorkbenchException(modelFile + ": the model changed since this store's first rows (SHA-256 " + sha
+                    + ", recorded " + run.modelSha256() + "); rows of one store must come from one model. Use a new store");
+        }
+        List<Device> devices = workerDevices(resolveDevices(request.devices()), request.cpuWorkers());
+        OutputFunction outputFunction = OutputFunction.parse(run.output());
+
+        try (Store store = Store.open(storeDir, true)) {
+            String maskArray = run.maskArray() != null ? run.maskArray() : "masks";
+            String outputArray = run.outputArray() != null ? run.outputArray() : onlyOtherArray(store, maskArray);
+            NpyArray masks = store.array(maskArray);
+            NpyArray outputs = store.array(outputArray);
+            EvalData data = new DataLoader().load(run.data());
+            TorchModel first = TorchModel.load(modelFile, devices.getFirst());
+            List<AutoCloseable> toClose = new ArrayList<>(List.of(first));
+            try {
+                Components components = Components.select(first.parameters(), run.include(), run.exclude());
+                checkStoreFits(store, masks, outputs, components, data);
+                if (!Components.exists(storeDir)) {
+                    components.write(storeDir);
+                } else if (!Components.read(storeDir).equals(components)) {
+                    throw new WorkbenchException(storeDir.resolve(Components.FILE) + ": the store's component list differs from "
+                            + "the model's selection " + components + "; rows would not be comparable. Use a new store");
+                }
+                RunConfig recorded = new RunConfig(run.model(), sha, run.data(), run.output(), maskArray, outputArray, run.alpha(),
+                        run.seed(), run.include(), run.exclude(), run.created(), run.workbenchVersion());
+                if (!recorded.equals(run) || !RunConfig.exists(storeDir)) {
+                    recorded.write(storeDir);
+                }
+
+                RowPlan plan = RowPlan.of(store.numModels(), request.start(), request.end(), request.partition());
+                return runWorkers(request, recorded, store, plan, components, data, outputFunction, devices, first, toClose,
+                        listener, cancel, started);
+            } finally {
+                for (AutoCloseable closeable : toClose.reversed()) {
+                    try {
+                        closeable.close();
+                    } catch (Exception e) {
+                        // Closing native resources after a failure must not hide the failure.
+                    }
+                }
+            }
+        }
+    }
+
+    private static String onlyOtherArray(Store store, String maskArray) {
+        List<String> others = store.arrayNames().stream().filter(n -> !n.equals(maskArray)).toList();
+        if (others.size() != 1) {
+            throw new WorkbenchException(store.dir() + ": cannot tell which array holds the outputs (" + others
+                    + "); name it with --output-array");
+        }
+        return others.getFirst();
+    }
+
+    private static void checkStoreFits(Store store, NpyArray masks, NpyArray outputs, Components components, EvalData data) {
+        if (masks.rowLength() != components.total()) {
+            throw new WorkbenchException(masks.file() + ": each row holds " + masks.rowLength() + " mask entries, but the model has "
+                    + components.total() + " selected components (" + components.groups().size() + " groups). Make the store with "
+                    + "\"shape\": [" + components.total() + "] for this array, or change --include/--exclude. No row was written");
+        }
+        if (outputs.rowLength() != data.size()) {
+            throw new WorkbenchException(outputs.file() + ": each row holds " + outputs.rowLength() + " outputs, but the evaluation "
+                    + "data has " + data.size() + " examples (" + data.description() + "). Make the store with \"shape\": ["
+                    + data.size() + "] for this array, or change --limit/--skip. No row was written");
+        }
+    }
+
+    private static List<Device> resolveDevices(List<String> names) {
+        List<Device> available = TorchModel.availableDevices();
+        if (names.isEmpty()) {
+            List<Device> gpus = available.stream().filter(d -> d.isGpu()).toList();
+            return gpus.isEmpty() ? List.of(Device.cpu()) : gpus;
+        }
+        List<Device> chosen = new ArrayList<>();
+        for (String name : names) {
+            Device device = parseDevice(name);
+            if (!available.contains(device)) {
+                throw new WorkbenchException("--devices: " + name + " is not available here; available: "
+                        + String.join(", ", available.stream().map(BuildService::deviceName).toList())
+                        + (device.isGpu() ? ". GPUs need CUDA natives for DJL; see the user guide" : ""));
+            }
+            if (!chosen.contains(device)) {
+                chosen.add(device);
+            }
+        }
+        return chosen;
+    }
+
+    /** One entry per worker: each GPU once, the CPU once per CPU worker. */
+    private static List<Device> workerDevices(List<Device> devices, int cpuWorkers) {
+        int perCpu = cpuWorkers > 0 ? cpuWorkers : Runtime.getRuntime().availableProcessors();
+        List<Device> workers = new ArrayList<>();
+        for (Device device : devices) {
+            for (int i = 0; i < (device.isGpu() ? 1 : perCpu); i++) {
+                workers.add(device);
+            }
+        }
+        return workers;
+    }
+
+    static Device parseDevice(String name) {
+        String n = name.trim().toLowerCase(java.util.Locale.ROOT);
+        if (n.equals("cpu")) {
+            return Device.cpu();
+        }
+        for (String prefix : List.of("cuda:", "gpu:")) {
+            if (n.startsWith(prefix)) {
+                try {
+                    return Device.gpu(Integer.parseInt(n.substring(prefix.length())));
+                } catch (NumberFormatException e) {
+                    break;
+                }
+            }
+        }
+        throw new WorkbenchException("--devices: unknown device '" + name + "'; use cpu or cuda:N (comma-separated)");
+    }
+
+    public static String deviceName(Device device) {
+        return device.isGpu() ? "cuda:" + device.getDeviceId() : "cpu";
+    }
+
+    private BuildResult runWorkers(BuildRequest request, RunConfig run, Store store, RowPlan plan, Components components,
+                                   EvalData data, OutputFunction outputFunction, List<Device> devices, TorchModel first,
+                                   List<AutoCloseable> toClose, Consumer<BuildProgress> listener, AtomicBoolean cancel,
+                                   Instant started) {
+        ConcurrentLinkedQueue<Long> queue = new ConcurrentLinkedQueue<>();
+        long alreadyDone = 0;
+        for (long row = plan.start(); row < plan.end(); row++) {
+            if (request.rerun() || !store.isCompleted(row)) {
+                queue.add(row);
+            } else {
+                alreadyDone++;
+            }
+        }
+        RowClaims claims = new RowClaims(store.dir(), request.claimTimeout());
+        ProgressTracker tracker = new ProgressTracker(plan.size(), alreadyDone, devices, listener);
+        AtomicReference<RuntimeException> failure = new AtomicReference<>();
+        List<Thread> threads = new ArrayList<>();
+        for (int w = 0; w < devices.size(); w++) {
+            int worker = w;
+            Device device = devices.get(w);
+            threads.add(Thread.ofPlatform().name("coar-build-" + deviceName(device)).start(() -> {
+                try {
+                    tracker.state(worker, "loading");
+                    TorchModel model;
+                    if (worker == 0) {
+                        model = first;
+                    } else {
+                        model = TorchModel.load(first.file(), device);
+                        synchronized (toClose) {
+                            toClose.add(model);
+                        }
+                    }
+                    try (AblatedEvaluator evaluator = new AblatedEvaluator(model, components, data, request.batchSize(), outputFunction)) {
+                        tracker.state(worker, "running");
+                        buildRows(request, run, store, queue, claims, components, evaluator, tracker, worker, cancel);
+                    }
+                    tracker.state(worker, cancel.get() ? "cancelled" : "finished");
+                } catch (RuntimeException e) {
+                    failure.compareAndSet(null, e);
+                    tracker.state(worker, "failed: " + e.getMessage());
+                    cancel.set(true);
+                }
+            }));
+        }
+        for (Thread thread : threads) {
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                cancel.set(true);
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (failure.get() != null) {
+            throw failure.get();
+        }
+        long completedInPlan = 0;
+        for (long row = plan.start(); row < plan.end(); row++) {
+            completedInPlan += store.isCompleted(row) ? 1 : 0;
+        }
+        return new BuildResult(tracker.built(), completedInPlan, plan.size(), cancel.get() && completedInPlan < plan.size(),
+                Duration.between(started, Instant.now()));
+    }
+
+    private static void buildRows(BuildRequest request, RunConfig run, Store store, ConcurrentLinkedQueue<Long> queue,
+                                  RowClaims claims, Components components, AblatedEvaluator evaluator, ProgressTracker tracker,
+                                  int worker, AtomicBoolean cancel) {
+        String maskArray = run.maskArray();
+        String outputArray = run.outputArray();
+        Long row;
+        while (!cancel.get() && (row = queue.poll()) != null) {
+            if (!request.rerun() && store.isCompleted(row)) {
+                continue; // completed by another process since the queue was made
+            }
+            if (!claims.tryClaim(row)) {
+                continue; // another process is building it
+            }
+            try {
+                if (store.isCompleted(row)) {
+                    if (!request.rerun()) {
+                        continue;
+                    }
+                    store.markPending(row);
+                }
+                boolean[] keep = RowMasks.keepMask(run.seed(), row, components.total(), run.alpha());
+                AblatedEvaluator.Result result = evaluator.evaluate(keep, cancel::get);
+                if (result == null) {
+                    return; // cancelled mid-row: the row stays pending
+                }
+                store.writeRow(row, Map.of(maskArray, keep, outputArray, result.outputs()));
+                tracker.rowBuilt(worker, result.meanOutput(), result.accuracy());
+            } finally {
+                claims.release(row);
+            }
+        }
+    }
+
+    /** Turns per-row events from the workers into progress snapshots. */
+    private static final class ProgressTracker {
+        private final long total;
+        private final long alreadyDone;
+        private final List<String> deviceNames;
+        private final String[] states;
+        private final long[] builtPerWorker;
+        private final Consumer<BuildProgress> listener;
+        private final long startNanos = System.nanoTime();
+        private final AtomicLong built = new AtomicLong();
+        private double latestMean = Double.NaN;
+        private double latestAccuracy = Double.NaN;
+
+        ProgressTracker(long total, long alreadyDone, List<Device> devices, Consumer<BuildProgress> listener) {
+            this.total = total;
+            this.alreadyDone = alreadyDone;
+            long cpus = devices.stream().filter(d -> !d.isGpu()).count();
+            List<String> names = new ArrayList<>();
+            int cpuIndex = 0;
+            for (Device device : devices) {
+                names.add(device.isGpu() || cpus == 1 ? deviceName(device) : "cpu#" + cpuIndex++);
+            }
+            this.deviceNames = names;
+            this.states = new String[devices.size()];
+            Arrays.fill(states, "waiting");
+            this.builtPerWorker = new long[devices.size()];
+            this.listener = listener;
+            publish();
+        }
+
+        synchronized void state(int worker, String state) {
+            states[worker] = state;
+            publish();
+        }
+
+        synchronized void rowBuilt(int worker, double meanOutput, double accuracy) {
+            builtPerWorker[worker]++;
+            built.incrementAndGet();
+            latestMean = meanOutput;
+            latestAccuracy = accuracy;
+            publish();
+        }
+
+        long built() {
+            return built.get();
+        }
+
+        private void publish() {
+            double seconds = (System.nanoTime() - startNanos) / 1e9;
+            long done = alreadyDone + built.get();
+            double rate = seconds > 0 ? built.get() / seconds : 0;
+            Duration eta = rate > 0 ? Duration.ofMillis((long) ((total - done) / rate * 1000)) : null;
+            List<BuildProgress.WorkerState> workers = new ArrayList<>();
+            for (int w = 0; w < states.length; w++) {
+                workers.add(new BuildProgress.WorkerState(deviceNames.get(w), states[w], builtPerWorker[w]));
+            }
+            listener.accept(new BuildProgress(done, total, rate, eta, workers, latestMean, latestAccuracy));
+        }
+    }
+}

@@ -1,0 +1,69 @@
+package org.coar.workbench.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.coar.workbench.bench.AblationBenchmark;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Benchmarks on the bundled demo; results go to docs/BENCHMARKS.md by hand, with the machine's details.",
+        subcommands = {BenchCommand.Ablation.class})
+final class BenchCommand implements Runnable {
+    @Spec
+    private CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "name a benchmark, e.g. 'coar bench ablation'");
+    }
+
+    @Command(name = "ablation", mixinStandardHelpOptions = true,
+            description = "Models per second with and without ablation (alternating rounds on the same workers), and a full build.")
+    static final class Ablation implements Callable<Integer> {
+        @Spec
+        private CommandSpec spec;
+
+        @Option(names = "--workers", defaultValue = "0", description = "CPU workers (default: one per core).")
+        private int workers;
+
+        @Option(names = "--batch-size", defaultValue = "100", description = "Examples per forward pass (default ${DEFAULT-VALUE}).")
+        private int batchSize;
+
+        @Option(names = "--rows", defaultValue = "10", description = "Rows per worker per round (default ${DEFAULT-VALUE}).")
+        private int rows;
+
+        @Option(names = "--rounds", defaultValue = "3", description = "Alternating plain/ablated rounds (default ${DEFAULT-VALUE}).")
+        private int rounds;
+
+        @Option(names = "--build-rows", defaultValue = "100", description = "Rows of the full build timed at the end (default ${DEFAULT-VALUE}).")
+        private int buildRows;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintWriter out = spec.commandLine().getOut();
+            int workerCount = workers > 0 ? workers : Runtime.getRuntime().availableProcessors();
+            Path dir = Files.createTempDirectory("coar-bench");
+            try {
+                AblationBenchmark.Result r = new AblationBenchmark().run(dir, workerCount, batchSize, rows, rounds, buildRows,
+                        line -> spec.commandLine().getErr().println(line));
+                out.printf(Locale.ROOT, "workers %d, batch size %d, %d rounds of %d rows per worker%n", r.workers(), r.batchSize(),
+                        r.rounds(), r.rowsPerRound());
+                out.printf(Locale.ROOT, "plain forward:              %.2f models/s%n", r.plainRowsPerSecond());
+                out.printf(Locale.ROOT, "ablate + forward + restore: %.2f models/s (overhead %.1f%%)%n", r.ablatedRowsPerSecond(),
+                        100 * r.overhead());
+                out.printf(Locale.ROOT, "full build (%d rows, store writes included): %.2f models/s%n", r.buildRows(), r.buildRowsPerSecond());
+            } finally {
+                try (var files = Files.walk(dir)) {
+                    files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                }
+            }
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,130 @@
+package org.coar.workbench.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.coar.workbench.build.BuildRequest;
+import org.coar.workbench.build.BuildResult;
+import org.coar.workbench.build.BuildService;
+import org.coar.workbench.build.RunConfig;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "build", mixinStandardHelpOptions = true,
+        description = {"Fill a store with ablated models: for each row, a random keep-mask and the ablated model's output on every evaluation example.",
+            "Settings are recorded in the store's run.json; 'coar build --store DIR' alone resumes. Ctrl-C stops safely: the row in flight stays pending."})
+final class BuildCommand implements Callable<Integer> {
+    @Spec
+    private CommandSpec commandSpec;
+
+    @Option(names = "--store", required = true, paramLabel = "DIR", description = "Store made by 'coar init'.")
+    private Path store;
+
+    @Option(names = "--model", paramLabel = "MODEL.pt", description = "TorchScript model (torch.jit.trace/script output, not frozen).")
+    private Path model;
+
+    @ArgGroup(exclusive = false, heading = "Evaluation data (first build only; recorded in run.json):%n")
+    private DataOptions data;
+
+    @Option(names = "--output", paramLabel = "FUNCTION", description = "Output per example: margin (default; correct logit minus largest other), logprob or loss.")
+    private String output;
+
+    @Option(names = "--output-array", paramLabel = "NAME", description = "Store array for outputs (default: the store's only array besides masks).")
+    private String outputArray;
+
+    @Option(names = "--alpha", paramLabel = "A", description = "Fraction of components ablated per model, each independently (default 0.05).")
+    private Double alpha;
+
+    @Option(names = "--seed", paramLabel = "S", description = "Seed of the per-row masks; row r's mask depends only on (seed, r). Default 0.")
+    private Long seed;
+
+    @Option(names = "--include", paramLabel = "GLOB", split = ",", description = "Component groups to use, by parameter-name glob (default: every conv/linear weight but the classifier head).")
+    private List<String> include = List.of();
+
+    @Option(names = "--exclude", paramLabel = "GLOB", split = ",", description = "Component groups to leave out, by parameter-name glob.")
+    private List<String> exclude = List.of();
+
+    @Option(names = "--devices", paramLabel = "LIST", split = ",", description = "Devices, e.g. cpu or cuda:0,cuda:1; one worker and model replica each (default: every GPU, else the CPU).")
+    private List<String> devices = List.of();
+
+    @Option(names = "--cpu-workers", paramLabel = "N", defaultValue = "0",
+            description = "Model replicas on the CPU, one single-threaded worker each (default: one per core).")
+    private int cpuWorkers;
+
+    @ArgGroup(exclusive = false)
+    private RangeOptions range = new RangeOptions();
+
+    @Option(names = "--partition", paramLabel = "i/N", description = "Fill the i-th of N equal parts of the store (e.g. $SLURM_ARRAY_TASK_ID/N).")
+    private String partition;
+
+    @Option(names = "--batch-size", paramLabel = "B", defaultValue = "100", description = "Examples per forward pass (default ${DEFAULT-VALUE}).")
+    private int batchSize;
+
+    @Option(names = "--rerun", description = "Rebuild rows that are already completed.")
+    private boolean rerun;
+
+    @Option(names = "--claim-timeout", paramLabel = "MINUTES", defaultValue = "60",
+            description = "Take over another host's row claim after this many minutes (default ${DEFAULT-VALUE}).")
+    private long claimTimeoutMinutes;
+
+    static final class RangeOptions {
+        @Option(names = "--start", paramLabel = "I", description = "First row to fill (inclusive).")
+        Long start;
+
+        @Option(names = "--end", paramLabel = "J", description = "Row to stop before (exclusive).")
+        Long end;
+    }
+
+    @Override
+    public Integer call() {
+        BuildService service = new BuildService();
+        RunConfig requested = new RunConfig(model == null ? null : model.toString(), null,
+                data == null ? null : data.toSpec(), output, null, outputArray, alpha, seed,
+                include, exclude, null, null);
+        RunConfig run = service.resolveRun(store, requested);
+        BuildRequest request = new BuildRequest(store, run, devices, cpuWorkers, range.start, range.end, partition, batchSize, rerun,
+                Duration.ofMinutes(claimTimeoutMinutes));
+        BuildResult result = runWithProgress(service, request, commandSpec.commandLine().getErr());
+        PrintWriter out = commandSpec.commandLine().getOut();
+        out.printf("%s %d rows in %s; %d / %d rows of this range completed (store %s)%n",
+                result.cancelled() ? "Cancelled after building" : "Built", result.rowsBuilt(),
+                ProgressBar.formatDuration(result.elapsed()), result.rowsCompletedInPlan(), result.rowsInPlan(), store);
+        return result.cancelled() ? 1 : 0;
+    }
+
+    /** Runs a build with a progress bar; Ctrl-C cancels it and waits for the workers to stop cleanly. */
+    static BuildResult runWithProgress(BuildService service, BuildRequest request, PrintWriter err) {
+        AtomicBoolean cancel = new AtomicBoolean();
+        ProgressBar bar = new ProgressBar(err, System.console() != null);
+        java.util.concurrent.CountDownLatch finished = new java.util.concurrent.CountDownLatch(1);
+        Thread onInterrupt = new Thread(() -> {
+            cancel.set(true);
+            err.println();
+            err.println("coar: cancelling; the rows in flight stay pending and nothing completed is lost...");
+            err.flush();
+            try {
+                finished.await(60, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        Runtime.getRuntime().addShutdownHook(onInterrupt);
+        try {
+            return service.build(request, bar::update, cancel);
+        } finally {
+            bar.finish();
+            finished.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(onInterrupt);
+            } catch (IllegalStateException e) {
+                // already shutting down: the hook is running
+            }
+        }
+    }
+}

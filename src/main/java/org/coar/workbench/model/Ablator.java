@@ -1,0 +1,77 @@
+package org.coar.workbench.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Ablates components of a model in place: zeroes the weight slices of ablated components and,
+ * afterwards, restores exactly those slices from a copy saved once. No per-row model copies.
+ */
+public final class Ablator implements AutoCloseable {
+    private final Components components;
+    private final List<NDArray> live = new ArrayList<>();
+    private final NDManager savedManager;
+    private final List<NDArray> saved = new ArrayList<>();
+    private final List<int[]> zeroed = new ArrayList<>();
+
+    public Ablator(TorchModel model, Components components) {
+        this.components = components;
+        this.savedManager = model.manager().newSubManager();
+        for (ComponentGroup group : components.groups()) {
+            NDArray weight = model.parameter(group.name());
+            if (weight.getShape().get(0) != group.size()) {
+                throw new org.coar.workbench.WorkbenchException(model.file() + ": parameter " + group.name() + " has "
+                        + weight.getShape().get(0) + " slices along dim 0, but the component list says " + group.size());
+            }
+            live.add(weight);
+            NDArray copy = weight.duplicate();
+            copy.attach(savedManager);
+            saved.add(copy);
+            zeroed.add(new int[0]);
+        }
+    }
+
+    /** Zeroes every component whose {@code keep} entry is false. Call {@link #restore()} before the next mask. */
+    public void ablate(boolean[] keep) {
+        if (keep.length != components.total()) {
+            throw new IllegalArgumentException("mask has " + keep.length + " entries for " + components.total() + " components");
+        }
+        for (int g = 0; g < live.size(); g++) {
+            int start = (int) components.start(g);
+            int size = (int) components.groups().get(g).size();
+            int count = 0;
+            int[] ablated = new int[size];
+            for (int i = 0; i < size; i++) {
+                if (!keep[start + i]) {
+                    ablated[count++] = i;
+                }
+            }
+            int[] indices = java.util.Arrays.copyOf(ablated, count);
+            for (int i : indices) {
+                live.get(g).set(new NDIndex(i), 0f);
+            }
+            zeroed.set(g, indices);
+        }
+    }
+
+    /** Restores the slices zeroed by the last {@link #ablate(boolean[])} from the saved copy. */
+    public void restore() {
+        for (int g = 0; g < live.size(); g++) {
+            for (int i : zeroed.get(g)) {
+                try (NDArray original = saved.get(g).get(i)) {
+                    live.get(g).set(new NDIndex(i), original);
+                }
+            }
+            zeroed.set(g, new int[0]);
+        }
+    }
+
+    @Override
+    public void close() {
+        restore();
+        savedManager.close();
+    }
+}

@@ -1,0 +1,150 @@
+package org.coar.workbench.model;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+import org.coar.workbench.WorkbenchException;
+
+/**
+ * The ordered component groups of a model. Flat component index {@code i} belongs to the group
+ * whose cumulative range holds it; within a group it is the slice along dim 0.
+ */
+public final class Components {
+    public static final String FILE = "components.json";
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private final List<ComponentGroup> groups;
+    private final long[] starts;
+    private final int total;
+
+    public Components(List<ComponentGroup> groups) {
+        this.groups = List.copyOf(groups);
+        this.starts = new long[groups.size() + 1];
+        for (int g = 0; g < groups.size(); g++) {
+            starts[g + 1] = starts[g] + groups.get(g).size();
+        }
+        this.total = Math.toIntExact(starts[groups.size()]);
+    }
+
+    /** Weight tensors of conv / linear layers and attention projections: names ending in "weight", ≥ 2 dims. */
+    public static List<ParameterInfo> candidates(List<ParameterInfo> parameters) {
+        return parameters.stream().filter(p -> p.name().endsWith("weight") && p.dims() >= 2).toList();
+    }
+
+    /** The classifier head: the last candidate, the layer producing the logits in a feed-forward model. */
+    public static String headName(List<ParameterInfo> parameters) {
+        List<ParameterInfo> candidates = candidates(parameters);
+        return candidates.isEmpty() ? null : candidates.getLast().name();
+    }
+
+    /**
+     * Selects component groups. With no include patterns, every candidate except the classifier
+     * head (as the reference setups do); with include patterns, the candidates matching any of them.
+     * Exclude patterns then remove groups. Patterns are globs on parameter names ({@code *}, {@code ?}).
+     */
+    public static Components select(List<ParameterInfo> parameters, List<String> include, List<String> exclude) {
+        List<ParameterInfo> candidates = candidates(parameters);
+        String head = headName(parameters);
+        List<Pattern> includes = include.stream().map(Components::glob).toList();
+        List<Pattern> excludes = exclude.stream().map(Components::glob).toList();
+        List<ComponentGroup> groups = new ArrayList<>();
+        for (ParameterInfo p : candidates) {
+            boolean selected = includes.isEmpty() ? !p.name().equals(head) : includes.stream().anyMatch(g -> g.matcher(p.name()).matches());
+            if (selected && excludes.stream().noneMatch(g -> g.matcher(p.name()).matches())) {
+                groups.add(new ComponentGroup(p.name(), p.shape()[0]));
+            }
+        }
+        if (groups.isEmpty()) {
+            throw new WorkbenchException("no component groups selected (candidates: " + String.join(", ",
+                    candidates.stream().map(ParameterInfo::name).toList()) + "); check --include / --exclude");
+        }
+        return new Components(groups);
+    }
+
+    static Pattern glob(String glob) {
+        StringBuilder regex = new StringBuilder();
+        for (char c : glob.toCharArray()) {
+            switch (c) {
+                case '*' -> regex.append(".*");
+                case '?' -> regex.append('.');
+                default -> regex.append(Pattern.quote(String.valueOf(c)));
+            }
+        }
+        return Pattern.compile(regex.toString());
+    }
+
+    public List<ComponentGroup> groups() {
+        return groups;
+    }
+
+    public int total() {
+        return total;
+    }
+
+    /** Index of the group holding flat component {@code component}. */
+    public int groupOf(int component) {
+        if (component < 0 || component >= total) {
+            throw new IndexOutOfBoundsException("component " + component + " outside 0.." + (total - 1));
+        }
+        int g = java.util.Arrays.binarySearch(starts, component);
+        return g >= 0 ? g : -g - 2;
+    }
+
+    public long start(int group) {
+        return starts[group];
+    }
+
+    /** A readable name, e.g. {@code layer2.conv1 #17}. */
+    public String label(int component) {
+        int g = groupOf(component);
+        String name = groups.get(g).name();
+        String layer = name.endsWith(".weight") ? name.substring(0, name.length() - ".weight".length()) : name;
+        return layer + " #" + (component - starts[g]);
+    }
+
+    /** Writes components.json through a temporary file and an atomic rename. */
+    public void write(Path dir) {
+        try {
+            Path temp = Files.createTempFile(dir, FILE, ".tmp");
+            JSON.writeValue(temp.toFile(), groups);
+            Files.move(temp, dir.resolve(FILE), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new WorkbenchException(dir.resolve(FILE) + ": cannot write (" + e.getMessage() + ")", e);
+        }
+    }
+
+    public static Components read(Path dir) {
+        Path file = dir.resolve(FILE);
+        try {
+            return new Components(JSON.readValue(file.toFile(), new TypeReference<List<ComponentGroup>>() { }));
+        } catch (IOException e) {
+            throw new WorkbenchException(file + ": cannot read the component list (" + e.getMessage() + ")", e);
+        }
+    }
+
+    public static boolean exists(Path dir) {
+        return Files.exists(dir.resolve(FILE));
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof Components c && c.groups.equals(groups);
+    }
+
+    @Override
+    public int hashCode() {
+        return groups.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return groups.toString();
+    }
+}

@@ -1,0 +1,149 @@
+package org.coar.workbench.model;
+
+import ai.djl.Device;
+import ai.djl.MalformedModelException;
+import ai.djl.Model;
+import ai.djl.engine.Engine;
+import ai.djl.engine.EngineException;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.Pair;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.coar.workbench.WorkbenchException;
+
+/**
+ * A TorchScript model loaded in-process through DJL's PyTorch engine, with parameters that can
+ * be edited in place (loaded with {@code trainParam=true}, then frozen so autograd records nothing).
+ * One instance per device; not thread-safe.
+ */
+public final class TorchModel implements AutoCloseable {
+    public static final String ENGINE = "PyTorch";
+
+    static {
+        // Natives ship as jars on the classpath; never try to download them.
+        System.setProperty("ai.djl.offline", "true");
+        // Small models on a CPU run faster as one single-threaded replica per core than as one
+        // replica with multi-threaded ops (measured on the demo: docs/BENCHMARKS.md).
+        if (System.getProperty("ai.djl.pytorch.num_threads") == null) {
+            System.setProperty("ai.djl.pytorch.num_threads", "1");
+        }
+        if (System.getProperty("ai.djl.pytorch.num_interop_threads") == null) {
+            System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+        }
+    }
+
+    private final Path file;
+    private final Device device;
+    private final Model model;
+    private final Block block;
+    private final List<Pair<String, Parameter>> parameters;
+
+    private TorchModel(Path file, Device device, Model model) {
+        this.file = file;
+        this.device = device;
+        this.model = model;
+        this.block = model.getBlock();
+        this.parameters = new ArrayList<>(block.getParameters().stream().toList());
+    }
+
+    public static TorchModel load(Path file, Device device) {
+        if (!Files.isRegularFile(file)) {
+            throw new WorkbenchException(file + ": no such model file; give a TorchScript file saved with torch.jit.save");
+        }
+        Model model = Model.newInstance(file.getFileName().toString(), device, ENGINE);
+        try {
+            Path absolute = file.toAbsolutePath();
+            model.load(absolute.getParent(), absolute.getFileName().toString(), Map.of("trainParam", "true"));
+        } catch (EngineException | MalformedModelException | IOException e) {
+            model.close();
+            throw new WorkbenchException(file + ": not a TorchScript model (" + nativeReason(e.getMessage()) + "). Save it with "
+                    + "torch.jit.save(torch.jit.trace(model.eval(), example_input), path) or torch.jit.script; a state_dict "
+                    + "saved with torch.save cannot be loaded", e);
+        }
+        TorchModel loaded = new TorchModel(file, device, model);
+        if (loaded.parameters.isEmpty()) {
+            loaded.close();
+            throw new WorkbenchException(file + ": the model has no parameters, so it is frozen TorchScript (weights folded "
+                    + "into constants) and no component can be ablated. Save it unfrozen: torch.jit.save(torch.jit.trace(model.eval(), "
+                    + "example_input), path) without torch.jit.freeze");
+        }
+        loaded.block.freezeParameters(true);
+        return loaded;
+    }
+
+    /**
+     * The informative part of a native PyTorch message: the text of its last "...Error: " line
+     * (TorchScript wraps the real cause in an interpreter traceback), else its first line.
+     */
+    static String nativeReason(String message) {
+        if (message == null) {
+            return "no details";
+        }
+        String reason = message.strip().lines().findFirst().orElse(message);
+        java.util.regex.Matcher error = java.util.regex.Pattern.compile("(?m)^\\s*\\w*(Error|Exception): (.+)$").matcher(message);
+        while (error.find()) {
+            reason = error.group(2).strip();
+        }
+        return reason.length() > 400 ? reason.substring(0, 400) + "..." : reason;
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    public Device device() {
+        return device;
+    }
+
+    public List<ParameterInfo> parameters() {
+        return parameters.stream().map(p -> new ParameterInfo(p.getKey(), p.getValue().getArray().getShape().getShape())).toList();
+    }
+
+    /** The live tensor of parameter {@code name}; edits change the model. */
+    public NDArray parameter(String name) {
+        return parameters.stream().filter(p -> p.getKey().equals(name)).findFirst()
+                .orElseThrow(() -> new WorkbenchException(file + ": the model has no parameter '" + name + "'"))
+                .getValue().getArray();
+    }
+
+    public NDManager manager() {
+        return model.getNDManager();
+    }
+
+    /** Runs the model on one batch; the result (and everything the call made) is attached to {@code manager}. */
+    public NDArray forward(NDManager manager, NDArray input) {
+        NDList output = block.forward(new ParameterStore(manager, false), new NDList(input), false);
+        // DJL attaches outputs to the input's manager, which lives as long as the build; move them
+        // to the caller's manager so they are freed with it.
+        output.attach(manager);
+        if (output.isEmpty()) {
+            throw new WorkbenchException(file + ": the model returned nothing; it must return a logits tensor (N, classes)");
+        }
+        return output.get(0);
+    }
+
+    /** Devices DJL can use here: the CPU and every CUDA GPU it finds. */
+    public static List<Device> availableDevices() {
+        List<Device> devices = new ArrayList<>();
+        devices.add(Device.cpu());
+        int gpus = Engine.getEngine(ENGINE).getGpuCount();
+        for (int i = 0; i < gpus; i++) {
+            devices.add(Device.gpu(i));
+        }
+        return devices;
+    }
+
+    @Override
+    public void close() {
+        model.close();
+    }
+}

@@ -1,0 +1,205 @@
+package org.coar.workbench.build;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.Device;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.coar.workbench.WorkbenchException;
+import org.coar.workbench.data.EvalData;
+import org.coar.workbench.model.AblatedEvaluator;
+import org.coar.workbench.model.Components;
+import org.coar.workbench.model.ModelFixtures;
+import org.coar.workbench.model.OutputFunction;
+import org.coar.workbench.model.TorchModel;
+import org.coar.workbench.spec.SpecCodec;
+import org.coar.workbench.store.Store;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class BuildServiceTest {
+    private static final int EXAMPLES = 64;
+
+    private static Path newStore(Path tmp, int rows, int maskWidth, int outputs) {
+        Path dir = tmp.resolve("store");
+        Store.create(dir, new SpecCodec().parse("{\"num_models\": " + rows + ", \"schema\": {\"masks\": {\"dtype\": \"bool_\", \"shape\": ["
+                + maskWidth + "]}, \"margins\": {\"dtype\": \"float16\", \"shape\": [" + outputs + "]}}}", "spec"));
+        return dir;
+    }
+
+    private static RunConfig run(Path model) {
+        return new RunConfig(model.toString(), null, ModelFixtures.demoDataSpec(EXAMPLES), null, null, null, 0.1, 3L,
+                List.of(), List.of(), null, null);
+    }
+
+    private static BuildRequest request(Path store, RunConfig run, Long start, Long end) {
+        return new BuildRequest(store, run, List.of("cpu"), 0, start, end, null, 32, false, Duration.ofHours(1));
+    }
+
+    @Test
+    void buildsEveryRowWithTheRowsMaskAndTheAblatedModelsMargins(@TempDir Path tmp) {
+        Path store = newStore(tmp, 12, 240, EXAMPLES);
+        BuildService service = new BuildService();
+        RunConfig run = service.resolveRun(store, run(ModelFixtures.demoModel()));
+        List<BuildProgress> events = new ArrayList<>();
+        BuildResult result = service.build(request(store, run, null, null), events::add, new AtomicBoolean());
+        assertEquals(12, result.rowsBuilt());
+        assertFalse(result.cancelled());
+        assertEquals(12, events.getLast().rowsDone());
+        assertTrue(events.stream().anyMatch(e -> e.rowsDone() == 6), "progress is reported per row");
+
+        EvalData data = ModelFixtures.demoData(EXAMPLES);
+        try (Store opened = Store.open(store, false);
+             TorchModel model = TorchModel.load(ModelFixtures.demoModel(), Device.cpu())) {
+            Components components = Components.select(model.parameters(), List.of(), List.of());
+            assertEquals(components, Components.read(store));
+            try (AblatedEvaluator evaluator = new AblatedEvaluator(model, components, data, 64, OutputFunction.MARGIN)) {
+                for (long row : new long[] {0, 7, 11}) {
+                    assertTrue(opened.isCompleted(row));
+                    boolean[] keep = RowMasks.keepMask(3, row, 240, 0.1);
+                    float[] storedMask = opened.array("masks").readRow(row);
+                    for (int i = 0; i < 240; i++) {
+                        assertEquals(keep[i] ? 1f : 0f, storedMask[i]);
+                    }
+                    float[] expected = evaluator.evaluate(keep, () -> false).outputs();
+                    float[] stored = opened.array("margins").readRow(row);
+                    for (int i = 0; i < EXAMPLES; i++) {
+                        assertEquals(Float.float16ToFloat(Float.floatToFloat16(expected[i])), stored[i], 1e-3 * Math.max(1, Math.abs(expected[i])));
+                    }
+                }
+            }
+        }
+        RunConfig recorded = RunConfig.read(store);
+        assertEquals(RunConfig.sha256(ModelFixtures.demoModel()), recorded.modelSha256());
+        assertEquals("margins", recorded.outputArray());
+        assertEquals(0.1, recorded.alpha());
+    }
+
+    @Test
+    void resumingFromRunJsonAloneKeepsCompletedRowsAndFillsTheRest(@TempDir Path tmp) throws IOException {
+        Path store = newStore(tmp, 10, 240, EXAMPLES);
+        BuildService service = new BuildService();
+        RunConfig run = service.resolveRun(store, run(ModelFixtures.demoModel()));
+        service.build(request(store, run, 0L, 4L), p -> { }, new AtomicBoolean());
+        byte[] before = Files.readAllBytes(store.resolve("margins.npy"));
+
+        RunConfig resumed = service.resolveRun(store, new RunConfig(null, null, null, null, null, null, null, null,
+                List.of(), List.of(), null, null));
+        BuildResult result = service.build(request(store, resumed, null, null), p -> { }, new AtomicBoolean());
+        assertEquals(6, result.rowsBuilt(), "only the pending rows are built");
+        byte[] after = Files.readAllBytes(store.resolve("margins.npy"));
+        long headerAndFourRows = 128 + 4L * EXAMPLES * 2;
+        assertArrayEquals(Arrays.copyOf(before, (int) headerAndFourRows), Arrays.copyOf(after, (int) headerAndFourRows));
+        try (Store opened = Store.open(store, false)) {
+            assertEquals(10, opened.completedCount());
+        }
+    }
+
+    @Test
+    void conflictingSettingsOnResumeAreRefused(@TempDir Path tmp) {
+        Path store = newStore(tmp, 4, 240, EXAMPLES);
+        BuildService service = new BuildService();
+        RunConfig run = service.resolveRun(store, run(ModelFixtures.demoModel()));
+        service.build(request(store, run, 0L, 1L), p -> { }, new AtomicBoolean());
+        RunConfig otherAlpha = new RunConfig(null, null, null, null, null, null, 0.2, null, List.of(), List.of(), null, null);
+        WorkbenchException e = assertThrows(WorkbenchException.class, () -> service.resolveRun(store, otherAlpha));
+        assertTrue(e.getMessage().contains("--alpha recorded as 0.1, requested 0.2"), e.getMessage());
+    }
+
+    @Test
+    void cancellingLeavesOnlyWholeRowsCompleted(@TempDir Path tmp) {
+        Path store = newStore(tmp, 50, 240, EXAMPLES);
+        BuildService service = new BuildService();
+        RunConfig run = service.resolveRun(store, run(ModelFixtures.demoModel()));
+        AtomicBoolean cancel = new AtomicBoolean();
+        BuildResult result = service.build(request(store, run, null, null), p -> {
+            if (p.rowsDone() >= 3) {
+                cancel.set(true);
+            }
+        }, cancel);
+        assertTrue(result.cancelled());
+        try (Store opened = Store.open(store, false)) {
+            assertEquals(result.rowsBuilt(), opened.completedCount());
+            assertTrue(opened.completedCount() >= 3 && opened.completedCount() < 50);
+        }
+    }
+
+    @Test
+    void storeThatDoesNotFitTheModelOrDataIsRefusedBeforeAnyRow(@TempDir Path tmp) throws IOException {
+        Path wrongMasks = newStore(tmp.resolve("a"), 5, 2304, EXAMPLES);
+        BuildService service = new BuildService();
+        RunConfig run = service.resolveRun(wrongMasks, run(ModelFixtures.demoModel()));
+        WorkbenchException masks = assertThrows(WorkbenchException.class,
+                () -> service.build(request(wrongMasks, run, null, null), p -> { }, new AtomicBoolean()));
+        assertTrue(masks.getMessage().contains("each row holds 2304 mask entries, but the model has 240 selected components"), masks.getMessage());
+        assertTrue(masks.getMessage().contains("No row was written"));
+
+        Path wrongOutputs = newStore(tmp.resolve("b"), 5, 240, 10_000);
+        RunConfig run2 = service.resolveRun(wrongOutputs, run(ModelFixtures.demoModel()));
+        WorkbenchException outputs = assertThrows(WorkbenchException.class,
+                () -> service.build(request(wrongOutputs, run2, null, null), p -> { }, new AtomicBoolean()));
+        assertTrue(outputs.getMessage().contains("each row holds 10000 outputs, but the evaluation data has 64 examples"), outputs.getMessage());
+        try (Store opened = Store.open(wrongOutputs, false)) {
+            assertEquals(0, opened.completedCount());
+        }
+    }
+
+    @Test
+    void unknownOrAbsentDevicesAreRefusedListingWhatIsAvailable(@TempDir Path tmp) {
+        Path store = newStore(tmp, 2, 240, EXAMPLES);
+        BuildService service = new BuildService();
+        RunConfig run = service.resolveRun(store, run(ModelFixtures.demoModel()));
+        for (String device : List.of("cuda:7", "tpu")) {
+            BuildRequest request = new BuildRequest(store, run, List.of(device), 0, null, null, null, 32, false, Duration.ofHours(1));
+            WorkbenchException e = assertThrows(WorkbenchException.class, () -> service.build(request, p -> { }, new AtomicBoolean()));
+            assertTrue(e.getMessage().startsWith("--devices: "), e.getMessage());
+            assertTrue(e.getMessage().contains(device.equals("tpu") ? "unknown device 'tpu'" : "available: cpu"), e.getMessage());
+        }
+    }
+
+    @Test
+    void twoProcessesOnOverlappingRangesNeverBuildTheSameRow(@TempDir Path tmp) throws Exception {
+        Path store = newStore(tmp, 16, 240, EXAMPLES);
+        new BuildService().resolveRun(store, run(ModelFixtures.demoModel())).write(store);
+        String javaBinary = ProcessHandle.current().info().command().orElseThrow();
+        List<Process> processes = new ArrayList<>();
+        List<Path> logs = new ArrayList<>();
+        for (String[] range : new String[][] {{"0", "12"}, {"4", "16"}}) {
+            Path log = tmp.resolve("log-" + range[0] + ".txt");
+            logs.add(log);
+            processes.add(new ProcessBuilder(javaBinary, "--enable-native-access=ALL-UNNAMED", "-Dai.djl.offline=true",
+                    "-cp", System.getProperty("java.class.path"), "org.coar.workbench.cli.Main", "build", "--store", store.toString(),
+                    "--devices", "cpu", "--batch-size", "32", "--start", range[0], "--end", range[1])
+                    .redirectErrorStream(true).redirectOutput(log.toFile()).start());
+        }
+        long builtTotal = 0;
+        for (int i = 0; i < processes.size(); i++) {
+            assertTrue(processes.get(i).waitFor(240, TimeUnit.SECONDS), "build process timed out");
+            String log = Files.readString(logs.get(i));
+            assertEquals(0, processes.get(i).exitValue(), log);
+            Matcher m = Pattern.compile("Built (\\d+) rows").matcher(log);
+            assertTrue(m.find(), log);
+            builtTotal += Long.parseLong(m.group(1));
+        }
+        assertEquals(16, builtTotal, "every row built exactly once across the two processes");
+        try (Store opened = Store.open(store, false)) {
+            assertEquals(16, opened.completedCount());
+        }
+        try (var claims = Files.list(store.resolve(RowClaims.DIR))) {
+            assertEquals(0, claims.count(), "claims are released");
+        }
+    }
+}
