@@ -16,6 +16,7 @@ import org.coar.workbench.data.DataLoader;
 import org.coar.workbench.data.EvalData;
 import org.coar.workbench.demo.DemoProject;
 import org.coar.workbench.model.AblatedEvaluator;
+import org.coar.workbench.model.Ablator;
 import org.coar.workbench.model.Components;
 import org.coar.workbench.model.OutputFunction;
 import org.coar.workbench.model.TorchModel;
@@ -28,9 +29,15 @@ public final class AblationBenchmark {
 
     /** Results; rates are ablated models (rows) per second over all workers. */
     public record Result(int workers, int batchSize, int rowsPerRound, int rounds, double plainRowsPerSecond,
-                         double ablatedRowsPerSecond, double buildRowsPerSecond, long buildRows) {
-        public double overhead() {
+                         double ablatedRowsPerSecond, double ablateRestoreSeconds, double buildRowsPerSecond, long buildRows) {
+        /** Throughput lost to ablation in the alternating rounds (noisy on a shared machine). */
+        public double throughputOverhead() {
             return plainRowsPerSecond / ablatedRowsPerSecond - 1;
+        }
+
+        /** Time of ablate + restore alone relative to one worker's plain pass over the data. */
+        public double ablateRestoreOverhead() {
+            return ablateRestoreSeconds / (workers / plainRowsPerSecond);
         }
     }
 
@@ -61,6 +68,7 @@ public final class AblationBenchmark {
                         (round + 1.0) * rowsPerRound * workers / plainSeconds, (round + 1.0) * rowsPerRound * workers / ablatedSeconds));
             }
             double rows = (double) rounds * rowsPerRound * workers;
+            double ablateRestore = timeAblateRestore(models.getFirst(), total);
             for (AblatedEvaluator e : evaluators) {
                 e.close();
             }
@@ -72,11 +80,29 @@ public final class AblationBenchmark {
             BuildRequest request = new BuildRequest(demo.store(), service.resolveRun(demo.store(), demo.run()), List.of("cpu"),
                     workers, null, null, null, batchSize, false, Duration.ofHours(1));
             BuildResult build = service.build(request, p -> { }, new AtomicBoolean());
-            return new Result(workers, batchSize, rowsPerRound, rounds, rows / plainSeconds, rows / ablatedSeconds,
+            return new Result(workers, batchSize, rowsPerRound, rounds, rows / plainSeconds, rows / ablatedSeconds, ablateRestore,
                     build.rowsBuilt() / (build.elapsed().toNanos() / 1e9), build.rowsBuilt());
         } finally {
             evaluators.forEach(AblatedEvaluator::close);
             models.forEach(TorchModel::close);
+        }
+    }
+
+    /** Mean seconds of one ablate + restore (the in-place edit alone, no forward pass). */
+    private static double timeAblateRestore(TorchModel model, int total) {
+        Components components = Components.select(model.parameters(), List.of(), List.of());
+        try (Ablator ablator = new Ablator(model, components)) {
+            int masks = 400;
+            for (int i = 0; i < 50; i++) {
+                ablator.ablate(RowMasks.keepMask(2, i, total, DemoProject.ALPHA));
+                ablator.restore();
+            }
+            long start = System.nanoTime();
+            for (int i = 0; i < masks; i++) {
+                ablator.ablate(RowMasks.keepMask(3, i, total, DemoProject.ALPHA));
+                ablator.restore();
+            }
+            return (System.nanoTime() - start) / 1e9 / masks;
         }
     }
 
