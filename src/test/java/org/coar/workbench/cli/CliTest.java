@@ -63,4 +63,24 @@ class CliTest {
         assertEquals(0, help.exitCode());
         assertTrue(help.out().contains("--spec=SPEC.json") && help.out().contains("--store=DIR"), help.out());
     }
+
+    @Test
+    void buildRefusesBadModelsAndMissingSettingsWithExitCodeOne(@TempDir Path tmp) {
+        Path store = tmp.resolve("store");
+        assertEquals(0, coar("init", "--spec", Fixtures.resource("store/spec_small.json").toString(), "--store", store.toString()).exitCode());
+        Run noSettings = coar("build", "--store", store.toString());
+        assertEquals(1, noSettings.exitCode());
+        assertTrue(noSettings.err().contains("no run.json yet, so the first build needs --model and --data"), noSettings.err());
+
+        String data = Fixtures.resource("org/coar/workbench/demo/eval-images-idx3-ubyte.gz").toString();
+        Run pickle = coar("build", "--store", store.toString(), "--model", Fixtures.resource("ablation/not_torchscript.pt").toString(),
+                "--data", data, "--limit", "3");
+        assertEquals(1, pickle.exitCode());
+        assertTrue(pickle.err().contains("not a TorchScript model"), pickle.err());
+
+        Run device = coar("build", "--store", store.toString(), "--model", Fixtures.resource("org/coar/workbench/demo/fashion_cnn.pt").toString(),
+                "--data", data, "--limit", "3", "--devices", "cuda:3");
+        assertEquals(1, device.exitCode());
+        assertTrue(device.err().contains("--devices: cuda:3 is not available here; available: cpu"), device.err());
+    }
 }
