@@ -6,7 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
+import org.coar.workbench.build.BuildControl;
 import java.util.function.Consumer;
 import org.coar.workbench.build.BuildRequest;
 import org.coar.workbench.build.BuildResult;
@@ -79,7 +79,7 @@ public final class AblationBenchmark {
             BuildService service = new BuildService();
             BuildRequest request = new BuildRequest(demo.store(), service.resolveRun(demo.store(), demo.run()), List.of("cpu"),
                     workers, null, null, null, batchSize, false, Duration.ofHours(1));
-            BuildResult build = service.build(request, p -> { }, new AtomicBoolean());
+            BuildResult build = service.build(request, p -> { }, new BuildControl());
             return new Result(workers, batchSize, rowsPerRound, rounds, rows / plainSeconds, rows / ablatedSeconds, ablateRestore,
                     build.rowsBuilt() / (build.elapsed().toNanos() / 1e9), build.rowsBuilt());
         } finally {

@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
@@ -90,7 +89,7 @@ public final class BuildService {
         return value instanceof float[] f ? Arrays.toString(f) : String.valueOf(value);
     }
 
-    public BuildResult build(BuildRequest request, Consumer<BuildProgress> listener, AtomicBoolean cancel) {
+    public BuildResult build(BuildRequest request, Consumer<BuildProgress> listener, BuildControl control) {
         Instant started = Instant.now();
         RunConfig run = request.run();
         Path storeDir = request.storeDir();
@@ -131,7 +130,7 @@ public final class BuildService {
 
                 RowPlan plan = RowPlan.of(store.numModels(), request.start(), request.end(), request.partition());
                 return runWorkers(request, recorded, store, plan, components, data, outputFunction, devices, first, toClose,
-                        listener, cancel, started);
+                        listener, control, started);
             } finally {
                 for (AutoCloseable closeable : toClose.reversed()) {
                     try {
@@ -222,7 +221,7 @@ public final class BuildService {
 
     private BuildResult runWorkers(BuildRequest request, RunConfig run, Store store, RowPlan plan, Components components,
                                    EvalData data, OutputFunction outputFunction, List<Device> devices, TorchModel first,
-                                   List<AutoCloseable> toClose, Consumer<BuildProgress> listener, AtomicBoolean cancel,
+                                   List<AutoCloseable> toClose, Consumer<BuildProgress> listener, BuildControl control,
                                    Instant started) {
         ConcurrentLinkedQueue<Long> queue = new ConcurrentLinkedQueue<>();
         long alreadyDone = 0;
@@ -254,13 +253,13 @@ public final class BuildService {
                     }
                     try (AblatedEvaluator evaluator = new AblatedEvaluator(model, components, data, request.batchSize(), outputFunction)) {
                         tracker.state(worker, "running");
-                        buildRows(request, run, store, queue, claims, components, evaluator, tracker, worker, cancel);
+                        buildRows(request, run, store, queue, claims, components, evaluator, tracker, worker, control);
                     }
-                    tracker.state(worker, cancel.get() ? "cancelled" : "finished");
+                    tracker.state(worker, control.isCancelled() ? "cancelled" : "finished");
                 } catch (RuntimeException e) {
                     failure.compareAndSet(null, e);
                     tracker.state(worker, "failed: " + e.getMessage());
-                    cancel.set(true);
+                    control.cancel();
                 }
             }));
         }
@@ -268,7 +267,7 @@ public final class BuildService {
             try {
                 thread.join();
             } catch (InterruptedException e) {
-                cancel.set(true);
+                control.cancel();
                 Thread.currentThread().interrupt();
             }
         }
@@ -279,17 +278,25 @@ public final class BuildService {
         for (long row = plan.start(); row < plan.end(); row++) {
             completedInPlan += store.isCompleted(row) ? 1 : 0;
         }
-        return new BuildResult(tracker.built(), completedInPlan, plan.size(), cancel.get() && completedInPlan < plan.size(),
+        return new BuildResult(tracker.built(), completedInPlan, plan.size(), control.isCancelled() && completedInPlan < plan.size(),
                 Duration.between(started, Instant.now()));
     }
 
     private static void buildRows(BuildRequest request, RunConfig run, Store store, ConcurrentLinkedQueue<Long> queue,
                                   RowClaims claims, Components components, AblatedEvaluator evaluator, ProgressTracker tracker,
-                                  int worker, AtomicBoolean cancel) {
+                                  int worker, BuildControl control) {
         String maskArray = run.maskArray();
         String outputArray = run.outputArray();
         Long row;
-        while (!cancel.get() && (row = queue.poll()) != null) {
+        while (true) {
+            if (control.isPaused()) {
+                tracker.state(worker, "paused");
+                control.awaitRunning();
+                tracker.state(worker, "running");
+            }
+            if (control.isCancelled() || (row = queue.poll()) == null) {
+                return;
+            }
             if (!request.rerun() && store.isCompleted(row)) {
                 continue; // completed by another process since the queue was made
             }
@@ -304,7 +311,7 @@ public final class BuildService {
                     store.markPending(row);
                 }
                 boolean[] keep = RowMasks.keepMask(run.seed(), row, components.total(), run.alpha());
-                AblatedEvaluator.Result result = evaluator.evaluate(keep, cancel::get);
+                AblatedEvaluator.Result result = evaluator.evaluate(keep, control::isCancelled);
                 if (result == null) {
                     return; // cancelled mid-row: the row stays pending
                 }

@@ -5,7 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicBoolean;
+import org.coar.workbench.build.BuildControl;
 import org.coar.workbench.build.BuildRequest;
 import org.coar.workbench.build.BuildResult;
 import org.coar.workbench.build.BuildService;
@@ -100,11 +100,11 @@ final class BuildCommand implements Callable<Integer> {
 
     /** Runs a build with a progress bar; Ctrl-C cancels it and waits for the workers to stop cleanly. */
     static BuildResult runWithProgress(BuildService service, BuildRequest request, PrintWriter err) {
-        AtomicBoolean cancel = new AtomicBoolean();
+        BuildControl control = new BuildControl();
         ProgressBar bar = new ProgressBar(err, System.console() != null);
         java.util.concurrent.CountDownLatch finished = new java.util.concurrent.CountDownLatch(1);
         Thread onInterrupt = new Thread(() -> {
-            cancel.set(true);
+            control.cancel();
             err.println();
             err.println("coar: cancelling; the rows in flight stay pending and nothing completed is lost...");
             err.flush();
@@ -116,7 +116,7 @@ final class BuildCommand implements Callable<Integer> {
         });
         Runtime.getRuntime().addShutdownHook(onInterrupt);
         try {
-            return service.build(request, bar::update, cancel);
+            return service.build(request, bar::update, control);
         } finally {
             bar.finish();
             finished.countDown();

@@ -17,7 +17,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.concurrent.atomic.AtomicBoolean;
+
 import org.coar.workbench.WorkbenchException;
 import org.coar.workbench.data.EvalData;
 import org.coar.workbench.model.AblatedEvaluator;
@@ -55,7 +55,7 @@ class BuildServiceTest {
         BuildService service = new BuildService();
         RunConfig run = service.resolveRun(store, run(ModelFixtures.demoModel()));
         List<BuildProgress> events = new ArrayList<>();
-        BuildResult result = service.build(request(store, run, null, null), events::add, new AtomicBoolean());
+        BuildResult result = service.build(request(store, run, null, null), events::add, new BuildControl());
         assertEquals(12, result.rowsBuilt());
         assertFalse(result.cancelled());
         assertEquals(12, events.getLast().rowsDone());
@@ -93,12 +93,12 @@ class BuildServiceTest {
         Path store = newStore(tmp, 10, 240, EXAMPLES);
         BuildService service = new BuildService();
         RunConfig run = service.resolveRun(store, run(ModelFixtures.demoModel()));
-        service.build(request(store, run, 0L, 4L), p -> { }, new AtomicBoolean());
+        service.build(request(store, run, 0L, 4L), p -> { }, new BuildControl());
         byte[] before = Files.readAllBytes(store.resolve("margins.npy"));
 
         RunConfig resumed = service.resolveRun(store, new RunConfig(null, null, null, null, null, null, null, null,
                 List.of(), List.of(), null, null));
-        BuildResult result = service.build(request(store, resumed, null, null), p -> { }, new AtomicBoolean());
+        BuildResult result = service.build(request(store, resumed, null, null), p -> { }, new BuildControl());
         assertEquals(6, result.rowsBuilt(), "only the pending rows are built");
         byte[] after = Files.readAllBytes(store.resolve("margins.npy"));
         long headerAndFourRows = 128 + 4L * EXAMPLES * 2;
@@ -113,7 +113,7 @@ class BuildServiceTest {
         Path store = newStore(tmp, 4, 240, EXAMPLES);
         BuildService service = new BuildService();
         RunConfig run = service.resolveRun(store, run(ModelFixtures.demoModel()));
-        service.build(request(store, run, 0L, 1L), p -> { }, new AtomicBoolean());
+        service.build(request(store, run, 0L, 1L), p -> { }, new BuildControl());
         RunConfig otherAlpha = new RunConfig(null, null, null, null, null, null, 0.2, null, List.of(), List.of(), null, null);
         WorkbenchException e = assertThrows(WorkbenchException.class, () -> service.resolveRun(store, otherAlpha));
         assertTrue(e.getMessage().contains("--alpha recorded as 0.1, requested 0.2"), e.getMessage());
@@ -124,10 +124,10 @@ class BuildServiceTest {
         Path store = newStore(tmp, 50, 240, EXAMPLES);
         BuildService service = new BuildService();
         RunConfig run = service.resolveRun(store, run(ModelFixtures.demoModel()));
-        AtomicBoolean cancel = new AtomicBoolean();
+        BuildControl cancel = new BuildControl();
         BuildResult result = service.build(request(store, run, null, null), p -> {
             if (p.rowsDone() >= 3) {
-                cancel.set(true);
+                cancel.cancel();
             }
         }, cancel);
         assertTrue(result.cancelled());
@@ -143,14 +143,14 @@ class BuildServiceTest {
         BuildService service = new BuildService();
         RunConfig run = service.resolveRun(wrongMasks, run(ModelFixtures.demoModel()));
         WorkbenchException masks = assertThrows(WorkbenchException.class,
-                () -> service.build(request(wrongMasks, run, null, null), p -> { }, new AtomicBoolean()));
+                () -> service.build(request(wrongMasks, run, null, null), p -> { }, new BuildControl()));
         assertTrue(masks.getMessage().contains("each row holds 2304 mask entries, but the model has 240 selected components"), masks.getMessage());
         assertTrue(masks.getMessage().contains("No row was written"));
 
         Path wrongOutputs = newStore(tmp.resolve("b"), 5, 240, 10_000);
         RunConfig run2 = service.resolveRun(wrongOutputs, run(ModelFixtures.demoModel()));
         WorkbenchException outputs = assertThrows(WorkbenchException.class,
-                () -> service.build(request(wrongOutputs, run2, null, null), p -> { }, new AtomicBoolean()));
+                () -> service.build(request(wrongOutputs, run2, null, null), p -> { }, new BuildControl()));
         assertTrue(outputs.getMessage().contains("each row holds 10000 outputs, but the evaluation data has 64 examples"), outputs.getMessage());
         try (Store opened = Store.open(wrongOutputs, false)) {
             assertEquals(0, opened.completedCount());
@@ -164,7 +164,7 @@ class BuildServiceTest {
         RunConfig run = service.resolveRun(store, run(ModelFixtures.demoModel()));
         for (String device : List.of("cuda:7", "tpu")) {
             BuildRequest request = new BuildRequest(store, run, List.of(device), 0, null, null, null, 32, false, Duration.ofHours(1));
-            WorkbenchException e = assertThrows(WorkbenchException.class, () -> service.build(request, p -> { }, new AtomicBoolean()));
+            WorkbenchException e = assertThrows(WorkbenchException.class, () -> service.build(request, p -> { }, new BuildControl()));
             assertTrue(e.getMessage().startsWith("--devices: "), e.getMessage());
             assertTrue(e.getMessage().contains(device.equals("tpu") ? "unknown device 'tpu'" : "available: cpu"), e.getMessage());
         }
@@ -201,5 +201,22 @@ class BuildServiceTest {
         try (var claims = Files.list(store.resolve(RowClaims.DIR))) {
             assertEquals(0, claims.count(), "claims are released");
         }
+    }
+
+    @Test
+    void pausingHoldsWorkersBetweenRowsAndResumingFinishesTheBuild(@TempDir Path tmp) throws Exception {
+        Path store = newStore(tmp, 12, 240, EXAMPLES);
+        BuildService service = new BuildService();
+        RunConfig run = service.resolveRun(store, run(ModelFixtures.demoModel()));
+        BuildControl control = new BuildControl();
+        List<BuildProgress> events = java.util.Collections.synchronizedList(new ArrayList<>());
+        control.pause();
+        Thread builder = Thread.ofPlatform().start(() -> service.build(request(store, run, null, null), events::add, control));
+        Thread.sleep(1500);
+        assertTrue(events.stream().allMatch(e -> e.rowsDone() == 0), "no row is built while paused");
+        assertTrue(events.getLast().workers().stream().allMatch(w -> w.state().equals("paused")), events.getLast().toString());
+        control.resume();
+        builder.join(120_000);
+        assertEquals(12, events.getLast().rowsDone());
     }
 }
