@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.coar.workbench.Sizes;
 import java.util.stream.Collectors;
 import org.coar.workbench.npy.NpyArray;
 import org.coar.workbench.npy.NpyHeader;

@@ -2,6 +2,7 @@ package org.coar.workbench.cli;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.coar.workbench.Sizes;
 import org.coar.workbench.spec.SpecCodec;
 import org.coar.workbench.spec.StoreSpec;
 import org.coar.workbench.store.Store;

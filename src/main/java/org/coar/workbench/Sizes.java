@@ -1,13 +1,14 @@
-package org.coar.workbench.cli;
+package org.coar.workbench;
 
 import java.util.Locale;
 
-final class Sizes {
+/** Sizes for people to read. */
+public final class Sizes {
     private Sizes() {
     }
 
     /** Bytes in binary units, e.g. {@code 1.1 GiB}. */
-    static String human(long bytes) {
+    public static String human(long bytes) {
         String[] units = {"B", "KiB", "MiB", "GiB", "TiB", "PiB"};
         double value = bytes;
         int unit = 0;

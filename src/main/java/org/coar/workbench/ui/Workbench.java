@@ -1,0 +1,156 @@
+package org.coar.workbench.ui;
+
+import atlantafx.base.theme.PrimerLight;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import javafx.application.Application;
+import javafx.scene.Parent;
+import javafx.scene.Scene;
+import javafx.stage.Stage;
+import org.coar.workbench.Version;
+import org.coar.workbench.build.BuildService;
+import org.coar.workbench.build.RunConfig;
+import org.coar.workbench.demo.DemoProject;
+import org.coar.workbench.spec.SpecCodec;
+import org.coar.workbench.store.Store;
+import org.coar.workbench.ui.build.BuildController;
+import org.coar.workbench.ui.build.BuildViewModel;
+import org.coar.workbench.ui.common.AppSettings;
+import org.coar.workbench.ui.common.BackgroundTasks;
+import org.coar.workbench.ui.common.DialogService;
+import org.coar.workbench.ui.common.FxmlFile;
+import org.coar.workbench.ui.common.FxmlLoaderFactory;
+import org.coar.workbench.ui.common.ProjectState;
+import org.coar.workbench.ui.main.MainController;
+import org.coar.workbench.ui.main.Panel;
+import org.coar.workbench.ui.spec.SpecController;
+import org.coar.workbench.ui.spec.SpecViewModel;
+
+/** Composition root of the GUI: services, view models and controllers, wired by constructor. */
+public final class Workbench {
+    private final Stage stage;
+    private final AppSettings settings;
+    private final ProjectState project = new ProjectState();
+    private final BackgroundTasks tasks;
+    private final SpecViewModel specViewModel;
+    private final BuildViewModel buildViewModel;
+    private final MainController main;
+    private final Parent root;
+
+    public Workbench(Stage stage, DialogService dialogs, AppSettings settings) {
+        this.stage = stage;
+        this.settings = settings;
+        this.tasks = new BackgroundTasks(dialogs);
+        SpecCodec codec = new SpecCodec();
+        specViewModel = new SpecViewModel(codec, tasks, project);
+        buildViewModel = new BuildViewModel(new BuildService(), tasks, project);
+        SpecController spec = new SpecController(specViewModel, dialogs);
+        BuildController build = new BuildController(buildViewModel, project, dialogs);
+        FxmlLoaderFactory panelLoader = new FxmlLoaderFactory(Map.of(SpecController.class, () -> spec, BuildController.class, () -> build));
+        Map<Panel, Parent> panels = Map.of(Panel.SPEC, panelLoader.load(FxmlFile.SPEC), Panel.BUILD, panelLoader.load(FxmlFile.BUILD));
+        main = new MainController(panels, spec, build, tasks, project, settings);
+        root = new FxmlLoaderFactory(Map.of(MainController.class, () -> main)).load(FxmlFile.MAIN);
+        project.storeProperty().addListener((obs, old, now) -> showStoreSpec(now));
+    }
+
+    public ProjectState project() {
+        return project;
+    }
+
+    public MainController main() {
+        return main;
+    }
+
+    public SpecViewModel specViewModel() {
+        return specViewModel;
+    }
+
+    public BuildViewModel buildViewModel() {
+        return buildViewModel;
+    }
+
+    public BackgroundTasks tasks() {
+        return tasks;
+    }
+
+    /** Shows the window on {@code store}, or the most recent store, or (first start) the bundled demo. */
+    public void show(Optional<Path> store) {
+        showWindow();
+        if (store.isPresent()) {
+            project.storeProperty().set(store.get().toAbsolutePath().normalize());
+        } else if (!settings.isFirstStart()) {
+            project.storeProperty().set(Path.of(settings.data().recentStores.getFirst()));
+        } else {
+            openDemo(Path.of(System.getProperty("user.home"), "coar-demo"));
+        }
+    }
+
+    /** Shows the window with the remembered layout and no store. */
+    public void showWindow() {
+        Application.setUserAgentStylesheet(new PrimerLight().getUserAgentStylesheet());
+        Scene scene = new Scene(root, settings.data().windowWidth, settings.data().windowHeight);
+        scene.getStylesheets().add(Workbench.class.getResource("/css/workbench.css").toExternalForm());
+        stage.setScene(scene);
+        stage.setTitle("COAR Workbench " + Version.workbench());
+        if (!Double.isNaN(settings.data().windowX)) {
+            stage.setX(settings.data().windowX);
+            stage.setY(settings.data().windowY);
+        }
+        stage.setMaximized(settings.data().maximized);
+        stage.setOnHiding(e -> saveLayout());
+        try {
+            main.show(Panel.valueOf(settings.data().panel));
+        } catch (IllegalArgumentException e) {
+            main.show(Panel.SPEC);
+        }
+        stage.show();
+    }
+
+    /** Unpacks the bundled demo (if needed) and opens it with its model and data chosen. */
+    public void openDemo(Path dir) {
+        DemoProject demo = new DemoProject(dir);
+        tasks.run("Opening the bundled demo", progress -> {
+            demo.prepare(DemoProject.DEFAULT_MODELS);
+            return demo;
+        }, opened -> {
+            specViewModel.openModel(opened.model());
+            specViewModel.chooseData(opened.images());
+            project.storeProperty().set(opened.store());
+        });
+    }
+
+    private void showStoreSpec(Path store) {
+        if (store == null) {
+            return;
+        }
+        tasks.run("Reading store " + store.getFileName(), progress -> {
+            try (Store opened = Store.open(store, false)) {
+                return new SpecCodec().toJson(opened.spec());
+            }
+        }, json -> {
+            specViewModel.jsonProperty().set(json);
+            if (RunConfig.exists(store)) {
+                // Show the model's components and the data the store's rows were made with.
+                RunConfig run = RunConfig.read(store);
+                specViewModel.openModel(Path.of(run.model()));
+                specViewModel.chooseData(run.data());
+            }
+        });
+    }
+
+    private void saveLayout() {
+        AppSettings.Data data = settings.data();
+        data.maximized = stage.isMaximized();
+        if (!stage.isMaximized()) {
+            data.windowX = stage.getX();
+            data.windowY = stage.getY();
+            data.windowWidth = stage.getWidth();
+            data.windowHeight = stage.getHeight();
+        }
+        data.panel = main.shownPanel().name();
+        settings.save();
+        buildViewModel.shutdown();
+        tasks.shutdown();
+    }
+}

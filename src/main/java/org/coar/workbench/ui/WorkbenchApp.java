@@ -1,0 +1,25 @@
+package org.coar.workbench.ui;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import javafx.application.Application;
+import javafx.stage.Stage;
+import org.coar.workbench.ui.common.AppSettings;
+import org.coar.workbench.ui.common.FxDialogService;
+
+/** The JavaFX application; {@code coar gui [STORE]} launches it. */
+public final class WorkbenchApp extends Application {
+
+    /** Launches the GUI and blocks until its window closes. */
+    public static void launch(Optional<Path> store) {
+        Application.launch(WorkbenchApp.class, store.map(Path::toString).stream().toArray(String[]::new));
+    }
+
+    @Override
+    public void start(Stage stage) {
+        List<String> args = getParameters().getRaw();
+        Workbench workbench = new Workbench(stage, new FxDialogService(stage), AppSettings.load(AppSettings.defaultDir()));
+        workbench.show(args.isEmpty() ? Optional.empty() : Optional.of(Path.of(args.getFirst())));
+    }
+}

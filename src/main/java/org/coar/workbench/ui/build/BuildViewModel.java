@@ -1,0 +1,356 @@
+package org.coar.workbench.ui.build;
+
+import ai.djl.Device;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import javafx.animation.KeyFrame;
+import javafx.animation.Timeline;
+import javafx.application.Platform;
+import javafx.beans.property.BooleanProperty;
+import javafx.beans.property.DoubleProperty;
+import javafx.beans.property.ReadOnlyBooleanProperty;
+import javafx.beans.property.ReadOnlyBooleanWrapper;
+import javafx.beans.property.ReadOnlyStringProperty;
+import javafx.beans.property.ReadOnlyStringWrapper;
+import javafx.beans.property.SimpleBooleanProperty;
+import javafx.beans.property.SimpleDoubleProperty;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.beans.property.StringProperty;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+import org.coar.workbench.WorkbenchException;
+import org.coar.workbench.build.BuildControl;
+import org.coar.workbench.build.BuildProgress;
+import org.coar.workbench.build.BuildRequest;
+import org.coar.workbench.build.BuildResult;
+import org.coar.workbench.build.BuildService;
+import org.coar.workbench.build.RunConfig;
+import org.coar.workbench.model.TorchModel;
+import org.coar.workbench.slurm.SlurmScript;
+import org.coar.workbench.store.Store;
+import org.coar.workbench.ui.common.BackgroundTasks;
+import org.coar.workbench.ui.common.ProjectState;
+
+/**
+ * The Build panel's state. Progress from the build's worker threads lands in a field and is
+ * copied to properties every 100 ms, so the FX thread never sees one event per row.
+ */
+public final class BuildViewModel {
+    /** Latest rows of ablated accuracy kept for the chart. */
+    public static final int CHART_POINTS = 200;
+
+    /** One point of the accuracy chart: rows done and the latest row's ablated accuracy. */
+    public record AccuracyPoint(long row, double accuracy) {
+    }
+
+    private final BuildService service;
+    private final BackgroundTasks tasks;
+    private final ProjectState project;
+
+    private final ObservableList<DeviceOption> devices = FXCollections.observableArrayList();
+    private final StringProperty alpha = new SimpleStringProperty("0.05");
+    private final StringProperty seed = new SimpleStringProperty("0");
+    private final StringProperty batchSize = new SimpleStringProperty("100");
+    private final StringProperty cpuWorkers = new SimpleStringProperty("");
+    private final StringProperty start = new SimpleStringProperty("");
+    private final StringProperty end = new SimpleStringProperty("");
+    private final StringProperty partition = new SimpleStringProperty("");
+    private final ReadOnlyBooleanWrapper settingsRecorded = new ReadOnlyBooleanWrapper();
+    private final ReadOnlyStringWrapper storeSummary = new ReadOnlyStringWrapper("No store open.");
+    private final ReadOnlyStringWrapper runSummary = new ReadOnlyStringWrapper("");
+    private final ReadOnlyStringWrapper resultText = new ReadOnlyStringWrapper("");
+
+    private final ReadOnlyBooleanWrapper running = new ReadOnlyBooleanWrapper();
+    private final BooleanProperty paused = new SimpleBooleanProperty();
+    private final DoubleProperty progress = new SimpleDoubleProperty(0);
+    private final ReadOnlyStringWrapper rowsText = new ReadOnlyStringWrapper("");
+    private final ReadOnlyStringWrapper rateText = new ReadOnlyStringWrapper("");
+    private final ReadOnlyStringWrapper etaText = new ReadOnlyStringWrapper("");
+    private final ObservableList<BuildProgress.WorkerState> workers = FXCollections.observableArrayList();
+    private final ObservableList<AccuracyPoint> accuracy = FXCollections.observableArrayList();
+
+    private final StringProperty slurmTasks = new SimpleStringProperty("10");
+    private final StringProperty slurmGpus = new SimpleStringProperty("1");
+    private final StringProperty slurmPartition = new SimpleStringProperty("");
+    private final StringProperty slurmTime = new SimpleStringProperty("04:00:00");
+    private final ReadOnlyStringWrapper slurmScript = new ReadOnlyStringWrapper("");
+
+    private final AtomicReference<BuildProgress> latest = new AtomicReference<>();
+    private BuildProgress shown;
+    private BuildControl control;
+    private final ScheduledExecutorService watcher = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread thread = new Thread(r, "coar-store-watcher");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    public BuildViewModel(BuildService service, BackgroundTasks tasks, ProjectState project) {
+        this.service = service;
+        this.tasks = tasks;
+        this.project = project;
+        Timeline throttle = new Timeline(new KeyFrame(javafx.util.Duration.millis(100), e -> showLatestProgress()));
+        throttle.setCycleCount(Timeline.INDEFINITE);
+        throttle.play();
+        project.storeProperty().addListener((obs, old, now) -> storeChanged(now));
+        for (StringProperty p : List.of(slurmTasks, slurmGpus, slurmPartition, slurmTime)) {
+            p.addListener((obs, old, now) -> updateSlurmScript());
+        }
+        // A store other processes fill (e.g. cluster jobs) shows its completion growing.
+        watcher.scheduleWithFixedDelay(this::refreshStoreSummary, 2, 2, TimeUnit.SECONDS);
+        tasks.run("Looking for devices", p -> TorchModel.availableDevices(), this::setDevices);
+        storeChanged(project.storeProperty().get());
+    }
+
+    private void setDevices(List<Device> available) {
+        List<DeviceOption> options = new ArrayList<>();
+        boolean anyGpu = available.stream().anyMatch(Device::isGpu);
+        for (Device device : available) {
+            String name = BuildService.deviceName(device);
+            String description = device.isGpu() ? name + " — GPU " + device.getDeviceId() + gpuMemory(device)
+                    : "cpu — " + Runtime.getRuntime().availableProcessors() + " cores, one model replica per core";
+            options.add(new DeviceOption(name, description, device.isGpu() || !anyGpu));
+        }
+        devices.setAll(options);
+    }
+
+    private static String gpuMemory(Device device) {
+        try {
+            long bytes = ai.djl.util.cuda.CudaUtils.getGpuMemory(device).getMax();
+            return String.format(Locale.ROOT, " (%.0f GiB)", bytes / (1024.0 * 1024 * 1024));
+        } catch (RuntimeException | LinkageError e) {
+            return "";
+        }
+    }
+
+    private void storeChanged(Path store) {
+        if (store != null && RunConfig.exists(store)) {
+            RunConfig recorded = RunConfig.read(store);
+            alpha.set(String.valueOf(recorded.alpha()));
+            seed.set(String.valueOf(recorded.seed()));
+            settingsRecorded.set(true);
+            runSummary.set("Settings recorded in run.json: model " + Path.of(recorded.model()).getFileName() + ", data "
+                    + Path.of(recorded.data().path()).getFileName() + ", output " + recorded.output() + ", α " + recorded.alpha()
+                    + ", seed " + recorded.seed() + ".");
+        } else {
+            settingsRecorded.set(false);
+            runSummary.set(store == null ? "" : "First build: uses the model, data and component groups chosen in the Spec panel.");
+        }
+        updateSlurmScript();
+        refreshStoreSummary();
+    }
+
+    private void refreshStoreSummary() {
+        Path store = project.storeProperty().get();
+        String summary;
+        long done = 0;
+        long total = 0;
+        if (store == null) {
+            summary = "No store open. Initialise one in the Spec panel, or open an existing store.";
+        } else {
+            try (Store opened = Store.open(store, false)) {
+                done = opened.completedCount();
+                total = opened.numModels();
+                summary = String.format(Locale.ROOT, "%s — %,d / %,d rows completed (%.1f%%)", store, done, total, 100.0 * done / total);
+            } catch (RuntimeException e) {
+                summary = store + " — " + e.getMessage();
+            }
+        }
+        String text = summary;
+        long completed = done;
+        long rows = total;
+        Platform.runLater(() -> {
+            storeSummary.set(text);
+            if (!running.get() && rows > 0) {
+                // Idle: the bar shows the store itself, which other processes may be filling.
+                progress.set((double) completed / rows);
+                rowsText.set(String.format(Locale.ROOT, "%,d / %,d rows", completed, rows));
+            }
+        });
+    }
+
+    private void updateSlurmScript() {
+        Path store = project.storeProperty().get();
+        if (store == null) {
+            slurmScript.set("Open or initialise a store to generate a SLURM array script.");
+            return;
+        }
+        try {
+            slurmScript.set(new SlurmScript(store.toAbsolutePath(), parsePositive(slurmTasks.get(), "Tasks"),
+                    parseNonNegative(slurmGpus.get(), "GPUs per task"), slurmPartition.get(), slurmTime.get(),
+                    SlurmScript.defaultCoarCommand()).render());
+        } catch (WorkbenchException e) {
+            slurmScript.set("# " + e.getMessage());
+        }
+    }
+
+    /** Starts (or resumes) building the project's store with the panel's settings. */
+    public void start(Runnable onFinished) {
+        Path store = project.storeProperty().get();
+        if (store == null) {
+            throw new WorkbenchException("No store is open: initialise one in the Spec panel or open one with Ctrl+O");
+        }
+        RunConfig requested = settingsRecorded.get()
+                ? new RunConfig(null, null, null, null, null, null, null, null, List.of(), List.of(), null, null)
+                : new RunConfig(project.modelProperty().get() == null ? null : project.modelProperty().get().toString(), null,
+                        project.dataProperty().get(), null, null, null, parseAlpha(), parseLong(seed.get(), "Seed"),
+                        project.includedGroupsProperty().get(), List.of(), null, null);
+        if (!settingsRecorded.get() && (requested.model() == null || requested.data() == null)) {
+            throw new WorkbenchException("This store has no run.json yet: open its model and choose its evaluation data in the "
+                    + "Spec panel first, then start the build");
+        }
+        RunConfig run = service.resolveRun(store, requested);
+        List<String> chosen = devices.stream().filter(d -> d.selectedProperty().get()).map(DeviceOption::name).toList();
+        if (chosen.isEmpty()) {
+            throw new WorkbenchException("Choose at least one device");
+        }
+        BuildRequest request = new BuildRequest(store, run, chosen, cpuWorkers.get().isBlank() ? 0 : parsePositive(cpuWorkers.get(), "CPU workers"),
+                optionalLong(start.get(), "Start row"), optionalLong(end.get(), "End row"),
+                partition.get().isBlank() ? null : partition.get().trim(), parsePositive(batchSize.get(), "Batch size"), false,
+                Duration.ofHours(1));
+        control = new BuildControl();
+        BuildControl thisControl = control;
+        accuracy.clear();
+        resultText.set("");
+        latest.set(null);
+        running.set(true);
+        paused.set(false);
+        tasks.run("Building " + store.getFileName(), p -> service.build(request, latest::set, thisControl),
+                (BuildResult result) -> resultText.set(String.format(Locale.ROOT, "%s %,d rows in %s; %,d / %,d rows of this range completed.",
+                        result.cancelled() ? "Cancelled after building" : "Built", result.rowsBuilt(), format(result.elapsed()),
+                        result.rowsCompletedInPlan(), result.rowsInPlan())),
+                () -> {
+                    running.set(false);
+                    paused.set(false);
+                    showLatestProgress();
+                    storeChanged(store);
+                    onFinished.run();
+                });
+    }
+
+    public void togglePause() {
+        if (control == null || !running.get()) {
+            return;
+        }
+        if (control.isPaused()) {
+            control.resume();
+            paused.set(false);
+        } else {
+            control.pause();
+            paused.set(true);
+        }
+    }
+
+    public void cancel() {
+        if (control != null) {
+            control.cancel();
+        }
+    }
+
+    private void showLatestProgress() {
+        BuildProgress p = latest.get();
+        if (p == null || p == shown) {
+            return;
+        }
+        boolean newRow = shown == null || p.rowsDone() != shown.rowsDone();
+        shown = p;
+        progress.set(p.fraction());
+        rowsText.set(String.format(Locale.ROOT, "%,d / %,d rows", p.rowsDone(), p.rowsTotal()));
+        rateText.set(String.format(Locale.ROOT, "%.2f rows/s", p.rowsPerSecond()));
+        etaText.set("ETA " + format(p.eta()));
+        workers.setAll(p.workers());
+        if (newRow && !Double.isNaN(p.latestAccuracy())) {
+            accuracy.add(new AccuracyPoint(p.rowsDone(), p.latestAccuracy()));
+            if (accuracy.size() > CHART_POINTS) {
+                accuracy.remove(0, accuracy.size() - CHART_POINTS);
+            }
+        }
+    }
+
+    static String format(Duration d) {
+        if (d == null) {
+            return "—";
+        }
+        long s = d.toSeconds();
+        return s >= 3600 ? String.format(Locale.ROOT, "%dh%02dm", s / 3600, (s % 3600) / 60)
+                : String.format(Locale.ROOT, "%dm%02ds", s / 60, s % 60);
+    }
+
+    private double parseAlpha() {
+        try {
+            double value = Double.parseDouble(alpha.get().trim());
+            if (!(value > 0 && value < 1)) {
+                throw new NumberFormatException();
+            }
+            return value;
+        } catch (NumberFormatException e) {
+            throw new WorkbenchException("α: expected a fraction between 0 and 1 (e.g. 0.05), got '" + alpha.get() + "'");
+        }
+    }
+
+    private static long parseLong(String text, String field) {
+        try {
+            return Long.parseLong(text.trim());
+        } catch (NumberFormatException e) {
+            throw new WorkbenchException(field + ": expected a whole number, got '" + text + "'");
+        }
+    }
+
+    private static Long optionalLong(String text, String field) {
+        return text == null || text.isBlank() ? null : parseLong(text, field);
+    }
+
+    private static int parsePositive(String text, String field) {
+        long value = parseLong(text == null ? "" : text, field);
+        if (value < 1 || value > Integer.MAX_VALUE) {
+            throw new WorkbenchException(field + ": expected a whole number of at least 1, got '" + text + "'");
+        }
+        return (int) value;
+    }
+
+    private static int parseNonNegative(String text, String field) {
+        long value = parseLong(text == null ? "" : text, field);
+        if (value < 0 || value > 64) {
+            throw new WorkbenchException(field + ": expected 0 to 64, got '" + text + "'");
+        }
+        return (int) value;
+    }
+
+    public ObservableList<DeviceOption> devices() { return devices; }
+    public StringProperty alphaProperty() { return alpha; }
+    public StringProperty seedProperty() { return seed; }
+    public StringProperty batchSizeProperty() { return batchSize; }
+    public StringProperty cpuWorkersProperty() { return cpuWorkers; }
+    public StringProperty startProperty() { return start; }
+    public StringProperty endProperty() { return end; }
+    public StringProperty partitionProperty() { return partition; }
+    public ReadOnlyBooleanProperty settingsRecordedProperty() { return settingsRecorded.getReadOnlyProperty(); }
+    public ReadOnlyStringProperty storeSummaryProperty() { return storeSummary.getReadOnlyProperty(); }
+    public ReadOnlyStringProperty runSummaryProperty() { return runSummary.getReadOnlyProperty(); }
+    /** What the last build in this window did. */
+    public ReadOnlyStringProperty resultTextProperty() { return resultText.getReadOnlyProperty(); }
+    public ReadOnlyBooleanProperty runningProperty() { return running.getReadOnlyProperty(); }
+    public BooleanProperty pausedProperty() { return paused; }
+    public DoubleProperty progressProperty() { return progress; }
+    public ReadOnlyStringProperty rowsTextProperty() { return rowsText.getReadOnlyProperty(); }
+    public ReadOnlyStringProperty rateTextProperty() { return rateText.getReadOnlyProperty(); }
+    public ReadOnlyStringProperty etaTextProperty() { return etaText.getReadOnlyProperty(); }
+    public ObservableList<BuildProgress.WorkerState> workers() { return workers; }
+    public ObservableList<AccuracyPoint> accuracy() { return accuracy; }
+    public StringProperty slurmTasksProperty() { return slurmTasks; }
+    public StringProperty slurmGpusProperty() { return slurmGpus; }
+    public StringProperty slurmPartitionProperty() { return slurmPartition; }
+    public StringProperty slurmTimeProperty() { return slurmTime; }
+    public ReadOnlyStringProperty slurmScriptProperty() { return slurmScript.getReadOnlyProperty(); }
+
+    public void shutdown() {
+        cancel();
+        watcher.shutdownNow();
+    }
+}

@@ -1,0 +1,35 @@
+package org.coar.workbench.ui.common;
+
+import java.nio.file.Path;
+import java.util.List;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.SimpleObjectProperty;
+import org.coar.workbench.data.DataSpec;
+
+/**
+ * What the panels share: the open store and, while a store is being authored, the model, the
+ * evaluation data and the chosen component groups (they become the store's run.json on its first build).
+ */
+public final class ProjectState {
+    private final ObjectProperty<Path> store = new SimpleObjectProperty<>();
+    private final ObjectProperty<Path> model = new SimpleObjectProperty<>();
+    private final ObjectProperty<DataSpec> data = new SimpleObjectProperty<>();
+    private final ObjectProperty<List<String>> includedGroups = new SimpleObjectProperty<>(List.of());
+
+    public ObjectProperty<Path> storeProperty() {
+        return store;
+    }
+
+    public ObjectProperty<Path> modelProperty() {
+        return model;
+    }
+
+    public ObjectProperty<DataSpec> dataProperty() {
+        return data;
+    }
+
+    /** Component groups chosen in the Spec panel; empty means the default selection. */
+    public ObjectProperty<List<String>> includedGroupsProperty() {
+        return includedGroups;
+    }
+}

@@ -1,0 +1,384 @@
+package org.coar.workbench.ui.spec;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import javafx.beans.property.ReadOnlyStringProperty;
+import javafx.beans.property.ReadOnlyStringWrapper;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.beans.property.StringProperty;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+import org.coar.workbench.Sizes;
+import org.coar.workbench.data.DataLoader;
+import org.coar.workbench.data.DataSpec;
+import org.coar.workbench.data.EvalData;
+import org.coar.workbench.model.Components;
+import org.coar.workbench.model.ParameterInfo;
+import org.coar.workbench.model.TorchModel;
+import org.coar.workbench.npy.Dtype;
+import org.coar.workbench.npy.NpyHeader;
+import org.coar.workbench.spec.SpecCodec;
+import org.coar.workbench.spec.SpecProblem;
+import org.coar.workbench.spec.StoreSpec;
+import org.coar.workbench.store.Store;
+import org.coar.workbench.ui.common.BackgroundTasks;
+import org.coar.workbench.ui.common.ProjectState;
+
+/**
+ * The Spec panel's state: a form (num_models and a table of arrays) and the JSON text, kept in
+ * sync both ways and validated by the spec service; the opened model's component groups and the
+ * chosen evaluation data fill in the mask and output shapes.
+ */
+public final class SpecViewModel {
+    public static final String MASKS = "masks";
+    public static final String DEFAULT_OUTPUT = "margins";
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private final SpecCodec codec;
+    private final BackgroundTasks tasks;
+    private final ProjectState project;
+
+    private final StringProperty numModels = new SimpleStringProperty("2000");
+    private final ObservableList<ArrayRow> arrays = FXCollections.observableArrayList(ArrayRow::observables);
+    private final StringProperty json = new SimpleStringProperty("");
+    private final ObservableList<SpecProblem> problems = FXCollections.observableArrayList();
+    private final ObservableList<GroupChoice> groups = FXCollections.observableArrayList(g -> new javafx.beans.Observable[] {g.selectedProperty()});
+    private final ReadOnlyStringWrapper componentSummary = new ReadOnlyStringWrapper("No model opened.");
+    private final ReadOnlyStringWrapper dataSummary = new ReadOnlyStringWrapper("No evaluation data chosen.");
+    private final ReadOnlyStringWrapper sizeSummary = new ReadOnlyStringWrapper("");
+    private final StringProperty dataLimit = new SimpleStringProperty("");
+    private boolean syncing;
+
+    public SpecViewModel(SpecCodec codec, BackgroundTasks tasks, ProjectState project) {
+        this.codec = codec;
+        this.tasks = tasks;
+        this.project = project;
+        arrays.add(new ArrayRow(MASKS, Dtype.BOOL.numpyName(), "[0]"));
+        arrays.add(new ArrayRow(DEFAULT_OUTPUT, Dtype.FLOAT16.numpyName(), "[0]"));
+        numModels.addListener((obs, old, now) -> formChanged());
+        arrays.addListener((javafx.collections.ListChangeListener<ArrayRow>) change -> formChanged());
+        json.addListener((obs, old, now) -> jsonChanged());
+        groups.addListener((javafx.collections.ListChangeListener<GroupChoice>) change -> groupsChanged());
+        formChanged();
+    }
+
+    public StringProperty numModelsProperty() {
+        return numModels;
+    }
+
+    public ObservableList<ArrayRow> arrays() {
+        return arrays;
+    }
+
+    public StringProperty jsonProperty() {
+        return json;
+    }
+
+    public ObservableList<SpecProblem> problems() {
+        return problems;
+    }
+
+    public ObservableList<GroupChoice> groups() {
+        return groups;
+    }
+
+    public ReadOnlyStringProperty componentSummaryProperty() {
+        return componentSummary.getReadOnlyProperty();
+    }
+
+    public ReadOnlyStringProperty dataSummaryProperty() {
+        return dataSummary.getReadOnlyProperty();
+    }
+
+    public ReadOnlyStringProperty sizeSummaryProperty() {
+        return sizeSummary.getReadOnlyProperty();
+    }
+
+    /** Optional "at most N examples" for the evaluation data, as typed. */
+    public StringProperty dataLimitProperty() {
+        return dataLimit;
+    }
+
+    /** The first problem reported for {@code field} or anything inside it, if any. */
+    public Optional<SpecProblem> problemFor(String field) {
+        return problems.stream().filter(p -> p.field().equals(field) || p.field().startsWith(field + ".")).findFirst();
+    }
+
+    /** Problems that concern the document as a whole (e.g. JSON syntax). */
+    public Optional<SpecProblem> documentProblem() {
+        return problems.stream().filter(p -> p.field().isEmpty() || p.line() > 0).findFirst();
+    }
+
+    public void addArray() {
+        String name = "output" + arrays.size();
+        arrays.add(new ArrayRow(name, Dtype.FLOAT16.numpyName(), "[1]"));
+    }
+
+    public void removeArray(ArrayRow row) {
+        arrays.remove(row);
+    }
+
+    /** Bytes the array takes on disk once filled, or -1 while its fields are invalid. */
+    public long bytesOf(ArrayRow row) {
+        try {
+            StoreSpec spec = codec.parse(json.get(), "spec");
+            var array = spec.schema().get(row.nameProperty().get());
+            return array == null ? -1 : NpyHeader.of(array.dtype(), prepend(spec.numModels(), array.rowShape())).fileBytes();
+        } catch (RuntimeException e) {
+            return -1;
+        }
+    }
+
+    private static long[] prepend(long first, long[] rest) {
+        long[] shape = new long[rest.length + 1];
+        shape[0] = first;
+        System.arraycopy(rest, 0, shape, 1, rest.length);
+        return shape;
+    }
+
+    private void formChanged() {
+        if (syncing) {
+            return;
+        }
+        syncing = true;
+        try {
+            json.set(formToJson());
+        } finally {
+            syncing = false;
+        }
+        validate();
+    }
+
+    private void jsonChanged() {
+        if (syncing) {
+            return;
+        }
+        syncing = true;
+        try {
+            jsonToForm(json.get());
+        } finally {
+            syncing = false;
+        }
+        validate();
+    }
+
+    /** Builds JSON from the form as typed; values that are not numbers stay strings so the service can name them. */
+    private String formToJson() {
+        ObjectNode root = JSON.createObjectNode();
+        String models = numModels.get() == null ? "" : numModels.get().trim();
+        try {
+            root.put("num_models", Long.parseLong(models));
+        } catch (NumberFormatException e) {
+            root.put("num_models", models);
+        }
+        ObjectNode schema = root.putObject("schema");
+        for (ArrayRow row : arrays) {
+            ObjectNode entry = schema.putObject(row.nameProperty().get() == null ? "" : row.nameProperty().get().trim());
+            entry.put("dtype", row.dtypeProperty().get());
+            List<Long> dims = parseShape(row.shapeProperty().get());
+            if (dims == null) {
+                entry.put("shape", row.shapeProperty().get());
+            } else {
+                ArrayNode shape = entry.putArray("shape");
+                dims.forEach(shape::add);
+            }
+        }
+        try {
+            return JSON.writeValueAsString(root);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** {@code [3, 32]}, {@code 3, 32} or {@code []}; null when not a list of integers. */
+    static List<Long> parseShape(String text) {
+        if (text == null) {
+            return null;
+        }
+        String inner = text.trim();
+        if (inner.startsWith("[") && inner.endsWith("]")) {
+            inner = inner.substring(1, inner.length() - 1).trim();
+        }
+        List<Long> dims = new ArrayList<>();
+        if (inner.isEmpty()) {
+            return dims;
+        }
+        for (String part : inner.split(",")) {
+            try {
+                dims.add(Long.parseLong(part.trim()));
+            } catch (NumberFormatException e) {
+                return null;
+            }
+        }
+        return dims;
+    }
+
+    private void jsonToForm(String text) {
+        JsonNode root;
+        try {
+            root = JSON.readTree(text);
+        } catch (JsonProcessingException e) {
+            return; // syntax errors are reported by validate(); the form keeps its last good state
+        }
+        if (root == null || !root.isObject()) {
+            return;
+        }
+        JsonNode models = root.get("num_models");
+        numModels.set(models == null ? "" : models.isTextual() ? models.asText() : models.toString());
+        List<ArrayRow> rows = new ArrayList<>();
+        JsonNode schema = root.get("schema");
+        if (schema != null && schema.isObject()) {
+            schema.properties().forEach(e -> {
+                JsonNode dtype = e.getValue().get("dtype");
+                JsonNode shape = e.getValue().get("shape");
+                rows.add(new ArrayRow(e.getKey(), dtype == null ? "" : dtype.asText(),
+                        shape == null ? "" : shape.isTextual() ? shape.asText() : shape.toString().replace(",", ", ")));
+            });
+        }
+        arrays.setAll(rows);
+    }
+
+    private void validate() {
+        problems.setAll(codec.problems(json.get()));
+        updateSizeSummary();
+    }
+
+    private void updateSizeSummary() {
+        try {
+            StoreSpec spec = codec.parse(json.get(), "spec");
+            long total = 0;
+            for (ArrayRow row : arrays) {
+                total += Math.max(0, bytesOf(row));
+            }
+            String recommendation = recommendedModels().map(n -> String.format(Locale.ROOT,
+                    "  Recommended: at least %,d models (about 8 per component; more gives better attributions — "
+                            + "the paper used 50,000 for 2,304 components).", n)).orElse("");
+            sizeSummary.set(String.format(Locale.ROOT, "%,d models, %s on disk when filled.", spec.numModels(), Sizes.human(total))
+                    + recommendation);
+        } catch (RuntimeException e) {
+            sizeSummary.set("Fix the problems above to see the store's size.");
+        }
+    }
+
+    /** About eight models per component, rounded up to a thousand (at least 1,000). */
+    public Optional<Long> recommendedModels() {
+        long components = selectedComponents();
+        if (components == 0) {
+            return Optional.empty();
+        }
+        return Optional.of(Math.max(1000, (components * 8 + 999) / 1000 * 1000));
+    }
+
+    // --- model and data -------------------------------------------------------------------
+
+    public void openModel(Path file) {
+        tasks.run("Opening model " + file.getFileName(), progress -> {
+            try (TorchModel model = TorchModel.load(file, ai.djl.Device.cpu())) {
+                return model.parameters();
+            }
+        }, parameters -> {
+            String head = Components.headName(parameters);
+            List<ParameterInfo> candidates = Components.candidates(parameters);
+            List<GroupChoice> choices = new ArrayList<>();
+            for (ParameterInfo p : parameters) {
+                choices.add(new GroupChoice(p.name(), p.shape(), candidates.contains(p), p.name().equals(head)));
+            }
+            project.modelProperty().set(file);
+            groups.setAll(choices);
+        });
+    }
+
+    public long selectedComponents() {
+        return groups.stream().filter(g -> g.selectedProperty().get()).mapToLong(GroupChoice::size).sum();
+    }
+
+    private void groupsChanged() {
+        if (groups.isEmpty()) {
+            return;
+        }
+        List<GroupChoice> selected = groups.stream().filter(g -> g.selectedProperty().get()).toList();
+        boolean isDefault = groups.stream().allMatch(g -> g.selectedProperty().get() == (g.candidate() && !g.head()));
+        project.includedGroupsProperty().set(isDefault ? List.of() : selected.stream().map(GroupChoice::name).toList());
+        long total = selectedComponents();
+        componentSummary.set(String.format(Locale.ROOT, "%,d components in %d groups (%s)", total, selected.size(),
+                project.modelProperty().get() == null ? "" : project.modelProperty().get().getFileName()));
+        setRowShape(MASKS, Dtype.BOOL, total);
+    }
+
+    public void chooseData(Path path) {
+        chooseData(new DataSpec(null, path.toString(), null, parseLimit(), null, null, null, null, null));
+    }
+
+    /** Reads the evaluation data in the background; its example count becomes the output array's width. */
+    public void chooseData(DataSpec requested) {
+        tasks.run("Reading evaluation data " + Path.of(requested.path()).getFileName(), progress -> {
+            DataLoader loader = new DataLoader();
+            DataSpec resolved = loader.resolve(requested);
+            EvalData data = loader.load(resolved);
+            return new Object[] {resolved, data.size(), data.description(), data.exampleShape()};
+        }, result -> {
+            project.dataProperty().set((DataSpec) result[0]);
+            int examples = (Integer) result[1];
+            dataSummary.set(String.format(Locale.ROOT, "%,d examples of shape %s — %s", examples,
+                    java.util.Arrays.toString((long[]) result[3]), result[2]));
+            String output = arrays.stream().map(r -> r.nameProperty().get()).filter(n -> !MASKS.equals(n)).findFirst().orElse(DEFAULT_OUTPUT);
+            setRowShape(output, Dtype.FLOAT16, examples);
+        });
+    }
+
+    private Integer parseLimit() {
+        String text = dataLimit.get() == null ? "" : dataLimit.get().trim();
+        if (text.isEmpty()) {
+            return null;
+        }
+        try {
+            return Integer.parseInt(text);
+        } catch (NumberFormatException e) {
+            throw new org.coar.workbench.WorkbenchException("Limit: expected a whole number of examples, got '" + text + "'");
+        }
+    }
+
+    private void setRowShape(String name, Dtype defaultDtype, long width) {
+        ArrayRow row = arrays.stream().filter(r -> name.equals(r.nameProperty().get())).findFirst().orElse(null);
+        if (row == null) {
+            arrays.add(new ArrayRow(name, defaultDtype.numpyName(), "[" + width + "]"));
+        } else {
+            row.shapeProperty().set("[" + width + "]");
+        }
+    }
+
+    // --- saving -------------------------------------------------------------------------------
+
+    public StoreSpec currentSpec() {
+        return codec.parse(json.get(), "the spec editor");
+    }
+
+    public void saveSpec(Path file) {
+        codec.write(currentSpec(), file);
+    }
+
+    public void openSpec(Path file) {
+        json.set(codec.toJson(codec.read(file)));
+    }
+
+    /** Creates the store (nothing is changed if the directory already holds one) and makes it the project's store. */
+    public void initialiseStore(Path dir, Runnable onDone) {
+        StoreSpec spec = currentSpec();
+        tasks.run("Initialising store " + dir.getFileName(), progress -> {
+            Store.create(dir, spec);
+            return dir;
+        }, created -> {
+            project.storeProperty().set(created);
+            onDone.run();
+        });
+    }
+}

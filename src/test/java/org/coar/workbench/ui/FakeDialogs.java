@@ -1,0 +1,41 @@
+package org.coar.workbench.ui;
+
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Optional;
+import org.coar.workbench.ui.common.DialogService;
+
+/** Answers file choosers with prepared paths and records every message shown. */
+final class FakeDialogs implements DialogService {
+    final Deque<Path> answers = new ArrayDeque<>();
+    final List<String> errors = new ArrayList<>();
+    final List<String> informations = new ArrayList<>();
+
+    @Override
+    public void showError(String title, String message) {
+        errors.add(title + ": " + message);
+    }
+
+    @Override
+    public void showInformation(String title, String message) {
+        informations.add(title + ": " + message);
+    }
+
+    @Override
+    public Optional<Path> chooseFile(String title, String... extensions) {
+        return Optional.ofNullable(answers.poll());
+    }
+
+    @Override
+    public Optional<Path> chooseSaveFile(String title, String initialName) {
+        return Optional.ofNullable(answers.poll());
+    }
+
+    @Override
+    public Optional<Path> chooseDirectory(String title) {
+        return Optional.ofNullable(answers.poll());
+    }
+}

@@ -1,0 +1,200 @@
+package org.coar.workbench.ui;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import javafx.embed.swing.SwingFXUtils;
+import javafx.scene.Node;
+import javafx.scene.chart.LineChart;
+import javafx.scene.control.Button;
+import javafx.scene.control.CheckBox;
+import javafx.scene.control.Label;
+import javafx.scene.control.TableView;
+import javafx.scene.control.TextArea;
+import javafx.scene.control.TextField;
+import javafx.stage.Stage;
+import javax.imageio.ImageIO;
+import org.coar.workbench.build.BuildProgress;
+import org.coar.workbench.store.Store;
+import org.coar.workbench.testing.Fixtures;
+import org.coar.workbench.ui.common.AppSettings;
+import org.coar.workbench.ui.spec.ArrayRow;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+import org.testfx.util.WaitForAsyncUtils;
+
+/**
+ * The workbench as a user drives it: author a spec from the demo model, initialise a store, build
+ * 30 rows, and the bad inputs of the Spec and Build panels. Runs under a (virtual) display;
+ * screenshots of each panel go to target/screenshots/.
+ */
+@ExtendWith(ApplicationExtension.class)
+class WorkbenchGuiTest {
+    @TempDir
+    static Path tmp;
+
+    private Workbench workbench;
+    private final FakeDialogs dialogs = new FakeDialogs();
+
+    @BeforeAll
+    static void needsADisplay() {
+        Assumptions.assumeTrue(System.getenv("DISPLAY") != null || !System.getProperty("os.name").toLowerCase().contains("linux"),
+                "no display; run the tests under xvfb-run (as .ci/run does)");
+    }
+
+    @Start
+    void start(Stage stage) throws IOException {
+        Path settings = Files.createTempDirectory(tmp, "settings");
+        workbench = new Workbench(stage, dialogs, AppSettings.load(settings));
+        workbench.showWindow();
+    }
+
+    private static void waitFor(String what, BooleanSupplier condition) {
+        try {
+            WaitForAsyncUtils.waitFor(120, TimeUnit.SECONDS, () -> {
+                WaitForAsyncUtils.waitForFxEvents();
+                return condition.getAsBoolean();
+            });
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new AssertionError("timed out waiting for " + what, e);
+        }
+    }
+
+    private static String rowShape(TableView<ArrayRow> table, String name) {
+        return table.getItems().stream().filter(r -> name.equals(r.nameProperty().get())).findFirst()
+                .map(r -> r.shapeProperty().get()).orElse("<missing>");
+    }
+
+    private static void screenshot(FxRobot robot, String name) throws IOException {
+        WaitForAsyncUtils.waitForFxEvents();
+        Path dir = Path.of("target", "screenshots");
+        Files.createDirectories(dir);
+        Node root = robot.lookup(".root").query();
+        var image = robot.capture(root.getScene().getRoot()).getImage();
+        ImageIO.write(SwingFXUtils.fromFXImage(image, null), "png", dir.resolve(name + ".png").toFile());
+    }
+
+    @Test
+    void authorSpecFromModelInitialiseAndBuildThirtyRows(FxRobot robot) throws IOException {
+        Path model = Fixtures.resource("org/coar/workbench/demo/fashion_cnn.pt");
+        Path images = Fixtures.resource("org/coar/workbench/demo/eval-images-idx3-ubyte.gz");
+        TableView<ArrayRow> arrays = robot.lookup("#arraysTable").queryTableView();
+
+        dialogs.answers.add(model);
+        robot.clickOn("#openModelButton");
+        waitFor("the model's component groups", () -> rowShape(arrays, "masks").equals("[240]"));
+        assertEquals("240 components in 4 groups (fashion_cnn.pt)", robot.lookup("#componentSummary").queryAs(Label.class).getText());
+
+        robot.clickOn("#dataLimitField").write("50");
+        dialogs.answers.add(images);
+        robot.clickOn("#dataFileButton");
+        waitFor("the data's example count", () -> rowShape(arrays, "margins").equals("[50]"));
+
+        TextField models = robot.lookup("#numModelsField").queryAs(TextField.class);
+        robot.doubleClickOn(models).eraseText(6).write("30");
+        TextArea json = robot.lookup("#jsonArea").queryAs(TextArea.class);
+        assertTrue(json.getText().contains("\"num_models\" : 30"), json.getText());
+        assertTrue(json.getText().contains("\"shape\" : [ 240 ]"), json.getText());
+
+        // Unticking a group shrinks the mask; ticking it again restores it.
+        CheckBox conv1 = robot.lookup(n -> n instanceof CheckBox c && c.getText().startsWith("conv1.weight")).queryAs(CheckBox.class);
+        robot.clickOn(conv1);
+        waitFor("the mask without conv1", () -> rowShape(arrays, "masks").equals("[208]"));
+        robot.clickOn(conv1);
+        waitFor("the mask with conv1", () -> rowShape(arrays, "masks").equals("[240]"));
+
+        // Bad input at the field: the service's message is shown and nothing can be initialised.
+        robot.doubleClickOn(models).eraseText(6).write("-3");
+        Label problem = robot.lookup("#jsonProblem").queryAs(Label.class);
+        waitFor("the num_models problem", () -> problem.getText().contains("num_models: must be at least 1, got -3"));
+        robot.doubleClickOn(models).eraseText(6).write("30");
+        waitFor("a valid spec", () -> problem.getText().equals("Valid spec."));
+        screenshot(robot, "spec");
+
+        Path store = tmp.resolve("gui-store");
+        dialogs.answers.add(store);
+        robot.clickOn("#initialiseButton");
+        waitFor("the store", () -> Files.exists(store.resolve(Store.COMPLETED_FILE)) && !dialogs.informations.isEmpty());
+        assertTrue(dialogs.errors.isEmpty(), dialogs.errors.toString());
+
+        robot.clickOn("#nav-build");
+        Button start = robot.lookup("#startButton").queryButton();
+        waitFor("the Start button", () -> !start.isDisabled() && !workbench.buildViewModel().devices().isEmpty());
+        robot.clickOn(start);
+        waitFor("30 built rows", () -> robot.lookup("#rowsLabel").queryAs(Label.class).getText().equals("30 / 30 rows")
+                && !workbench.buildViewModel().runningProperty().get());
+        assertTrue(dialogs.errors.isEmpty(), dialogs.errors.toString());
+        try (Store built = Store.open(store, false)) {
+            assertEquals(30, built.completedCount());
+        }
+        TableView<BuildProgress.WorkerState> workers = robot.lookup("#workerTable").queryTableView();
+        assertTrue(workers.getItems().stream().allMatch(w -> w.state().equals("finished")), workers.getItems().toString());
+        assertEquals(30, workers.getItems().stream().mapToLong(BuildProgress.WorkerState::rowsBuilt).sum());
+        LineChart<?, ?> chart = robot.lookup("#accuracyChart").queryAs(LineChart.class);
+        assertTrue(chart.isVisible() && !chart.getData().getFirst().getData().isEmpty(), "accuracy chart has points");
+        String result = robot.lookup("#resultLabel").queryAs(Label.class).getText();
+        assertTrue(result.startsWith("Built 30 rows"), result);
+        screenshot(robot, "build");
+    }
+
+    @Test
+    void invalidJsonIsReportedWithItsPositionAndTheFormKeepsItsValues(FxRobot robot) {
+        TextArea json = robot.lookup("#jsonArea").queryAs(TextArea.class);
+        TextField models = robot.lookup("#numModelsField").queryAs(TextField.class);
+        robot.interact(() -> json.setText("{\"num_models\": 77, \"schema\": {\"masks\": {\"dtype\": \"bool_\", \"shape\": [5]}}}"));
+        assertEquals("77", models.getText());
+        robot.interact(() -> json.setText("{\"num_models\": 12,\n  \"schema\": "));
+        Label problem = robot.lookup("#jsonProblem").queryAs(Label.class);
+        assertTrue(problem.getText().startsWith("line 2, column"), problem.getText());
+        assertTrue(problem.getText().contains("invalid JSON"), problem.getText());
+        assertEquals("77", models.getText(), "the form keeps its last valid state");
+
+        dialogs.answers.add(tmp.resolve("never-created"));
+        robot.clickOn("#initialiseButton");
+        assertEquals(1, dialogs.errors.size());
+        assertTrue(dialogs.errors.getFirst().contains("invalid JSON"), dialogs.errors.getFirst());
+        assertFalse(Files.exists(tmp.resolve("never-created")));
+    }
+
+    @Test
+    void nonTorchScriptModelAndMismatchedStoreGetDialogsWithTheFix(FxRobot robot) throws IOException {
+        dialogs.answers.add(Fixtures.resource("ablation/not_torchscript.pt"));
+        robot.clickOn("#openModelButton");
+        waitFor("the error dialog", () -> !dialogs.errors.isEmpty());
+        assertTrue(dialogs.errors.getFirst().contains("not a TorchScript model"), dialogs.errors.getFirst());
+
+        // A store whose mask width (7) does not fit the model (240 components): refused before any row.
+        Path store = tmp.resolve("small-store");
+        Store.create(store, new org.coar.workbench.spec.SpecCodec().read(Fixtures.resource("store/spec_small.json")));
+        dialogs.answers.add(Fixtures.resource("org/coar/workbench/demo/fashion_cnn.pt"));
+        robot.clickOn("#openModelButton");
+        robot.clickOn("#dataLimitField").write("3");
+        dialogs.answers.add(Fixtures.resource("org/coar/workbench/demo/eval-images-idx3-ubyte.gz"));
+        robot.clickOn("#dataFileButton");
+        waitFor("model and data", () -> workbench.project().modelProperty().get() != null && workbench.project().dataProperty().get() != null);
+        robot.interact(() -> workbench.project().storeProperty().set(store));
+        robot.clickOn("#nav-build");
+        Button start = robot.lookup("#startButton").queryButton();
+        waitFor("the Start button", () -> !start.isDisabled() && !workbench.buildViewModel().devices().isEmpty());
+        robot.clickOn(start);
+        waitFor("the second error dialog", () -> dialogs.errors.size() == 2);
+        assertTrue(dialogs.errors.get(1).contains("each row holds 7 mask entries, but the model has 240 selected components"),
+                dialogs.errors.get(1));
+        try (Store opened = Store.open(store, false)) {
+            assertEquals(0, opened.completedCount());
+        }
+        assertFalse(workbench.buildViewModel().runningProperty().get(), "the app keeps working");
+    }
+}
