@@ -98,35 +98,18 @@ public final class BuildService {
             throw new WorkbenchException(modelFile + ": the model file recorded for this store is missing; restore it, or build a new store");
         }
         String sha = RunConfig.sha256(modelFile);
-        if (run.modelSha256() != null && !run.modelSha256().equals(sha)) {
-            throw new WorkbenchException(modelFile + ": the model changed since this store's first rows (SHA-256 " + sha
-                    + ", recorded " + run.modelSha256() + "); rows of one store must come from one model. Use a new store");
-        }
         List<Device> devices = workerDevices(resolveDevices(request.devices()), request.cpuWorkers());
         OutputFunction outputFunction = OutputFunction.parse(run.output());
 
         try (Store store = Store.open(storeDir, true)) {
             String maskArray = run.maskArray() != null ? run.maskArray() : "masks";
             String outputArray = run.outputArray() != null ? run.outputArray() : onlyOtherArray(store, maskArray);
-            NpyArray masks = store.array(maskArray);
-            NpyArray outputs = store.array(outputArray);
             EvalData data = new DataLoader().load(run.data());
             TorchModel first = TorchModel.load(modelFile, devices.getFirst());
             List<AutoCloseable> toClose = new ArrayList<>(List.of(first));
             try {
                 Components components = Components.select(first.parameters(), run.include(), run.exclude());
-                checkStoreFits(store, masks, outputs, components, data);
-                if (!Components.exists(storeDir)) {
-                    components.write(storeDir);
-                } else if (!Components.read(storeDir).equals(components)) {
-                    throw new WorkbenchException(storeDir.resolve(Components.FILE) + ": the store's component list differs from "
-                            + "the model's selection " + components + "; rows would not be comparable. Use a new store");
-                }
-                RunConfig recorded = new RunConfig(run.model(), sha, run.data(), run.output(), maskArray, outputArray, run.alpha(),
-                        run.seed(), run.include(), run.exclude(), run.created(), run.workbenchVersion());
-                if (!recorded.equals(run) || !RunConfig.exists(storeDir)) {
-                    recorded.write(storeDir);
-                }
+                RunConfig recorded = checkAndRecord(store, run, sha, maskArray, outputArray, components, data);
 
                 RowPlan plan = RowPlan.of(store.numModels(), request.start(), request.end(), request.partition());
                 return runWorkers(request, recorded, store, plan, components, data, outputFunction, devices, first, toClose,
@@ -141,6 +124,47 @@ public final class BuildService {
                 }
             }
         }
+    }
+
+    /**
+     * Checks that the model and data fit the store (mask and output widths, data accepted by the
+     * model, labels in range) and records run.json and components.json, building no row: what a
+     * cluster submission needs before its tasks start.
+     */
+    public RunConfig record(Path storeDir, RunConfig run) {
+        Path modelFile = Path.of(run.model());
+        try (Store store = Store.open(storeDir, true); TorchModel model = TorchModel.load(modelFile, Device.cpu())) {
+            String sha = RunConfig.sha256(modelFile);
+            String maskArray = run.maskArray() != null ? run.maskArray() : "masks";
+            String outputArray = run.outputArray() != null ? run.outputArray() : onlyOtherArray(store, maskArray);
+            EvalData data = new DataLoader().load(run.data());
+            Components components = Components.select(model.parameters(), run.include(), run.exclude());
+            try (AblatedEvaluator probe = new AblatedEvaluator(model, components, data, 100, OutputFunction.parse(run.output()))) {
+                return checkAndRecord(store, run, sha, maskArray, outputArray, components, data);
+            }
+        }
+    }
+
+    private static RunConfig checkAndRecord(Store store, RunConfig run, String sha, String maskArray, String outputArray,
+                                            Components components, EvalData data) {
+        Path storeDir = store.dir();
+        checkStoreFits(store, store.array(maskArray), store.array(outputArray), components, data);
+        if (run.modelSha256() != null && !run.modelSha256().equals(sha)) {
+            throw new WorkbenchException(run.model() + ": the model changed since this store's first rows (SHA-256 " + sha
+                    + ", recorded " + run.modelSha256() + "); rows of one store must come from one model. Use a new store");
+        }
+        if (!Components.exists(storeDir)) {
+            components.write(storeDir);
+        } else if (!Components.read(storeDir).equals(components)) {
+            throw new WorkbenchException(storeDir.resolve(Components.FILE) + ": the store's component list differs from "
+                    + "the model's selection " + components + "; rows would not be comparable. Use a new store");
+        }
+        RunConfig recorded = new RunConfig(run.model(), sha, run.data(), run.output(), maskArray, outputArray, run.alpha(),
+                run.seed(), run.include(), run.exclude(), run.created(), run.workbenchVersion());
+        if (!recorded.equals(run) || !RunConfig.exists(storeDir)) {
+            recorded.write(storeDir);
+        }
+        return recorded;
     }
 
     private static String onlyOtherArray(Store store, String maskArray) {
@@ -233,7 +257,8 @@ public final class BuildService {
             }
         }
         RowClaims claims = new RowClaims(store.dir(), request.claimTimeout());
-        ProgressTracker tracker = new ProgressTracker(plan.size(), alreadyDone, devices, listener);
+        ProgressTracker tracker = new ProgressTracker(plan.size(), alreadyDone, devices,
+                listener.andThen(new TaskReporter(store.dir(), plan)));
         AtomicReference<RuntimeException> failure = new AtomicReference<>();
         List<Thread> threads = new ArrayList<>();
         for (int w = 0; w < devices.size(); w++) {
@@ -320,6 +345,39 @@ public final class BuildService {
             } finally {
                 claims.release(row);
             }
+        }
+    }
+
+    /** Keeps this process's task record beside the store current, at most every two seconds. */
+    private static final class TaskReporter implements Consumer<BuildProgress> {
+        private static final long INTERVAL_NANOS = 2_000_000_000L;
+        private final Path storeDir;
+        private final RowPlan plan;
+        private final String host = RowClaims.hostName();
+        private final String started = Instant.now().toString();
+        private long lastWrite;
+
+        TaskReporter(Path storeDir, RowPlan plan) {
+            this.storeDir = storeDir;
+            this.plan = plan;
+        }
+
+        @Override
+        public synchronized void accept(BuildProgress progress) {
+            boolean done = progress.workers().stream().noneMatch(w -> w.state().equals("running") || w.state().equals("loading")
+                    || w.state().equals("waiting") || w.state().equals("paused"));
+            long now = System.nanoTime();
+            if (!done && lastWrite != 0 && now - lastWrite < INTERVAL_NANOS) {
+                return;
+            }
+            lastWrite = now;
+            String state = !done ? (progress.workers().stream().allMatch(w -> w.state().equals("paused")) ? "paused" : "running")
+                    : progress.workers().stream().anyMatch(w -> w.state().startsWith("failed")) ? "failed"
+                    : progress.workers().stream().anyMatch(w -> w.state().equals("cancelled")) ? "cancelled" : "finished";
+            long built = progress.workers().stream().mapToLong(BuildProgress.WorkerState::rowsBuilt).sum();
+            String job = System.getenv("SLURM_ARRAY_JOB_ID") != null ? System.getenv("SLURM_ARRAY_JOB_ID") : System.getenv("SLURM_JOB_ID");
+            new TaskRecord(host, ProcessHandle.current().pid(), job, System.getenv("SLURM_ARRAY_TASK_ID"), plan.start(), plan.end(),
+                    built, progress.rowsPerSecond(), state, started, Instant.now().toString()).write(storeDir);
         }
     }
 

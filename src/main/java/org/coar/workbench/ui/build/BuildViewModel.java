@@ -183,7 +183,7 @@ public final class BuildViewModel {
         }
         try {
             slurmScript.set(new SlurmScript(store.toAbsolutePath(), parsePositive(slurmTasks.get(), "Tasks"),
-                    parseNonNegative(slurmGpus.get(), "GPUs per task"), slurmPartition.get(), slurmTime.get(),
+                    parseNonNegative(slurmGpus.get(), "GPUs per task"), 0, slurmPartition.get(), slurmTime.get(), List.of(),
                     SlurmScript.defaultCoarCommand()).render());
         } catch (WorkbenchException e) {
             slurmScript.set("# " + e.getMessage());
