@@ -51,6 +51,11 @@ public final class FitService {
      * @param cancel   set to true to stop; the fit then throws {@link FitCancelledException} and writes nothing
      */
     public FitResult fit(FitRequest request, Consumer<FitProgress> listener, AtomicBoolean cancel) {
+        return fit(request, listener, cancel, null);
+    }
+
+    /** As {@link #fit(FitRequest, Consumer, AtomicBoolean)}, showing {@code observer} every λ of a lasso path (tests). */
+    FitResult fit(FitRequest request, Consumer<FitProgress> listener, AtomicBoolean cancel, LassoPath.Observer observer) {
         long started = System.nanoTime();
         FitConfig config = request.config();
         Map<String, Double> seconds = new LinkedHashMap<>();
@@ -90,7 +95,7 @@ public final class FitService {
             try (SolvingContext ctx = new SolvingContext(la, pass, listener, cancel)) {
                 solution = switch (config.solver()) {
                     case OLS -> solveOls(la, ctx, config, details);
-                    case LASSO -> new LassoPath(la, config, listener, cancel).run(ctx.train(), ctx.scorer(), ctx.finalProblem(), details);
+                    case LASSO -> new LassoPath(la, config, listener, cancel).observe(observer).run(ctx.train(), ctx.scorer(), ctx.finalProblem(), details);
                     case RIDGE -> new RidgePath(la, config, listener, cancel).run(ctx.train(), ctx.scorer(), ctx.finalProblem(), details);
                 };
                 finalProblem = ctx.finalProblem();
