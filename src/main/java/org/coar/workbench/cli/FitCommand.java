@@ -1,0 +1,186 @@
+package org.coar.workbench.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.Callable;
+import org.coar.workbench.WorkbenchException;
+import org.coar.workbench.fit.FitConfig;
+import org.coar.workbench.fit.FitConfigReader;
+import org.coar.workbench.fit.FitProgress;
+import org.coar.workbench.fit.FitRequest;
+import org.coar.workbench.fit.FitResult;
+import org.coar.workbench.fit.FitService;
+import org.coar.workbench.fit.RowCount;
+import org.coar.workbench.fit.Solver;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "fit", mixinStandardHelpOptions = true,
+        description = {"Fit component attributions from a store's completed rows: one linear model per example, "
+                + "from one streamed pass over the store. Writes weight.npy, bias.npy, lam.npy, raw_weight.npy, mask_mean.npy, "
+                + "mask_std.npy and report.json.",
+            "The reference regression YAML (data.*, cfg.*, early_stopping.*) is read as it is; its usual k: 1, "
+                + "manual_max_lambda: 0 means least squares, solved exactly."})
+final class FitCommand implements Callable<Integer> {
+    @Spec
+    private CommandSpec commandSpec;
+
+    @Option(names = "--store", required = true, paramLabel = "DIR", description = "Store directory (masks.npy, outputs, _completed.npy).")
+    private Path storeDir;
+
+    @Option(names = "--config", paramLabel = "regression_config.yaml",
+            description = "Regression config in the reference layout, plus an optional 'workbench:' section (solver, lambdas, "
+                    + "output_array, exclude_non_finite, tolerance, max_sweeps, block_rows).")
+    private Path configFile;
+
+    @Option(names = "--out", paramLabel = "DIR",
+            description = "Attributions directory to create (default: cfg.out_dir, else DIR/attributions inside the store). "
+                    + "Must not exist or be empty; written all or nothing.")
+    private Path outDir;
+
+    @Option(names = "--solver", paramLabel = "ols|lasso|ridge",
+            description = "ols (least squares, default), lasso (the reference's λ path) or ridge. Overrides the config.")
+    private String solver;
+
+    @Option(names = "--output-array", paramLabel = "NAME",
+            description = "Store array to fit (default: the only array besides masks).")
+    private String outputArray;
+
+    @Option(names = "--num-train", paramLabel = "N|FRACTION", description = "Training rows: a count, or a fraction of completed rows.")
+    private Double numTrain;
+
+    @Option(names = "--num-val", paramLabel = "N|FRACTION", description = "Validation rows: a count, or a fraction of completed rows.")
+    private Double numVal;
+
+    @Option(names = "--seed", paramLabel = "SEED",
+            description = "Shuffle completed rows with this seed before splitting (default: data.seed; none = ordered split).")
+    private Long seed;
+
+    @Option(names = "--lambdas", split = ",", paramLabel = "λ[,λ...]",
+            description = "Explicit λ grid for lasso/ridge, replacing the k/eps grid.")
+    private List<Double> lambdas;
+
+    @Option(names = "--exclude-non-finite",
+            description = "Fit without rows whose outputs are NaN/Inf (they are listed in report.json) instead of failing.")
+    private boolean excludeNonFinite;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = commandSpec.commandLine().getOut();
+        PrintWriter err = commandSpec.commandLine().getErr();
+        FitConfig config = configFile == null ? FitConfig.defaults() : new FitConfigReader().read(configFile);
+        config = applyOverrides(config);
+        config.warnings().forEach(w -> err.println("warning: " + w));
+        Path out_ = outDir != null ? outDir : config.outDir() != null ? Path.of(config.outDir()) : storeDir.resolve("attributions");
+        err.println("fit: solver " + config.solver().key() + " (" + config.solverReason() + ")");
+
+        AtomicBoolean cancel = new AtomicBoolean();
+        CountDownLatch finished = new CountDownLatch(1);
+        // Ctrl-C: ask the fit to stop and give it a moment to remove its partial output.
+        Thread hook = new Thread(() -> {
+            cancel.set(true);
+            try {
+                finished.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        Runtime.getRuntime().addShutdownHook(hook);
+        FitResult result;
+        try {
+            result = new FitService().fit(new FitRequest(storeDir, out_, config), new ProgressLine(err), cancel);
+        } finally {
+            finished.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // already shutting down
+            }
+        }
+        out.printf(Locale.ROOT, "Wrote %s%n", result.outDir());
+        out.printf(Locale.ROOT, "  solver %s; %d examples x %d components (%d constant, weight 0)%n", result.solver().key(),
+                result.examples(), result.components(), result.zeroVarianceComponents());
+        out.printf(Locale.ROOT, "  rows: %d train, %d validation, final fit on %d%n", result.trainRows(), result.validationRows(),
+                result.finalRows());
+        if (!Double.isNaN(result.medianValidationR2())) {
+            out.printf(Locale.ROOT, "  validation R^2 (median over examples): %.4f%n", result.medianValidationR2());
+        }
+        out.printf(Locale.ROOT, "  time: %s (GEMMs %.1f GFLOP/s)%n", timings(result), result.gemmGflops());
+        return 0;
+    }
+
+    private FitConfig applyOverrides(FitConfig config) {
+        FitConfig c = config;
+        if (solver != null) {
+            Solver s = Solver.fromKey(solver).orElseThrow(() -> new WorkbenchException("--solver: must be ols, lasso or ridge, found \"" + solver + "\""));
+            c = c.withSolver(s, "--solver");
+        }
+        if (numTrain != null || numVal != null || seed != null) {
+            c = c.withSplit(numTrain == null ? c.numTrain() : rows("--num-train", numTrain),
+                    numVal == null ? c.numVal() : rows("--num-val", numVal), seed == null ? c.seed() : seed);
+        }
+        if (lambdas != null) {
+            if (lambdas.stream().anyMatch(v -> !(v >= 0) || v.isInfinite())) {
+                throw new WorkbenchException("--lambdas: every λ must be a number ≥ 0, found " + lambdas);
+            }
+            c = c.withPath(c.k(), c.eps(), c.manualMaxLambda(), lambdas, c.includeZeroLambda());
+        }
+        if (outputArray != null) {
+            c = c.withOutputArray(outputArray);
+        }
+        if (excludeNonFinite) {
+            c = c.withExcludeNonFinite(true);
+        }
+        return c;
+    }
+
+    private static RowCount rows(String option, double value) {
+        if (value >= 0 && value == Math.rint(value) && value != 1.0 || value == 0) {
+            return RowCount.of((long) value);
+        }
+        if (value > 0 && value <= 1) {
+            return RowCount.fractionOf(value);
+        }
+        throw new WorkbenchException(option + ": expected a row count or a fraction in (0, 1], found " + value);
+    }
+
+    private static String timings(FitResult r) {
+        StringBuilder s = new StringBuilder();
+        r.stageSeconds().entrySet().stream()
+                .sorted(java.util.Map.Entry.comparingByKey(java.util.Comparator.comparingInt(k -> List.of("open", "reading",
+                        "solving", "writing", "total").indexOf(k))))
+                .forEach(e -> s.append(s.isEmpty() ? "" : ", ").append(e.getKey()).append(' ')
+                        .append(String.format(Locale.ROOT, "%.1f s", e.getValue())));
+        return s.toString();
+    }
+
+    /** Progress on stderr: a line per stage change and at most one every two seconds within a stage. */
+    private static final class ProgressLine implements java.util.function.Consumer<FitProgress> {
+        private final PrintWriter err;
+        private FitProgress.Stage stage;
+        private long lastNanos;
+
+        ProgressLine(PrintWriter err) {
+            this.err = err;
+        }
+
+        @Override
+        public synchronized void accept(FitProgress p) {
+            long now = System.nanoTime();
+            if (p.stage() == stage && now - lastNanos < 2_000_000_000L && p.done() < p.total()) {
+                return;
+            }
+            stage = p.stage();
+            lastNanos = now;
+            err.printf(Locale.ROOT, "fit: %-13s %5.1f%%  %s%n", p.stage().label(), 100 * p.fraction(), p.message());
+            err.flush();
+        }
+    }
+}

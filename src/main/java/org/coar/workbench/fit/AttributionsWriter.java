@@ -1,0 +1,149 @@
+package org.coar.workbench.fit;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Comparator;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.coar.workbench.WorkbenchException;
+import org.coar.workbench.fit.linalg.Matrix;
+import org.coar.workbench.npy.Dtype;
+import org.coar.workbench.npy.NpyArray;
+
+/**
+ * Writes an attributions directory (DESIGN.md, "Attributions") all or nothing: everything goes
+ * into a hidden temporary directory beside the target, which is renamed into place only when
+ * complete, so a failure or a cancel never leaves a half-written directory.
+ */
+final class AttributionsWriter implements AutoCloseable {
+    private static final int TRANSPOSE_BLOCK = 64;
+
+    private final Path target;
+    private final Path staging;
+    private boolean committed;
+
+    /** Checks the target and makes the staging directory now, before any long work, so bad paths fail fast. */
+    AttributionsWriter(Path target) {
+        this.target = target.toAbsolutePath().normalize();
+        if (Files.exists(this.target) && !isEmptyDirectory(this.target)) {
+            throw new WorkbenchException(target + ": already exists and is not an empty directory; choose another --out "
+                    + "or remove it (attributions are never overwritten)");
+        }
+        Path parent = this.target.getParent();
+        try {
+            Files.createDirectories(parent);
+            this.staging = Files.createDirectory(parent.resolve("." + this.target.getFileName() + ".partial-" + UUID.randomUUID()));
+        } catch (IOException e) {
+            throw new WorkbenchException(target + ": cannot write the attributions directory (" + e + "); choose a writable "
+                    + "--out directory", e);
+        }
+    }
+
+    private static boolean isEmptyDirectory(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            return false;
+        }
+        try (Stream<Path> entries = Files.list(dir)) {
+            return entries.findAny().isEmpty();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    Path staging() {
+        return staging;
+    }
+
+    /**
+     * {@code weight.npy} (components × examples): component {@code active[a]} takes column a of
+     * the example-major {@code weights}; the other components get 0. {@code scale[i]} multiplies
+     * component i's row (1 for weight.npy, 1/std for raw_weight.npy).
+     */
+    void writeWeights(String name, Matrix weights, int[] active, int components, double[] scale) throws IOException {
+        int examples = weights.rows();
+        Path file = staging.resolve(name);
+        NpyArray.create(file, Dtype.FLOAT32, components, examples);
+        int[] activeIndexOf = new int[components];
+        java.util.Arrays.fill(activeIndexOf, -1);
+        for (int a = 0; a < active.length; a++) {
+            activeIndexOf[active[a]] = a;
+        }
+        try (NpyArray array = NpyArray.open(file, true)) {
+            float[][] block = new float[TRANSPOSE_BLOCK][examples];
+            double[] row = new double[weights.cols()];
+            for (int first = 0; first < components; first += TRANSPOSE_BLOCK) {
+                int count = Math.min(TRANSPOSE_BLOCK, components - first);
+                for (int i = 0; i < count; i++) {
+                    java.util.Arrays.fill(block[i], 0f);
+                }
+                for (int j = 0; j < examples; j++) {
+                    weights.getRow(j, row);
+                    for (int i = 0; i < count; i++) {
+                        int a = activeIndexOf[first + i];
+                        if (a >= 0) {
+                            block[i][j] = (float) (row[a] * scale[first + i]);
+                        }
+                    }
+                }
+                for (int i = 0; i < count; i++) {
+                    array.writeRow(first + i, block[i]);
+                }
+            }
+            array.forceRows(0, components);
+        }
+    }
+
+    void writeVector(String name, double[] values) throws IOException {
+        Path file = staging.resolve(name);
+        NpyArray.create(file, Dtype.FLOAT32, values.length);
+        try (NpyArray array = NpyArray.open(file, true)) {
+            for (int i = 0; i < values.length; i++) {
+                array.set(i, values[i]);
+            }
+            array.forceRows(0, values.length);
+        }
+    }
+
+    void writeReport(ObjectNode report) throws IOException {
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(staging.resolve("report.json").toFile(), report);
+    }
+
+    void copy(Path source, String name) throws IOException {
+        Files.copy(source, staging.resolve(name));
+    }
+
+    /** Renames the staging directory into place. */
+    void commit() {
+        try {
+            if (Files.isDirectory(target)) {
+                Files.delete(target); // empty, checked in the constructor
+            }
+            Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
+            committed = true;
+        } catch (DirectoryNotEmptyException e) {
+            throw new WorkbenchException(target + ": something else was written there during the fit; nothing of this fit was "
+                    + "kept. Fit again with another --out", e);
+        } catch (IOException e) {
+            throw new WorkbenchException(target + ": cannot move the finished attributions into place (" + e + ")", e);
+        }
+    }
+
+    /** Removes the staging directory unless committed. */
+    @Override
+    public void close() {
+        if (committed) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(staging)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // Best effort; the hidden directory name says what it is.
+        }
+    }
+}

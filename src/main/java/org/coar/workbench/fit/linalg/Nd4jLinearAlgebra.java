@@ -1,0 +1,247 @@
+package org.coar.workbench.fit.linalg;
+
+import java.lang.foreign.MemorySegment;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Set;
+import org.bytedeco.javacpp.DoublePointer;
+import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.openblas.global.openblas;
+import org.coar.workbench.WorkbenchException;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+/**
+ * {@link LinearAlgebra} on ND4J's CPU backend: GEMMs through {@code Nd4j.gemm}, and the BLAS and
+ * LAPACK calls that ND4J 1.0.0-M2.1 lacks or gets wrong (its {@code trsm} rejects valid
+ * arguments; its {@code syev} is single-threaded and 8x slower than {@code dsyevd}) straight into
+ * the OpenBLAS library that ND4J itself loads.
+ *
+ * <p>Row-major matrices are handed to column-major LAPACK as their transposes: the row-major
+ * lower triangle is the column-major upper triangle, so no copies are made.
+ */
+public final class Nd4jLinearAlgebra implements LinearAlgebra {
+
+    private final Set<INDArray> live = Collections.newSetFromMap(new IdentityHashMap<>());
+
+    public Nd4jLinearAlgebra() {
+        try {
+            Nd4j.getBackend();
+        } catch (RuntimeException | LinkageError e) {
+            throw new WorkbenchException("ND4J's native CPU backend did not load (" + e + "). It needs the "
+                    + "nd4j-native linux-x86_64 jars on the class path; build with './mvnw compile' and run through ./coar", e);
+        }
+    }
+
+    @Override
+    public String description() {
+        return "ND4J " + nd4jVersion() + " " + Nd4j.getBackend().getClass().getSimpleName() + " (OpenBLAS "
+                + openblas.OPENBLAS_VERSION.trim() + ", " + Nd4j.factory().blas().getMaxThreads() + " threads)";
+    }
+
+    private static String nd4jVersion() {
+        Package p = Nd4j.class.getPackage();
+        String v = p == null ? null : p.getImplementationVersion();
+        return v == null ? "1.0.0-M2.1" : v;
+    }
+
+    @Override
+    public Matrix zeros(Precision precision, int rows, int cols) {
+        INDArray array = Nd4j.create(precision == Precision.DOUBLE ? DataType.DOUBLE : DataType.FLOAT, Math.max(rows, 1), Math.max(cols, 1));
+        synchronized (live) {
+            live.add(array);
+        }
+        return new Nd4jMatrix(array, array, rows, cols, precision);
+    }
+
+    @Override
+    public void free(Matrix matrix) {
+        Nd4jMatrix m = (Nd4jMatrix) matrix;
+        synchronized (live) {
+            if (live.remove(m.root)) {
+                m.root.close();
+            }
+        }
+    }
+
+    @Override
+    public void gemm(double alpha, Matrix a, boolean transposeA, Matrix b, boolean transposeB, double beta, Matrix c) {
+        int m = transposeA ? a.cols() : a.rows();
+        int k = transposeA ? a.rows() : a.cols();
+        int kb = transposeB ? b.cols() : b.rows();
+        int n = transposeB ? b.rows() : b.cols();
+        if (k != kb || c.rows() != m || c.cols() != n || a.precision() != b.precision() || a.precision() != c.precision()) {
+            throw new IllegalArgumentException("gemm shapes: op(a) " + m + "x" + k + ", op(b) " + kb + "x" + n + ", c "
+                    + c.rows() + "x" + c.cols());
+        }
+        if (m == 0 || n == 0) {
+            return;
+        }
+        if (k == 0) {
+            scale(c, beta);
+            return;
+        }
+        Nd4j.gemm(array(a), array(b), array(c), transposeA, transposeB, alpha, beta);
+    }
+
+    private static void scale(Matrix c, double beta) {
+        if (beta == 0) {
+            c.fill(0);
+        } else if (beta != 1) {
+            for (int r = 0; r < c.rows(); r++) {
+                for (int col = 0; col < c.cols(); col++) {
+                    c.set(r, col, beta * c.get(r, col));
+                }
+            }
+        }
+    }
+
+    @Override
+    public void gramLower(double alpha, Matrix a, double beta, Matrix c) {
+        int n = a.cols();
+        int k = a.rows();
+        if (c.rows() != n || c.cols() != n || a.precision() != c.precision()) {
+            throw new IllegalArgumentException("gramLower: a is " + k + "x" + n + ", c is " + c.rows() + "x" + c.cols());
+        }
+        if (n == 0 || k == 0) {
+            return;
+        }
+        if (a.precision() == Precision.FLOAT) {
+            openblas.cblas_ssyrk(openblas.CblasRowMajor, openblas.CblasLower, openblas.CblasTrans, n, k, (float) alpha,
+                    floats(a), n, (float) beta, floats(c), n);
+        } else {
+            openblas.cblas_dsyrk(openblas.CblasRowMajor, openblas.CblasLower, openblas.CblasTrans, n, k, alpha,
+                    doubles(a), n, beta, doubles(c), n);
+        }
+    }
+
+    @Override
+    public boolean choleskyInPlace(Matrix a) {
+        requireSquareDouble(a, "choleskyInPlace");
+        int n = a.rows();
+        return n == 0 || openblas.LAPACKE_dpotrf(openblas.LAPACK_COL_MAJOR, (byte) 'U', n, doubles(a), n) == 0;
+    }
+
+    @Override
+    public void choleskySolveInPlace(Matrix factor, Matrix rhs) {
+        requireSquareDouble(factor, "choleskySolveInPlace");
+        int n = factor.rows();
+        if (rhs.cols() != n || rhs.precision() != Precision.DOUBLE) {
+            throw new IllegalArgumentException("choleskySolveInPlace: rhs rows must have " + n + " doubles");
+        }
+        if (n == 0 || rhs.rows() == 0) {
+            return;
+        }
+        int info = openblas.LAPACKE_dpotrs(openblas.LAPACK_COL_MAJOR, (byte) 'U', n, rhs.rows(), doubles(factor), n, doubles(rhs), n);
+        if (info != 0) {
+            throw new IllegalStateException("LAPACKE_dpotrs failed with info " + info);
+        }
+    }
+
+    @Override
+    public SymmetricEigen symmetricEigen(Matrix a) {
+        requireSquareDouble(a, "symmetricEigen");
+        int n = a.rows();
+        Matrix vectors = zeros(Precision.DOUBLE, n, n);
+        vectors.copyFrom(a);
+        double[] values = new double[n];
+        if (n > 0) {
+            DoublePointer w = new DoublePointer(n);
+            try {
+                int info = openblas.LAPACKE_dsyevd(openblas.LAPACK_COL_MAJOR, (byte) 'V', (byte) 'U', n, doubles(vectors), n, w);
+                if (info != 0) {
+                    throw new IllegalStateException("LAPACKE_dsyevd failed with info " + info);
+                }
+                w.get(values);
+            } finally {
+                w.close();
+            }
+        }
+        // Column-major eigenvectors in columns are, read row-major, eigenvectors in rows.
+        return new SymmetricEigen(values, vectors);
+    }
+
+    private static void requireSquareDouble(Matrix a, String op) {
+        if (a.rows() != a.cols() || a.precision() != Precision.DOUBLE) {
+            throw new IllegalArgumentException(op + ": needs a square double matrix, got " + a.rows() + "x" + a.cols() + " " + a.precision());
+        }
+    }
+
+    private static INDArray array(Matrix m) {
+        return ((Nd4jMatrix) m).view();
+    }
+
+    private static FloatPointer floats(Matrix m) {
+        return new FloatPointer(((Nd4jMatrix) m).root.data().addressPointer());
+    }
+
+    private static DoublePointer doubles(Matrix m) {
+        return new DoublePointer(((Nd4jMatrix) m).root.data().addressPointer());
+    }
+
+    @Override
+    public void close() {
+        synchronized (live) {
+            live.forEach(INDArray::close);
+            live.clear();
+        }
+    }
+
+    /** A matrix over the first {@code rows} rows of an ND4J array that was allocated {@code cols} wide. */
+    private static final class Nd4jMatrix implements Matrix {
+        private final INDArray root;
+        private final INDArray allocated;
+        private final int rows;
+        private final int cols;
+        private final Precision precision;
+        private final MemorySegment segment;
+
+        Nd4jMatrix(INDArray root, INDArray allocated, int rows, int cols, Precision precision) {
+            this.root = root;
+            this.allocated = allocated;
+            this.rows = rows;
+            this.cols = cols;
+            this.precision = precision;
+            long bytes = (long) rows * cols * precision.bytes();
+            // Off-heap memory ND4J owns; reinterpret needs --enable-native-access (the launcher and tests set it).
+            this.segment = MemorySegment.ofAddress(root.data().address()).reinterpret(bytes);
+        }
+
+        INDArray view() {
+            if (rows == allocated.rows() && cols == allocated.columns()) {
+                return allocated;
+            }
+            return allocated.get(NDArrayIndex.interval(0, rows), NDArrayIndex.all());
+        }
+
+        @Override
+        public int rows() {
+            return rows;
+        }
+
+        @Override
+        public int cols() {
+            return cols;
+        }
+
+        @Override
+        public Precision precision() {
+            return precision;
+        }
+
+        @Override
+        public MemorySegment segment() {
+            return segment;
+        }
+
+        @Override
+        public Matrix topRows(int count) {
+            if (count < 0 || count > rows) {
+                throw new IndexOutOfBoundsException("topRows(" + count + ") of " + rows);
+            }
+            return new Nd4jMatrix(root, allocated, count, cols, precision);
+        }
+    }
+}
