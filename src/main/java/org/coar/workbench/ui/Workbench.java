@@ -12,6 +12,7 @@ import org.coar.workbench.Version;
 import org.coar.workbench.build.BuildService;
 import org.coar.workbench.build.RunConfig;
 import org.coar.workbench.demo.DemoProject;
+import org.coar.workbench.fit.FitService;
 import org.coar.workbench.spec.SpecCodec;
 import org.coar.workbench.store.Store;
 import org.coar.workbench.ui.build.BuildController;
@@ -24,6 +25,8 @@ import org.coar.workbench.ui.common.FxmlLoaderFactory;
 import org.coar.workbench.ui.common.ProjectState;
 import org.coar.workbench.ui.main.MainController;
 import org.coar.workbench.ui.main.Panel;
+import org.coar.workbench.ui.regression.RegressionController;
+import org.coar.workbench.ui.regression.RegressionViewModel;
 import org.coar.workbench.ui.spec.SpecController;
 import org.coar.workbench.ui.spec.SpecViewModel;
 
@@ -35,6 +38,7 @@ public final class Workbench {
     private final BackgroundTasks tasks;
     private final SpecViewModel specViewModel;
     private final BuildViewModel buildViewModel;
+    private final RegressionViewModel regressionViewModel;
     private final MainController main;
     private final Parent root;
 
@@ -45,10 +49,16 @@ public final class Workbench {
         SpecCodec codec = new SpecCodec();
         specViewModel = new SpecViewModel(codec, tasks, project);
         buildViewModel = new BuildViewModel(new BuildService(), tasks, project);
+        regressionViewModel = new RegressionViewModel(new FitService(), tasks, project);
         SpecController spec = new SpecController(specViewModel, dialogs);
         BuildController build = new BuildController(buildViewModel, project, dialogs);
-        FxmlLoaderFactory panelLoader = new FxmlLoaderFactory(Map.of(SpecController.class, () -> spec, BuildController.class, () -> build));
-        Map<Panel, Parent> panels = Map.of(Panel.SPEC, panelLoader.load(FxmlFile.SPEC), Panel.BUILD, panelLoader.load(FxmlFile.BUILD));
+        RegressionController regression = new RegressionController(regressionViewModel, project, dialogs);
+        FxmlLoaderFactory panelLoader = new FxmlLoaderFactory(Map.of(SpecController.class, () -> spec, BuildController.class, () -> build,
+                RegressionController.class, () -> regression));
+        Map<Panel, Parent> panels = new java.util.EnumMap<>(Panel.class);
+        for (Panel panel : Panel.values()) {
+            panels.put(panel, panelLoader.load(panel.view()));
+        }
         main = new MainController(panels, spec, build, tasks, project, settings);
         root = new FxmlLoaderFactory(Map.of(MainController.class, () -> main)).load(FxmlFile.MAIN);
         project.storeProperty().addListener((obs, old, now) -> showStoreSpec(now));
@@ -68,6 +78,10 @@ public final class Workbench {
 
     public BuildViewModel buildViewModel() {
         return buildViewModel;
+    }
+
+    public RegressionViewModel regressionViewModel() {
+        return regressionViewModel;
     }
 
     public BackgroundTasks tasks() {

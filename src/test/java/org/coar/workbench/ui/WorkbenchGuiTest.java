@@ -147,6 +147,26 @@ class WorkbenchGuiTest {
         String result = robot.lookup("#resultLabel").queryAs(Label.class).getText();
         assertTrue(result.startsWith("Built 30 rows"), result);
         screenshot(robot, "build");
+
+        // Fit the 30 rows: 24 train, 6 validate (fewer rows than components: the min-norm solution).
+        robot.clickOn("#nav-regression");
+        TextField train = robot.lookup("#numTrainField").queryAs(TextField.class);
+        TextField validation = robot.lookup("#numValField").queryAs(TextField.class);
+        robot.doubleClickOn(train).eraseText(4).write("24");
+        robot.doubleClickOn(validation).eraseText(4).write("6");
+        robot.clickOn("#runButton");
+        Label fitResult = robot.lookup("#resultLabel").queryAs(Label.class);
+        waitFor("the fit", () -> fitResult.getText().startsWith("ols: 50 examples × 240 components")
+                && !workbench.regressionViewModel().runningProperty().get());
+        assertTrue(dialogs.errors.isEmpty(), dialogs.errors.toString());
+        assertTrue(fitResult.getText().contains("24 training and 6 validation rows, final fit on 30"), fitResult.getText());
+        assertTrue(Files.exists(store.resolve("attributions/weight.npy")));
+        assertEquals("λ = 0 for all 50 examples: exact least squares.", robot.lookup("#lambdaNote").queryAs(Label.class).getText());
+        javafx.scene.chart.BarChart<?, ?> r2 = robot.lookup("#r2Chart").queryAs(javafx.scene.chart.BarChart.class);
+        assertTrue(r2.isVisible());
+        assertEquals(50L, r2.getData().getFirst().getData().stream().mapToLong(d -> ((Number) d.getYValue()).longValue()).sum(),
+                "every example is in the R² histogram");
+        screenshot(robot, "regression");
     }
 
     @Test

@@ -4,7 +4,8 @@ package org.coar.workbench.ui.common;
 public enum FxmlFile {
     MAIN("/fxml/main.fxml"),
     SPEC("/fxml/spec.fxml"),
-    BUILD("/fxml/build.fxml");
+    BUILD("/fxml/build.fxml"),
+    REGRESSION("/fxml/regression.fxml");
 
     private final String resource;
 

@@ -15,6 +15,7 @@ public final class ProjectState {
     private final ObjectProperty<Path> model = new SimpleObjectProperty<>();
     private final ObjectProperty<DataSpec> data = new SimpleObjectProperty<>();
     private final ObjectProperty<List<String>> includedGroups = new SimpleObjectProperty<>(List.of());
+    private final ObjectProperty<Path> attributions = new SimpleObjectProperty<>();
 
     public ObjectProperty<Path> storeProperty() {
         return store;
@@ -26,6 +27,11 @@ public final class ProjectState {
 
     public ObjectProperty<DataSpec> dataProperty() {
         return data;
+    }
+
+    /** The attributions directory last fitted or opened. */
+    public ObjectProperty<Path> attributionsProperty() {
+        return attributions;
     }
 
     /** Component groups chosen in the Spec panel; empty means the default selection. */

@@ -5,7 +5,8 @@ import org.coar.workbench.ui.common.FxmlFile;
 /** The panels reachable from the navigation bar, in order (Ctrl+1, Ctrl+2, ...). */
 public enum Panel {
     SPEC("Spec", FxmlFile.SPEC),
-    BUILD("Build", FxmlFile.BUILD);
+    BUILD("Build", FxmlFile.BUILD),
+    REGRESSION("Regression", FxmlFile.REGRESSION);
 
     private final String title;
     private final FxmlFile view;
