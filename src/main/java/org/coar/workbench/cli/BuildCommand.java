@@ -12,6 +12,7 @@ import org.coar.workbench.build.BuildService;
 import org.coar.workbench.build.RunConfig;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -26,29 +27,8 @@ final class BuildCommand implements Callable<Integer> {
     @Option(names = "--store", required = true, paramLabel = "DIR", description = "Store made by 'coar init'.")
     private Path store;
 
-    @Option(names = "--model", paramLabel = "MODEL.pt", description = "TorchScript model (torch.jit.trace/script output, not frozen).")
-    private Path model;
-
-    @ArgGroup(exclusive = false, heading = "Evaluation data (first build only; recorded in run.json):%n")
-    private DataOptions data;
-
-    @Option(names = "--output", paramLabel = "FUNCTION", description = "Output per example: margin (default; correct logit minus largest other), logprob or loss.")
-    private String output;
-
-    @Option(names = "--output-array", paramLabel = "NAME", description = "Store array for outputs (default: the store's only array besides masks).")
-    private String outputArray;
-
-    @Option(names = "--alpha", paramLabel = "A", description = "Fraction of components ablated per model, each independently (default 0.05).")
-    private Double alpha;
-
-    @Option(names = "--seed", paramLabel = "S", description = "Seed of the per-row masks; row r's mask depends only on (seed, r). Default 0.")
-    private Long seed;
-
-    @Option(names = "--include", paramLabel = "GLOB", split = ",", description = "Component groups to use, by parameter-name glob (default: every conv/linear weight but the classifier head).")
-    private List<String> include = List.of();
-
-    @Option(names = "--exclude", paramLabel = "GLOB", split = ",", description = "Component groups to leave out, by parameter-name glob.")
-    private List<String> exclude = List.of();
+    @Mixin
+    private RunOptions runOptions;
 
     @Option(names = "--devices", paramLabel = "LIST", split = ",", description = "Devices, e.g. cpu or cuda:0,cuda:1; one worker and model replica each (default: every GPU, else the CPU).")
     private List<String> devices = List.of();
@@ -84,9 +64,7 @@ final class BuildCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         BuildService service = new BuildService();
-        RunConfig requested = new RunConfig(model == null ? null : model.toString(), null,
-                data == null ? null : data.toSpec(), output, null, outputArray, alpha, seed,
-                include, exclude, null, null);
+        RunConfig requested = runOptions.toRequest();
         RunConfig run = service.resolveRun(store, requested);
         BuildRequest request = new BuildRequest(store, run, devices, cpuWorkers, range.start, range.end, partition, batchSize, rerun,
                 Duration.ofMinutes(claimTimeoutMinutes));

@@ -11,8 +11,8 @@ import org.coar.workbench.WorkbenchException;
 import org.coar.workbench.build.BuildService;
 import org.coar.workbench.build.RunConfig;
 import org.coar.workbench.slurm.SlurmScript;
-import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -21,7 +21,7 @@ import picocli.CommandLine.Spec;
         description = {"Write (and optionally submit) a SLURM array script that fills the store from N tasks.",
             "Each task runs 'coar build --store DIR --partition $SLURM_ARRAY_TASK_ID/N' with the store's run.json; a requeued or",
             "resubmitted task resumes (completed rows are skipped, rows claimed by dead tasks are taken over).",
-            "The first time, give --model and --data: they are checked against the store and recorded in run.json."})
+            "The first time, give --model and --data (and --alpha, --seed, ...): they are checked against the store and recorded in run.json."})
 final class SlurmCommand implements Callable<Integer> {
     @Spec
     private CommandSpec commandSpec;
@@ -54,17 +54,8 @@ final class SlurmCommand implements Callable<Integer> {
     @Option(names = "--submit", description = "Submit with sbatch and print the job id.")
     private boolean submit;
 
-    @Option(names = "--model", paramLabel = "MODEL.pt", description = "TorchScript model (first time only; then from run.json).")
-    private Path model;
-
-    @ArgGroup(exclusive = false, heading = "Evaluation data (first time only):%n")
-    private DataOptions data;
-
-    @Option(names = "--alpha", paramLabel = "A", description = "Fraction of components ablated per model (first time only; default 0.05).")
-    private Double alpha;
-
-    @Option(names = "--seed", paramLabel = "S", description = "Seed of the per-row masks (first time only; default 0).")
-    private Long seed;
+    @Mixin
+    private RunOptions runOptions;
 
     @Override
     public Integer call() throws IOException, InterruptedException {
@@ -73,8 +64,7 @@ final class SlurmCommand implements Callable<Integer> {
         }
         PrintWriter stdout = commandSpec.commandLine().getOut();
         BuildService service = new BuildService();
-        RunConfig run = service.resolveRun(store, new RunConfig(model == null ? null : model.toString(), null,
-                data == null ? null : data.toSpec(), null, null, null, alpha, seed, List.of(), List.of(), null, null));
+        RunConfig run = service.resolveRun(store, runOptions.toRequest());
         service.record(store, run);
         Path absoluteStore = store.toAbsolutePath().normalize();
         String script = new SlurmScript(absoluteStore, tasks, gpusPerTask, cpusPerTask, partition, time, extra,

@@ -1,10 +1,9 @@
 package org.coar.workbench.cli;
 
+import static org.coar.workbench.cli.CoarRun.coar;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.coar.workbench.testing.Fixtures;
@@ -12,23 +11,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class CliTest {
-    record Run(int exitCode, String out, String err) {
-    }
-
-    static Run coar(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
-        return new Run(code, out.toString(), err.toString());
-    }
-
     @Test
     void initThenInfoOnTheReferenceTestSpec(@TempDir Path tmp) {
         Path store = tmp.resolve("store");
-        Run init = coar("init", "--spec", Fixtures.resource("store/spec_test.json").toString(), "--store", store.toString());
+        CoarRun init = coar("init", "--spec", Fixtures.resource("store/spec_test.json").toString(), "--store", store.toString());
         assertEquals(0, init.exitCode(), init.err());
         assertTrue(Files.exists(store.resolve("test_margins.npy")));
-        Run info = coar("info", store.toString());
+        CoarRun info = coar("info", store.toString());
         assertEquals(0, info.exitCode(), info.err());
         assertTrue(info.out().contains("masks                bool_    (100, 2304)"), info.out());
         assertTrue(info.out().contains("test_margins         float16  (100, 10000)"), info.out());
@@ -42,7 +31,7 @@ class CliTest {
         assertTrue(coar("--version").out().contains("COAR Workbench"));
         assertEquals(2, coar("init", "--store", tmp.toString()).exitCode(), "missing required option is a usage error");
         assertEquals(2, coar("frobnicate").exitCode());
-        Run failure = coar("info", tmp.resolve("absent").toString());
+        CoarRun failure = coar("info", tmp.resolve("absent").toString());
         assertEquals(1, failure.exitCode());
         assertEquals("error: " + tmp.resolve("absent") + ": no such store directory", failure.err().strip());
     }
@@ -51,7 +40,7 @@ class CliTest {
     void badSpecFailsWithTheFieldNamedAndCreatesNothing(@TempDir Path tmp) throws Exception {
         Path spec = tmp.resolve("spec.json");
         Files.writeString(spec, "{\"num_models\": 10, \"schema\": {\"masks\": {\"dtype\": \"float128\", \"shape\": [4]}}}");
-        Run run = coar("init", "--spec", spec.toString(), "--store", tmp.resolve("store").toString());
+        CoarRun run = coar("init", "--spec", spec.toString(), "--store", tmp.resolve("store").toString());
         assertEquals(1, run.exitCode());
         assertTrue(run.err().contains("schema.masks.dtype: unknown dtype \"float128\""), run.err());
         assertTrue(Files.notExists(tmp.resolve("store")));
@@ -59,7 +48,7 @@ class CliTest {
 
     @Test
     void everyOptionHasHelpText() {
-        Run help = coar("init", "--help");
+        CoarRun help = coar("init", "--help");
         assertEquals(0, help.exitCode());
         assertTrue(help.out().contains("--spec=SPEC.json") && help.out().contains("--store=DIR"), help.out());
     }
@@ -68,17 +57,17 @@ class CliTest {
     void buildRefusesBadModelsAndMissingSettingsWithExitCodeOne(@TempDir Path tmp) {
         Path store = tmp.resolve("store");
         assertEquals(0, coar("init", "--spec", Fixtures.resource("store/spec_small.json").toString(), "--store", store.toString()).exitCode());
-        Run noSettings = coar("build", "--store", store.toString());
+        CoarRun noSettings = coar("build", "--store", store.toString());
         assertEquals(1, noSettings.exitCode());
         assertTrue(noSettings.err().contains("no run.json yet, so the first build needs --model and --data"), noSettings.err());
 
         String data = Fixtures.resource("org/coar/workbench/demo/eval-images-idx3-ubyte.gz").toString();
-        Run pickle = coar("build", "--store", store.toString(), "--model", Fixtures.resource("ablation/not_torchscript.pt").toString(),
+        CoarRun pickle = coar("build", "--store", store.toString(), "--model", Fixtures.resource("ablation/not_torchscript.pt").toString(),
                 "--data", data, "--limit", "3");
         assertEquals(1, pickle.exitCode());
         assertTrue(pickle.err().contains("not a TorchScript model"), pickle.err());
 
-        Run device = coar("build", "--store", store.toString(), "--model", Fixtures.resource("org/coar/workbench/demo/fashion_cnn.pt").toString(),
+        CoarRun device = coar("build", "--store", store.toString(), "--model", Fixtures.resource("org/coar/workbench/demo/fashion_cnn.pt").toString(),
                 "--data", data, "--limit", "3", "--devices", "cuda:3");
         assertEquals(1, device.exitCode());
         assertTrue(device.err().contains("--devices: cuda:3 is not available here; available: cpu"), device.err());

@@ -1,10 +1,9 @@
 package org.coar.workbench.cli;
 
+import static org.coar.workbench.cli.CoarRun.coar;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.coar.workbench.testing.Fixtures;
@@ -12,20 +11,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class FitCommandTest {
-    record Run(int exitCode, String out, String err) {
-    }
-
-    static Run coar(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
-        return new Run(code, out.toString(), err.toString());
-    }
-
     @Test
     void fitsTheNumpyStoreWithTheReferenceConfig(@TempDir Path tmp) {
         Path out = tmp.resolve("attributions");
-        Run run = coar("fit", "--store", Fixtures.resource("fit/numpy_store").toString(), "--config",
+        CoarRun run = coar("fit", "--store", Fixtures.resource("fit/numpy_store").toString(), "--config",
                 Fixtures.resource("fit/regression_config.yaml").toString(), "--out", out.toString());
         assertEquals(0, run.exitCode(), run.err());
         assertTrue(run.err().contains("fit: solver ols (the config asks for λ = 0 (cfg.k = 1, cfg.manual_max_lambda = 0))"), run.err());
@@ -40,15 +29,15 @@ class FitCommandTest {
 
     @Test
     void failuresExitOneAndUsageErrorsTwo(@TempDir Path tmp) {
-        Run overAsked = coar("fit", "--store", Fixtures.resource("fit/numpy_store").toString(), "--out", tmp.resolve("o").toString(),
+        CoarRun overAsked = coar("fit", "--store", Fixtures.resource("fit/numpy_store").toString(), "--out", tmp.resolve("o").toString(),
                 "--num-train", "500", "--num-val", "10");
         assertEquals(1, overAsked.exitCode());
         assertTrue(overAsked.err().contains("only 218 of 240 rows are completed"), overAsked.err());
-        Run badSolver = coar("fit", "--store", Fixtures.resource("fit/numpy_store").toString(), "--solver", "saga");
+        CoarRun badSolver = coar("fit", "--store", Fixtures.resource("fit/numpy_store").toString(), "--solver", "saga");
         assertEquals(1, badSolver.exitCode());
         assertTrue(badSolver.err().contains("--solver: must be ols, lasso or ridge"), badSolver.err());
         assertEquals(2, coar("fit").exitCode(), "--store is required");
-        Run help = coar("fit", "--help");
+        CoarRun help = coar("fit", "--help");
         assertTrue(help.out().contains("--store=DIR") && help.out().contains("--config") && help.out().contains("--exclude-non-finite"), help.out());
     }
 }

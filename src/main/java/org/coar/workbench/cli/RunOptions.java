@@ -1,0 +1,43 @@
+package org.coar.workbench.cli;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.coar.workbench.build.RunConfig;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Option;
+
+/**
+ * The options that define a store's rows (model, data, output, α, seed, components): given on its
+ * first build and then recorded in run.json; given again, they must match it.
+ */
+final class RunOptions {
+    @Option(names = "--model", paramLabel = "MODEL.pt", description = "TorchScript model (torch.jit.trace/script output, not frozen).")
+    Path model;
+
+    @ArgGroup(exclusive = false, heading = "Evaluation data (first build only; recorded in run.json):%n")
+    DataOptions data;
+
+    @Option(names = "--output", paramLabel = "FUNCTION", description = "Output per example: margin (default; correct logit minus largest other), logprob or loss.")
+    String output;
+
+    @Option(names = "--output-array", paramLabel = "NAME", description = "Store array for outputs (default: the store's only array besides masks).")
+    String outputArray;
+
+    @Option(names = "--alpha", paramLabel = "A", description = "Fraction of components ablated per model, each independently (default 0.05).")
+    Double alpha;
+
+    @Option(names = "--seed", paramLabel = "S", description = "Seed of the per-row masks; row r's mask depends only on (seed, r). Default 0.")
+    Long seed;
+
+    @Option(names = "--include", paramLabel = "GLOB", split = ",", description = "Component groups to use, by parameter-name glob (default: every conv/linear weight but the classifier head).")
+    List<String> include = List.of();
+
+    @Option(names = "--exclude", paramLabel = "GLOB", split = ",", description = "Component groups to leave out, by parameter-name glob.")
+    List<String> exclude = List.of();
+
+    /** The requested settings; null fields mean "as recorded in run.json" (or the default on a first build). */
+    RunConfig toRequest() {
+        return new RunConfig(model == null ? null : model.toString(), null, data == null ? null : data.toSpec(), output, null,
+                outputArray, alpha, seed, include, exclude, null, null);
+    }
+}
