@@ -68,6 +68,76 @@ public final class Correlation {
     }
 
     /**
+     * Per-example correlation accumulated one run at a time (sums of products in double, shifted
+     * by the first run's values against cancellation), for row sets too large to hold at once.
+     */
+    public static final class Accumulator {
+        private final int examples;
+        private final double[] shiftX;
+        private final double[] shiftY;
+        private final double[] sx;
+        private final double[] sy;
+        private final double[] sxx;
+        private final double[] syy;
+        private final double[] sxy;
+        private long runs;
+
+        public Accumulator(int examples) {
+            this.examples = examples;
+            shiftX = new double[examples];
+            shiftY = new double[examples];
+            sx = new double[examples];
+            sy = new double[examples];
+            sxx = new double[examples];
+            syy = new double[examples];
+            sxy = new double[examples];
+        }
+
+        public void add(float[] actual, float[] predicted) {
+            if (actual.length != examples || predicted.length != examples) {
+                throw new IllegalArgumentException("a run has " + actual.length + " actual and " + predicted.length
+                        + " predicted outputs for " + examples + " examples");
+            }
+            if (runs == 0) {
+                for (int j = 0; j < examples; j++) {
+                    shiftX[j] = actual[j];
+                    shiftY[j] = predicted[j];
+                }
+            }
+            for (int j = 0; j < examples; j++) {
+                double x = actual[j] - shiftX[j];
+                double y = predicted[j] - shiftY[j];
+                sx[j] += x;
+                sy[j] += y;
+                sxx[j] += x * x;
+                syy[j] += y * y;
+                sxy[j] += x * y;
+            }
+            runs++;
+        }
+
+        public long runs() {
+            return runs;
+        }
+
+        /** Pearson's r per example over the runs added; NaN where either side never varied. */
+        public double[] result() {
+            double[] r = new double[examples];
+            for (int j = 0; j < examples; j++) {
+                if (runs < 2) {
+                    r[j] = Double.NaN;
+                    continue;
+                }
+                double cxy = sxy[j] - sx[j] * sy[j] / runs;
+                double cxx = sxx[j] - sx[j] * sx[j] / runs;
+                double cyy = syy[j] - sy[j] * sy[j] / runs;
+                r[j] = cxx <= 0 || cyy <= 0 ? Double.NaN : Math.max(-1, Math.min(1, cxy / Math.sqrt(cxx * cyy)));
+            }
+            return r;
+        }
+    }
+
+    /**
      * Mean, median and quartiles of the defined (non-NaN) values; quartiles interpolate linearly
      * between order statistics, as numpy's default {@code np.percentile}.
      *

@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.IntConsumer;
 import java.util.function.IntFunction;
 import org.coar.workbench.WorkbenchException;
 import org.coar.workbench.data.EvalData;
@@ -69,12 +68,18 @@ public final class AblationPool implements AutoCloseable {
         return evaluators.getFirst().classes();
     }
 
+    /** Receives each finished mask's result, on the worker thread that made it. */
+    @FunctionalInterface
+    public interface ResultListener {
+        void done(int index, AblatedEvaluator.Result result);
+    }
+
     /**
-     * Evaluates {@code count} masks, mask i given by {@code maskOf.apply(i)} (called from worker
-     * threads, so it must be thread-safe); {@code onDone} receives each finished index. Returns
-     * the results in mask order, or null when {@code cancel} turned true first.
+     * Evaluates {@code count} masks, mask i given by {@code maskOf.apply(i)}. Both callbacks run on
+     * worker threads, so they must be thread-safe. Returns the results in mask order, or null when
+     * {@code cancel} turned true first.
      */
-    public AblatedEvaluator.Result[] evaluate(int count, IntFunction<boolean[]> maskOf, IntConsumer onDone, AtomicBoolean cancel) {
+    public AblatedEvaluator.Result[] evaluate(int count, IntFunction<boolean[]> maskOf, ResultListener onDone, AtomicBoolean cancel) {
         AblatedEvaluator.Result[] results = new AblatedEvaluator.Result[count];
         AtomicInteger next = new AtomicInteger();
         AtomicReference<RuntimeException> failure = new AtomicReference<>();
@@ -89,7 +94,7 @@ public final class AblationPool implements AutoCloseable {
                             return;
                         }
                         results[i] = result;
-                        onDone.accept(i);
+                        onDone.done(i, result);
                     }
                 } catch (RuntimeException e) {
                     failure.compareAndSet(null, e);
