@@ -189,7 +189,8 @@ public final class BuildService {
         }
     }
 
-    private static List<Device> resolveDevices(List<String> names) {
+    /** The devices named (cpu, cuda:N), or every GPU (else the CPU) when none is named; refuses absent ones. */
+    public static List<Device> resolveDevices(List<String> names) {
         List<Device> available = TorchModel.availableDevices();
         if (names.isEmpty()) {
             List<Device> gpus = available.stream().filter(d -> d.isGpu()).toList();
@@ -210,8 +211,8 @@ public final class BuildService {
         return chosen;
     }
 
-    /** One entry per worker: each GPU once, the CPU once per CPU worker. */
-    private static List<Device> workerDevices(List<Device> devices, int cpuWorkers) {
+    /** One entry per worker: each GPU once, the CPU once per CPU worker (0: one per core). */
+    public static List<Device> workerDevices(List<Device> devices, int cpuWorkers) {
         int perCpu = cpuWorkers > 0 ? cpuWorkers : Runtime.getRuntime().availableProcessors();
         List<Device> workers = new ArrayList<>();
         for (Device device : devices) {

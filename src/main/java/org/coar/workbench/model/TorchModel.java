@@ -10,6 +10,8 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
+import ai.djl.pytorch.engine.PtSymbolBlock;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 import java.io.IOException;
@@ -46,6 +48,7 @@ public final class TorchModel implements AutoCloseable {
     private final Model model;
     private final Block block;
     private final List<Pair<String, Parameter>> parameters;
+    private boolean recordsGradients;
 
     private TorchModel(Path file, Device device, Model model) {
         this.file = file;
@@ -55,7 +58,28 @@ public final class TorchModel implements AutoCloseable {
         this.parameters = new ArrayList<>(block.getParameters().stream().toList());
     }
 
+    /** Loads a replica for ablation: parameters frozen, forward passes record no autograd graph. */
     public static TorchModel load(Path file, Device device) {
+        TorchModel loaded = loadUnfrozen(file, device);
+        loaded.block.freezeParameters(true);
+        return loaded;
+    }
+
+    /**
+     * Loads a replica whose parameters record gradients, for {@link #forwardRecordingGradients}.
+     * Use it for nothing else: its forward passes keep the model in eval mode only as long as no
+     * ordinary {@link #forward} runs on it, so that method is refused on this replica.
+     */
+    public static TorchModel loadForGradients(Path file, Device device) {
+        TorchModel loaded = loadUnfrozen(file, device);
+        loaded.recordsGradients = true;
+        // libtorch loads the module in eval mode; DJL's block starts out believing it is in
+        // training mode, so a forward with training=true changes nothing and records autograd.
+        JniUtils.enableInferenceMode((PtSymbolBlock) loaded.block);
+        return loaded;
+    }
+
+    private static TorchModel loadUnfrozen(Path file, Device device) {
         if (!Files.isRegularFile(file)) {
             throw new WorkbenchException(file + ": no such model file; give a TorchScript file saved with torch.jit.save");
         }
@@ -76,7 +100,6 @@ public final class TorchModel implements AutoCloseable {
                     + "into constants) and no component can be ablated. Save it unfrozen: torch.jit.save(torch.jit.trace(model.eval(), "
                     + "example_input), path) without torch.jit.freeze");
         }
-        loaded.block.freezeParameters(true);
         return loaded;
     }
 
@@ -121,7 +144,28 @@ public final class TorchModel implements AutoCloseable {
 
     /** Runs the model on one batch; the result (and everything the call made) is attached to {@code manager}. */
     public NDArray forward(NDManager manager, NDArray input) {
-        NDList output = block.forward(new ParameterStore(manager, false), new NDList(input), false);
+        if (recordsGradients) {
+            throw new IllegalStateException(file + ": this replica records gradients; load another one for plain forward passes");
+        }
+        return run(manager, input, false);
+    }
+
+    /**
+     * Runs the model on one batch in eval mode (dropout off, batch-norm running statistics) while
+     * autograd records the graph, so that a {@code GradientCollector} can differentiate the result
+     * with respect to the parameters. Only on a replica from {@link #loadForGradients}.
+     */
+    public NDArray forwardRecordingGradients(NDManager manager, NDArray input) {
+        if (!recordsGradients) {
+            throw new IllegalStateException(file + ": load the model with loadForGradients to record gradients");
+        }
+        // DJL's PtSymbolBlock runs the module without autograd unless "training" is true, and
+        // switches the module to train mode only when that flag changes; on this replica it never does.
+        return run(manager, input, true);
+    }
+
+    private NDArray run(NDManager manager, NDArray input, boolean recordGradients) {
+        NDList output = block.forward(new ParameterStore(manager, false), new NDList(input), recordGradients);
         // DJL attaches outputs to the input's manager, which lives as long as the build; move them
         // to the caller's manager so they are freed with it.
         output.attach(manager);
@@ -129,6 +173,33 @@ public final class TorchModel implements AutoCloseable {
             throw new WorkbenchException(file + ": the model returned nothing; it must return a logits tensor (N, classes)");
         }
         return output.get(0);
+    }
+
+    /**
+     * Writes the model, with its parameters as they are now (e.g. ablated), as a TorchScript file
+     * that {@code torch.jit.load} opens: libtorch's own serialisation of the loaded module.
+     */
+    public void saveTorchScript(Path target) {
+        Path temp = null;
+        try {
+            Path dir = target.toAbsolutePath().getParent();
+            Files.createDirectories(dir);
+            temp = Files.createTempFile(dir, target.getFileName().toString(), ".tmp");
+            try (java.io.OutputStream out = Files.newOutputStream(temp)) {
+                JniUtils.writeModule((PtSymbolBlock) block, out, false);
+            }
+            Files.move(temp, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException | EngineException e) {
+            throw new WorkbenchException(target + ": cannot write the TorchScript model (" + e.getMessage() + "); choose a writable path", e);
+        } finally {
+            if (temp != null) {
+                try {
+                    Files.deleteIfExists(temp);
+                } catch (IOException ignored) {
+                    // only a leftover temporary file
+                }
+            }
+        }
     }
 
     /** Devices DJL can use here: the CPU and every CUDA GPU it finds. */

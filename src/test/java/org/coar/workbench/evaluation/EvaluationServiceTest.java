@@ -1,0 +1,153 @@
+package org.coar.workbench.evaluation;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import javax.imageio.ImageIO;
+import org.coar.workbench.StageProgress;
+import org.coar.workbench.WorkbenchException;
+import org.coar.workbench.attributions.AttributionsFixture;
+import org.coar.workbench.build.BuildRequest;
+import org.coar.workbench.build.BuildService;
+import org.coar.workbench.build.RowMasks;
+import org.coar.workbench.build.RunConfig;
+import org.coar.workbench.spec.SpecCodec;
+import org.coar.workbench.store.Store;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Evaluation on the exactly linear fixture model, where every exact method must correlate perfectly. */
+class EvaluationServiceTest {
+    static final int P = 16;
+    static final int M = 64;
+    static final long STORE_SEED = 7;
+
+    /** A built store of the linear fixture model: 40 rows at α = 0.1, outputs in float32. */
+    static Path linearStore(Path tmp, int rows) {
+        Path store = tmp.resolve("store");
+        Store.create(store, new SpecCodec().parse("{\"num_models\": " + rows + ", \"schema\": {\"masks\": {\"dtype\": \"bool_\", "
+                + "\"shape\": [" + P + "]}, \"margins\": {\"dtype\": \"float32\", \"shape\": [" + M + "]}}}", "spec"));
+        BuildService service = new BuildService();
+        RunConfig run = service.resolveRun(store, new RunConfig(EvalFixtures.linearModel().toString(), null,
+                EvalFixtures.linearDataSpec(), null, null, null, 0.1, STORE_SEED, List.of(), List.of(), null, null));
+        service.build(new BuildRequest(store, run, List.of("cpu"), 1, null, null, null, 64, false, Duration.ofHours(1)),
+                p -> { }, new org.coar.workbench.build.BuildControl());
+        return store;
+    }
+
+    /** The closed-form attributions of the linear model, with a report saying rows 0-29 trained and 30-39 validated. */
+    static Path exactAttributions(Path tmp) {
+        double[][] moments = AttributionsFixture.moments(P, 0.1);
+        String report = "{\"split\": {\"method\": \"ordered, as the reference\", \"train_rows\": 30, \"validation_rows\": 10, "
+                + "\"final_fit_rows\": 30}}";
+        return AttributionsFixture.write(tmp.resolve("attributions"), EvalFixtures.matrix("linear_effects.npy"),
+                EvalFixtures.vector("linear_constant.npy"), moments[0], moments[1], report);
+    }
+
+    static EvaluationRequest request(Path store, Path attributions, Path out, List<Double> alphas, int runs) {
+        return new EvaluationRequest(store, attributions, out, alphas, runs, null, EnumSet.allOf(Baseline.class), List.of("cpu"), 2,
+                64, null);
+    }
+
+    @Test
+    void exactlyLinearModelGivesCorrelationOneForCoarLeaveOneOutAndGradientTimesParameter(@TempDir Path tmp) throws IOException {
+        Path store = linearStore(tmp, 40);
+        Path attributions = exactAttributions(tmp);
+        Path out = tmp.resolve("eval");
+        List<StageProgress> events = new ArrayList<>();
+        EvaluationResult result = new EvaluationService().evaluate(request(store, attributions, out, List.of(0.05, 0.2), 12),
+                events::add, new AtomicBoolean());
+
+        assertEquals(List.of("COAR", "leave-one-out", "gradient x parameter", "weight norm"), result.methods());
+        for (EvaluationResult.AlphaResult a : result.alphas()) {
+            for (String exact : List.of("COAR", "leave-one-out", "gradient x parameter")) {
+                Correlation.Summary s = a.byMethod().get(exact);
+                assertTrue(s.min() > 0.9999, exact + " at alpha " + a.alpha() + ": " + s);
+                assertEquals(M, s.count() + s.undefined());
+            }
+            assertTrue(a.byMethod().get("weight norm").mean() < 0.99, "weight norm is not exact: " + a.byMethod().get("weight norm"));
+        }
+        // Validation rows 30..39 of the store, predictions only.
+        assertEquals(10, result.validation().rows());
+        assertFalse(result.validation().inSample());
+        assertTrue(result.validation().summary().min() > 0.9999, result.validation().toString());
+
+        JsonNode report = new ObjectMapper().readTree(out.resolve("report.json").toFile());
+        assertEquals(STORE_SEED ^ 0x6576616c75617465L, report.at("/masks/evaluation_seed").asLong());
+        assertEquals(2, report.get("results").size());
+        assertTrue(report.at("/results/0/correlation/COAR/mean").asDouble() > 0.9999);
+        assertEquals(16, report.at("/baselines/leave-one-out/rows_computed").asInt());
+        for (String png : List.of("correlation_histograms.png", "correlation_vs_alpha.png", "scatter_example_" + result.scatterExample() + ".png")) {
+            BufferedImage image = ImageIO.read(out.resolve(png).toFile());
+            assertTrue(image.getWidth() >= 600 && image.getHeight() >= 400, png);
+        }
+        assertTrue(Files.exists(out.resolve("correlation_coar.npy")));
+        assertTrue(Files.exists(out.resolve("outputs_alpha_0.05.npy")));
+        assertTrue(events.stream().anyMatch(e -> e.stage().equals("leave-one-out") && e.done() == 16));
+
+        // The fresh masks are what the report says, and none is a store row's mask.
+        boolean[] run3 = EvaluationService.runMask(result.evaluationSeed(), 0.2, 3, P);
+        try (Store opened = Store.open(store, false)) {
+            for (long row = 0; row < 40; row++) {
+                assertFalse(java.util.Arrays.equals(RowMasks.keepMask(STORE_SEED, row, P, 0.1), run3));
+            }
+        }
+
+        // A second evaluation takes the leave-one-out rows from the cache.
+        EvaluationResult again = new EvaluationService().evaluate(request(store, attributions, tmp.resolve("eval2"), List.of(0.1), 5),
+                e -> { }, new AtomicBoolean());
+        JsonNode second = new ObjectMapper().readTree(tmp.resolve("eval2/report.json").toFile());
+        assertEquals(16, second.at("/baselines/leave-one-out/rows_from_cache").asInt());
+        assertEquals(0, second.at("/baselines/leave-one-out/rows_computed").asInt());
+        assertTrue(again.alphas().getFirst().byMethod().get("leave-one-out").min() > 0.9999);
+    }
+
+    @Test
+    void attributionsOfAnotherStoreOrBadSettingsAreRefusedBeforeAnyModelRun(@TempDir Path tmp) {
+        Path store = linearStore(tmp, 4);
+        double[][] moments = AttributionsFixture.moments(P - 1, 0.1);
+        float[][] fewer = java.util.Arrays.copyOf(EvalFixtures.matrix("linear_effects.npy"), P - 1);
+        Path wrongComponents = AttributionsFixture.write(tmp.resolve("a15"), fewer, EvalFixtures.vector("linear_constant.npy"),
+                moments[0], moments[1], null);
+        WorkbenchException e = assertThrows(WorkbenchException.class, () -> new EvaluationService().evaluate(
+                request(store, wrongComponents, tmp.resolve("out"), List.of(0.05), 5), p -> { }, new AtomicBoolean()));
+        assertTrue(e.getMessage().contains("attributions for 15 components, but the store " + store + " has 16"), e.getMessage());
+
+        float[][] raw = EvalFixtures.matrix("linear_effects.npy");
+        float[][] fewerExamples = new float[P][];
+        for (int c = 0; c < P; c++) {
+            fewerExamples[c] = java.util.Arrays.copyOf(raw[c], M - 4);
+        }
+        double[][] m16 = AttributionsFixture.moments(P, 0.1);
+        Path wrongExamples = AttributionsFixture.write(tmp.resolve("m60"), fewerExamples,
+                java.util.Arrays.copyOf(EvalFixtures.vector("linear_constant.npy"), M - 4), m16[0], m16[1], null);
+        e = assertThrows(WorkbenchException.class, () -> new EvaluationService().evaluate(
+                request(store, wrongExamples, tmp.resolve("out"), List.of(0.05), 5), p -> { }, new AtomicBoolean()));
+        assertTrue(e.getMessage().contains("attributions for 60 examples, but the store " + store + " records 64"), e.getMessage());
+
+        Path good = exactAttributions(tmp);
+        e = assertThrows(WorkbenchException.class, () -> new EvaluationService().evaluate(
+                request(store, good, tmp.resolve("out"), List.of(0.05, 1.5), 5), p -> { }, new AtomicBoolean()));
+        assertTrue(e.getMessage().startsWith("--alphas: each ablated fraction must be in (0, 1), got 1.5"), e.getMessage());
+        e = assertThrows(WorkbenchException.class, () -> new EvaluationService().evaluate(
+                request(store, good, tmp.resolve("out"), List.of(0.05), 2), p -> { }, new AtomicBoolean()));
+        assertTrue(e.getMessage().startsWith("--runs: a correlation over runs needs at least 3"), e.getMessage());
+        EvaluationRequest example = new EvaluationRequest(store, good, tmp.resolve("out"), List.of(0.05), 5, null,
+                EnumSet.noneOf(Baseline.class), List.of("cpu"), 1, 64, 64);
+        e = assertThrows(WorkbenchException.class, () -> new EvaluationService().evaluate(example, p -> { }, new AtomicBoolean()));
+        assertTrue(e.getMessage().startsWith("--example 64 is outside 0..63"), e.getMessage());
+    }
+}
