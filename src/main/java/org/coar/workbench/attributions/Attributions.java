@@ -284,6 +284,25 @@ public final class Attributions implements AutoCloseable {
         return out;
     }
 
+    /**
+     * Raw scores of every component for one example: one element per component read from the
+     * memory map, so selecting an example costs microseconds whatever the number of examples.
+     */
+    public float[] rawColumn(int example) {
+        if (example < 0 || example >= examples) {
+            throw new WorkbenchException("example " + example + " is outside 0.." + (examples - 1));
+        }
+        float[] column = new float[components];
+        for (int c = 0; c < components; c++) {
+            if (rawWeight != null) {
+                column[c] = (float) rawWeight.get((long) c * examples + example);
+            } else {
+                column[c] = maskStd[c] > 0 ? (float) (weight.get((long) c * examples + example) / maskStd[c]) : 0f;
+            }
+        }
+        return column;
+    }
+
     /** Raw scores of component {@code c} for every example into {@code target}. */
     public void rawRow(int c, float[] target) {
         if (rawWeight != null) {

@@ -18,7 +18,7 @@ import org.coar.workbench.data.EvalData;
 public final class AblatedEvaluator implements AutoCloseable {
 
     /** One mask's result: an output per example, plus the ablated model's accuracy. */
-    public record Result(float[] outputs, int correct) {
+    public record Result(float[] outputs, int correct, int[] predictions) {
         public double accuracy() {
             return outputs.length == 0 ? 0 : (double) correct / outputs.length;
         }
@@ -114,6 +114,7 @@ public final class AblatedEvaluator implements AutoCloseable {
      */
     public Result evaluate(boolean[] keep, BooleanSupplier cancelled) {
         float[] outputs = new float[data.size()];
+        int[] predictions = new int[data.size()];
         int correct = 0;
         ablator.ablate(keep);
         try {
@@ -128,16 +129,17 @@ public final class AblatedEvaluator implements AutoCloseable {
                     logits = model.forward(scratch, batch).toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
                 }
                 output.apply(logits, classes, data.labels(), start, outputs, start, count);
-                correct += countCorrect(logits, start, count);
+                correct += predict(logits, start, count, predictions);
                 start += count;
             }
         } finally {
             ablator.restore();
         }
-        return new Result(outputs, correct);
+        return new Result(outputs, correct, predictions);
     }
 
-    private int countCorrect(float[] logits, int firstExample, int count) {
+    /** Writes each example's predicted class (arg max of its logits); returns how many are correct. */
+    private int predict(float[] logits, int firstExample, int count, int[] predictions) {
         int correct = 0;
         for (int i = 0; i < count; i++) {
             int best = 0;
@@ -146,6 +148,7 @@ public final class AblatedEvaluator implements AutoCloseable {
                     best = c;
                 }
             }
+            predictions[firstExample + i] = best;
             if (best == data.labels()[firstExample + i]) {
                 correct++;
             }
