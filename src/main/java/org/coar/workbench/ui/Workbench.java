@@ -15,6 +15,8 @@ import org.coar.workbench.demo.DemoProject;
 import org.coar.workbench.fit.FitService;
 import org.coar.workbench.spec.SpecCodec;
 import org.coar.workbench.store.Store;
+import org.coar.workbench.ui.attributions.AttributionsController;
+import org.coar.workbench.ui.attributions.AttributionsViewModel;
 import org.coar.workbench.ui.build.BuildController;
 import org.coar.workbench.ui.build.BuildViewModel;
 import org.coar.workbench.ui.common.AppSettings;
@@ -39,6 +41,7 @@ public final class Workbench {
     private final SpecViewModel specViewModel;
     private final BuildViewModel buildViewModel;
     private final RegressionViewModel regressionViewModel;
+    private final AttributionsViewModel attributionsViewModel;
     private final MainController main;
     private final Parent root;
 
@@ -50,11 +53,13 @@ public final class Workbench {
         specViewModel = new SpecViewModel(codec, tasks, project);
         buildViewModel = new BuildViewModel(new BuildService(), tasks, project);
         regressionViewModel = new RegressionViewModel(new FitService(), tasks, project);
+        attributionsViewModel = new AttributionsViewModel(tasks, project);
         SpecController spec = new SpecController(specViewModel, dialogs);
         BuildController build = new BuildController(buildViewModel, project, dialogs);
         RegressionController regression = new RegressionController(regressionViewModel, project, dialogs);
+        AttributionsController attributions = new AttributionsController(attributionsViewModel, project, dialogs);
         FxmlLoaderFactory panelLoader = new FxmlLoaderFactory(Map.of(SpecController.class, () -> spec, BuildController.class, () -> build,
-                RegressionController.class, () -> regression));
+                RegressionController.class, () -> regression, AttributionsController.class, () -> attributions));
         Map<Panel, Parent> panels = new java.util.EnumMap<>(Panel.class);
         for (Panel panel : Panel.values()) {
             panels.put(panel, panelLoader.load(panel.view()));
@@ -82,6 +87,10 @@ public final class Workbench {
 
     public RegressionViewModel regressionViewModel() {
         return regressionViewModel;
+    }
+
+    public AttributionsViewModel attributionsViewModel() {
+        return attributionsViewModel;
     }
 
     public BackgroundTasks tasks() {

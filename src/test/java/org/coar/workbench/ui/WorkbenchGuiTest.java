@@ -167,6 +167,25 @@ class WorkbenchGuiTest {
         assertEquals(50L, r2.getData().getFirst().getData().stream().mapToLong(d -> ((Number) d.getYValue()).longValue()).sum(),
                 "every example is in the R² histogram");
         screenshot(robot, "regression");
+
+        // Browse: the fitted attributions open by themselves.
+        robot.clickOn("#nav-attributions");
+        TableView<org.coar.workbench.attributions.ExampleBrowser.ExampleRow> examples = robot.lookup("#exampleTable").queryTableView();
+        waitFor("the examples", () -> examples.getItems().size() == 50);
+        long misclassified = examples.getItems().stream().filter(r -> r.label() != r.prediction()).count();
+        robot.clickOn("#misclassifiedBox");
+        waitFor("the misclassified filter", () -> examples.getItems().size() == misclassified);
+        robot.clickOn("#misclassifiedBox");
+        waitFor("all examples again", () -> examples.getItems().size() == 50);
+        robot.interact(() -> examples.getSelectionModel().select(3));
+        Label exampleLabel = robot.lookup("#exampleLabel").queryAs(Label.class);
+        waitFor("the example view", () -> exampleLabel.getText().startsWith("Example 3 — label 1"));
+        TableView<org.coar.workbench.attributions.ExampleBrowser.Contribution> components = robot.lookup("#componentTable").queryTableView();
+        assertFalse(components.getItems().isEmpty());
+        robot.interact(() -> components.getSelectionModel().select(0));
+        TableView<?> moved = robot.lookup("#movedTable").queryTableView();
+        waitFor("the examples the component moves", () -> moved.getItems().size() == 20);
+        screenshot(robot, "attributions");
     }
 
     @Test

@@ -5,7 +5,8 @@ public enum FxmlFile {
     MAIN("/fxml/main.fxml"),
     SPEC("/fxml/spec.fxml"),
     BUILD("/fxml/build.fxml"),
-    REGRESSION("/fxml/regression.fxml");
+    REGRESSION("/fxml/regression.fxml"),
+    ATTRIBUTIONS("/fxml/attributions.fxml");
 
     private final String resource;
 

@@ -6,7 +6,8 @@ import org.coar.workbench.ui.common.FxmlFile;
 public enum Panel {
     SPEC("Spec", FxmlFile.SPEC),
     BUILD("Build", FxmlFile.BUILD),
-    REGRESSION("Regression", FxmlFile.REGRESSION);
+    REGRESSION("Regression", FxmlFile.REGRESSION),
+    ATTRIBUTIONS("Attributions", FxmlFile.ATTRIBUTIONS);
 
     private final String title;
     private final FxmlFile view;

@@ -1,0 +1,229 @@
+package org.coar.workbench.ui.attributions;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import javafx.beans.property.ReadOnlyObjectWrapper;
+import javafx.embed.swing.SwingFXUtils;
+import javafx.fxml.FXML;
+import javafx.scene.chart.BarChart;
+import javafx.scene.chart.XYChart;
+import javafx.scene.control.CheckBox;
+import javafx.scene.control.ComboBox;
+import javafx.scene.control.Label;
+import javafx.scene.control.TableColumn;
+import javafx.scene.control.TableView;
+import javafx.scene.control.TextField;
+import javafx.scene.image.ImageView;
+import javafx.scene.image.PixelWriter;
+import javafx.scene.image.WritableImage;
+import javafx.scene.layout.Pane;
+import javafx.scene.paint.Color;
+import javax.imageio.ImageIO;
+import javafx.collections.transformation.SortedList;
+import org.coar.workbench.attributions.ExampleBrowser;
+import org.coar.workbench.ui.common.DialogService;
+import org.coar.workbench.ui.common.ProjectState;
+
+/** Attributions panel: the examples, and for the selected one its strongest components and layer mass. */
+public final class AttributionsController {
+    private final AttributionsViewModel viewModel;
+    private final ProjectState project;
+    private final DialogService dialogs;
+
+    @FXML
+    private Label statusLabel;
+    @FXML
+    private TextField searchField;
+    @FXML
+    private CheckBox misclassifiedBox;
+    @FXML
+    private ComboBox<Integer> labelBox;
+    @FXML
+    private TableView<ExampleBrowser.ExampleRow> exampleTable;
+    @FXML
+    private TableColumn<ExampleBrowser.ExampleRow, Integer> indexColumn;
+    @FXML
+    private TableColumn<ExampleBrowser.ExampleRow, Integer> labelColumn;
+    @FXML
+    private TableColumn<ExampleBrowser.ExampleRow, Integer> predictionColumn;
+    @FXML
+    private TableColumn<ExampleBrowser.ExampleRow, Float> outputColumn;
+    @FXML
+    private TableColumn<ExampleBrowser.ExampleRow, Double> r2Column;
+    @FXML
+    private ImageView inputImage;
+    @FXML
+    private Label exampleLabel;
+    @FXML
+    private BarChart<Number, String> componentChart;
+    @FXML
+    private BarChart<String, Number> layerChart;
+    @FXML
+    private TableView<ExampleBrowser.Contribution> componentTable;
+    @FXML
+    private TableColumn<ExampleBrowser.Contribution, String> componentNameColumn;
+    @FXML
+    private TableColumn<ExampleBrowser.Contribution, Float> componentScoreColumn;
+    @FXML
+    private Label movedLabel;
+    @FXML
+    private TableView<ExampleBrowser.Contribution> movedTable;
+    @FXML
+    private TableColumn<ExampleBrowser.Contribution, Integer> movedExampleColumn;
+    @FXML
+    private TableColumn<ExampleBrowser.Contribution, Float> movedScoreColumn;
+    @FXML
+    private Pane viewPane;
+
+    public AttributionsController(AttributionsViewModel viewModel, ProjectState project, DialogService dialogs) {
+        this.viewModel = viewModel;
+        this.project = project;
+        this.dialogs = dialogs;
+    }
+
+    @FXML
+    private void initialize() {
+        statusLabel.textProperty().bind(viewModel.statusProperty());
+        searchField.textProperty().bindBidirectional(viewModel.searchProperty());
+        misclassifiedBox.selectedProperty().bindBidirectional(viewModel.misclassifiedOnlyProperty());
+        labelBox.setItems(viewModel.labels());
+        labelBox.valueProperty().bindBidirectional(viewModel.labelProperty());
+
+        SortedList<ExampleBrowser.ExampleRow> sorted = new SortedList<>(viewModel.examples());
+        sorted.comparatorProperty().bind(exampleTable.comparatorProperty());
+        exampleTable.setItems(sorted);
+        indexColumn.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(c.getValue().index()));
+        labelColumn.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(c.getValue().label()));
+        predictionColumn.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(c.getValue().prediction()));
+        outputColumn.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(c.getValue().cleanOutput()));
+        r2Column.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(c.getValue().validationR2()));
+        outputColumn.setCellFactory(column -> numberCell("%.3f"));
+        r2Column.setCellFactory(column -> numberCell("%.3f"));
+        componentScoreColumn.setCellFactory(column -> numberCell("%.4f"));
+        movedScoreColumn.setCellFactory(column -> numberCell("%.4f"));
+        exampleTable.getSelectionModel().selectedItemProperty().addListener((obs, old, now) -> viewModel.select(now));
+
+        componentNameColumn.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(c.getValue().name()));
+        componentScoreColumn.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(c.getValue().score()));
+        componentTable.getSelectionModel().selectedItemProperty().addListener((obs, old, now) -> viewModel.selectComponent(now));
+        movedExampleColumn.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(c.getValue().component()));
+        movedScoreColumn.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(c.getValue().score()));
+        movedTable.setItems(viewModel.movedExamples());
+        movedTable.getSelectionModel().selectedItemProperty().addListener((obs, old, now) -> {
+            if (now != null) {
+                exampleTable.getItems().stream().filter(r -> r.index() == now.component()).findFirst()
+                        .ifPresent(r -> exampleTable.getSelectionModel().select(r));
+            }
+        });
+        viewModel.componentProperty().addListener((obs, old, now) -> movedLabel.setText(now == null ? ""
+                : "Moved most by " + now.name()));
+        viewModel.viewProperty().addListener((obs, old, now) -> show(now));
+        show(null);
+    }
+
+    private void show(ExampleBrowser.ExampleView view) {
+        viewPane.setVisible(view != null);
+        if (view == null) {
+            return;
+        }
+        ExampleBrowser.ExampleRow row = view.example();
+        exampleLabel.setText(String.format(Locale.ROOT, "Example %d — label %d, predicted %d%s; clean output %.3f%s", row.index(), row.label(),
+                row.prediction(), row.misclassified() ? " (misclassified)" : "", row.cleanOutput(),
+                Double.isNaN(row.validationR2()) ? "" : String.format(Locale.ROOT, "; validation R² %.3f", row.validationR2())));
+        inputImage.setImage(view.image() == null ? null : toImage(view.image(), view.imageShape()));
+        // Top-k only: full score vectors never go into chart nodes.
+        XYChart.Series<Number, String> positive = new XYChart.Series<>();
+        positive.setName("keeping it raises the output");
+        XYChart.Series<Number, String> negative = new XYChart.Series<>();
+        negative.setName("keeping it lowers the output");
+        List<ExampleBrowser.Contribution> listed = new ArrayList<>();
+        for (ExampleBrowser.Contribution c : view.negative().reversed()) {
+            negative.getData().add(new XYChart.Data<>(c.score(), c.name()));
+            listed.add(c);
+        }
+        for (ExampleBrowser.Contribution c : view.positive().reversed()) {
+            positive.getData().add(new XYChart.Data<>(c.score(), c.name()));
+        }
+        listed.addAll(0, view.positive());
+        componentChart.getData().setAll(List.of(negative, positive));
+        componentTable.getItems().setAll(listed);
+        XYChart.Series<String, Number> mass = new XYChart.Series<>();
+        view.layers().forEach(m -> mass.getData().add(new XYChart.Data<>(m.layer(), m.share())));
+        layerChart.getData().setAll(List.of(mass));
+    }
+
+    private static <S, T extends Number> javafx.scene.control.TableCell<S, T> numberCell(String format) {
+        return new javafx.scene.control.TableCell<>() {
+            @Override
+            protected void updateItem(T value, boolean empty) {
+                super.updateItem(value, empty);
+                setText(empty || value == null || Double.isNaN(value.doubleValue()) ? (empty ? null : "—")
+                        : String.format(Locale.ROOT, format, value.doubleValue()));
+            }
+        };
+    }
+
+    private static WritableImage toImage(float[] pixels, long[] shape) {
+        int channels = (int) shape[0];
+        int height = (int) shape[1];
+        int width = (int) shape[2];
+        float min = Float.POSITIVE_INFINITY;
+        float max = Float.NEGATIVE_INFINITY;
+        for (float v : pixels) {
+            min = Math.min(min, v);
+            max = Math.max(max, v);
+        }
+        float range = max > min ? max - min : 1;
+        WritableImage image = new WritableImage(width, height);
+        PixelWriter writer = image.getPixelWriter();
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                double r = (pixels[y * width + x] - min) / range;
+                double g = channels == 3 ? (pixels[height * width + y * width + x] - min) / range : r;
+                double b = channels == 3 ? (pixels[2 * height * width + y * width + x] - min) / range : r;
+                writer.setColor(x, y, Color.color(r, g, b));
+            }
+        }
+        return image;
+    }
+
+    @FXML
+    private void onOpenAttributions() {
+        dialogs.chooseDirectory("Open an attributions directory (made by coar fit)").ifPresent(dir -> project.attributionsProperty().set(dir));
+    }
+
+    @FXML
+    private void onExportCsv() {
+        if (viewModel.viewProperty().get() == null) {
+            dialogs.showError("Nothing to export", "Select an example first.");
+            return;
+        }
+        dialogs.chooseSaveFile("Export this view as CSV", "example-" + viewModel.viewProperty().get().example().index() + ".csv")
+                .ifPresent(file -> {
+                    try {
+                        Files.writeString(file, viewModel.csv());
+                    } catch (IOException e) {
+                        dialogs.showError("Cannot export", file + ": " + e.getMessage());
+                    }
+                });
+    }
+
+    @FXML
+    private void onExportPng() {
+        if (viewModel.viewProperty().get() == null) {
+            dialogs.showError("Nothing to export", "Select an example first.");
+            return;
+        }
+        dialogs.chooseSaveFile("Export this view as PNG", "example-" + viewModel.viewProperty().get().example().index() + ".png")
+                .ifPresent(file -> {
+                    try {
+                        ImageIO.write(SwingFXUtils.fromFXImage(viewPane.snapshot(null, null), null), "png", file.toFile());
+                    } catch (IOException e) {
+                        dialogs.showError("Cannot export", file + ": " + e.getMessage());
+                    }
+                });
+    }
+}

@@ -1,0 +1,146 @@
+package org.coar.workbench.ui.attributions;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import javafx.application.Platform;
+import javafx.beans.property.BooleanProperty;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.ReadOnlyStringProperty;
+import javafx.beans.property.ReadOnlyStringWrapper;
+import javafx.beans.property.SimpleBooleanProperty;
+import javafx.beans.property.SimpleObjectProperty;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.beans.property.StringProperty;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+import javafx.collections.transformation.FilteredList;
+import org.coar.workbench.attributions.ExampleBrowser;
+import org.coar.workbench.ui.common.BackgroundTasks;
+import org.coar.workbench.ui.common.ProjectState;
+
+/**
+ * The Attributions panel's state: the examples (filtered by search, misclassified, label), the
+ * selected example's view and the selected component's examples. Views are computed on a worker
+ * thread, one per selection, and the latest selection wins.
+ */
+public final class AttributionsViewModel {
+    public static final int TOP_K = 10;
+
+    private final BackgroundTasks tasks;
+    private final ProjectState project;
+    private final ExecutorService selections = Executors.newSingleThreadExecutor(r -> {
+        Thread thread = new Thread(r, "coar-attribution-view");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    private final ObjectProperty<ExampleBrowser> browser = new SimpleObjectProperty<>();
+    private final ObservableList<ExampleBrowser.ExampleRow> rows = FXCollections.observableArrayList();
+    private final FilteredList<ExampleBrowser.ExampleRow> filtered = new FilteredList<>(rows, r -> true);
+    private final StringProperty search = new SimpleStringProperty("");
+    private final BooleanProperty misclassifiedOnly = new SimpleBooleanProperty();
+    private final ObjectProperty<Integer> label = new SimpleObjectProperty<>();
+    private final ObservableList<Integer> labels = FXCollections.observableArrayList();
+    private final ObjectProperty<ExampleBrowser.ExampleView> view = new SimpleObjectProperty<>();
+    private final ObjectProperty<ExampleBrowser.Contribution> component = new SimpleObjectProperty<>();
+    private final ObservableList<ExampleBrowser.Contribution> movedExamples = FXCollections.observableArrayList();
+    private final ReadOnlyStringWrapper status = new ReadOnlyStringWrapper("No attributions open: fit them in the Regression panel, or open a directory.");
+    private volatile long lastViewNanos;
+    private int selectionGeneration;
+
+    public AttributionsViewModel(BackgroundTasks tasks, ProjectState project) {
+        this.tasks = tasks;
+        this.project = project;
+        search.addListener((obs, old, now) -> refilter());
+        misclassifiedOnly.addListener((obs, old, now) -> refilter());
+        label.addListener((obs, old, now) -> refilter());
+        project.attributionsProperty().addListener((obs, old, now) -> open(now));
+        project.storeProperty().addListener((obs, old, now) -> {
+            if (now != null && Files.exists(now.resolve("attributions/weight.npy"))) {
+                project.attributionsProperty().set(now.resolve("attributions"));
+            }
+        });
+    }
+
+    private void open(Path attributions) {
+        Path store = project.storeProperty().get();
+        if (attributions == null || store == null) {
+            return;
+        }
+        status.set("Opening " + attributions + "...");
+        tasks.run("Opening attributions " + attributions.getFileName(), p -> ExampleBrowser.open(store, attributions), opened -> {
+            ExampleBrowser previous = browser.get();
+            browser.set(opened);
+            if (previous != null) {
+                previous.close();
+            }
+            rows.setAll(opened.examples());
+            labels.setAll(opened.examples().stream().map(ExampleBrowser.ExampleRow::label).distinct().sorted().toList());
+            long wrong = opened.examples().stream().filter(ExampleBrowser.ExampleRow::misclassified).count();
+            status.set(String.format(java.util.Locale.ROOT, "%s: %,d examples × %,d components; %,d misclassified by the clean model. "
+                    + "Scores are the effect on the %s of keeping a component.", attributions, opened.examples().size(),
+                    opened.components().total(), wrong, opened.outputName()));
+        });
+    }
+
+    private void refilter() {
+        String text = search.get() == null ? "" : search.get().trim();
+        filtered.setPredicate(row -> (text.isEmpty() || Integer.toString(row.index()).startsWith(text))
+                && (!misclassifiedOnly.get() || row.misclassified())
+                && (label.get() == null || row.label() == label.get()));
+    }
+
+    /** Shows {@code row}'s view once computed; a later selection supersedes an earlier one still running. */
+    public void select(ExampleBrowser.ExampleRow row) {
+        ExampleBrowser current = browser.get();
+        if (row == null || current == null) {
+            return;
+        }
+        int generation = ++selectionGeneration;
+        selections.submit(() -> {
+            long start = System.nanoTime();
+            ExampleBrowser.ExampleView computed = current.view(row.index(), TOP_K);
+            lastViewNanos = System.nanoTime() - start;
+            Platform.runLater(() -> {
+                if (generation == selectionGeneration) {
+                    view.set(computed);
+                }
+            });
+        });
+    }
+
+    public void selectComponent(ExampleBrowser.Contribution contribution) {
+        ExampleBrowser current = browser.get();
+        if (contribution == null || current == null) {
+            return;
+        }
+        component.set(contribution);
+        selections.submit(() -> {
+            List<ExampleBrowser.Contribution> moved = current.examplesMovedBy(contribution.component(), 20);
+            Platform.runLater(() -> movedExamples.setAll(moved));
+        });
+    }
+
+    /** Nanoseconds the last example view took to compute (for the responsiveness measurement). */
+    public long lastViewNanos() {
+        return lastViewNanos;
+    }
+
+    public String csv() {
+        return view.get() == null ? "" : ExampleBrowser.csv(view.get());
+    }
+
+    public ObjectProperty<ExampleBrowser> browserProperty() { return browser; }
+    public FilteredList<ExampleBrowser.ExampleRow> examples() { return filtered; }
+    public StringProperty searchProperty() { return search; }
+    public BooleanProperty misclassifiedOnlyProperty() { return misclassifiedOnly; }
+    public ObjectProperty<Integer> labelProperty() { return label; }
+    public ObservableList<Integer> labels() { return labels; }
+    public ObjectProperty<ExampleBrowser.ExampleView> viewProperty() { return view; }
+    public ObjectProperty<ExampleBrowser.Contribution> componentProperty() { return component; }
+    public ObservableList<ExampleBrowser.Contribution> movedExamples() { return movedExamples; }
+    public ReadOnlyStringProperty statusProperty() { return status.getReadOnlyProperty(); }
+}
