@@ -122,40 +122,40 @@ public final class ExampleBrowser implements AutoCloseable {
     }
 
     public ExampleView view(int example, int topK) {
-        float[] scores = attributions.rawColumn(example);
+        Summary summary = summarise(attributions.rawColumn(example), components, topK);
+        long[] shape = data.exampleShape();
+        boolean image = shape.length == 3 && (shape[0] == 1 || shape[0] == 3);
+        return new ExampleView(rows.get(example), summary.positive(), summary.negative(), summary.layers(),
+                image ? data.batch(example, 1) : null, image ? shape : null);
+    }
+
+    /** The strongest components of one example's scores, and the attribution mass per layer. */
+    public record Summary(List<Contribution> positive, List<Contribution> negative, List<LayerMass> layers) {
+    }
+
+    public static Summary summarise(float[] scores, Components components, int topK) {
         Integer[] order = IntStream.range(0, scores.length).boxed().toArray(Integer[]::new);
         Arrays.sort(order, Comparator.comparingDouble(c -> -scores[c]));
         List<Contribution> positive = new ArrayList<>();
         List<Contribution> negative = new ArrayList<>();
         for (int i = 0; i < Math.min(topK, order.length) && scores[order[i]] > 0; i++) {
-            positive.add(contribution(order[i], scores[order[i]]));
+            positive.add(new Contribution(order[i], components.label(order[i]), scores[order[i]]));
         }
         for (int i = order.length - 1; i >= Math.max(0, order.length - topK) && scores[order[i]] < 0; i--) {
-            negative.add(contribution(order[i], scores[order[i]]));
+            negative.add(new Contribution(order[i], components.label(order[i]), scores[order[i]]));
         }
         Map<String, Double> mass = new LinkedHashMap<>();
         double total = 0;
         for (int c = 0; c < scores.length; c++) {
-            String layer = layerOf(c);
+            String name = components.groups().get(components.groupOf(c)).name();
+            String layer = name.endsWith(".weight") ? name.substring(0, name.length() - ".weight".length()) : name;
             mass.merge(layer, (double) Math.abs(scores[c]), Double::sum);
             total += Math.abs(scores[c]);
         }
         double sum = total;
         List<LayerMass> layers = mass.entrySet().stream()
                 .map(e -> new LayerMass(e.getKey(), e.getValue(), sum > 0 ? e.getValue() / sum : 0)).toList();
-        long[] shape = data.exampleShape();
-        boolean image = shape.length == 3 && (shape[0] == 1 || shape[0] == 3);
-        return new ExampleView(rows.get(example), positive, negative, layers, image ? data.batch(example, 1) : null,
-                image ? shape : null);
-    }
-
-    private Contribution contribution(int component, float score) {
-        return new Contribution(component, components.label(component), score);
-    }
-
-    private String layerOf(int component) {
-        String name = components.groups().get(components.groupOf(component)).name();
-        return name.endsWith(".weight") ? name.substring(0, name.length() - ".weight".length()) : name;
+        return new Summary(positive, negative, layers);
     }
 
     /** The examples whose output component {@code component} moves most (largest |score|), strongest first. */

@@ -13,7 +13,7 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks on the bundled demo; results go to docs/BENCHMARKS.md by hand, with the machine's details.",
-        subcommands = {BenchCommand.Ablation.class})
+        subcommands = {BenchCommand.Ablation.class, BenchCommand.Browse.class})
 final class BenchCommand implements Runnable {
     @Spec
     private CommandSpec spec;
@@ -60,6 +60,39 @@ final class BenchCommand implements Runnable {
                 out.printf(Locale.ROOT, "ablate + restore alone:     %.3f ms per model = %.2f%% of a plain pass over the data%n",
                         1000 * r.ablateRestoreSeconds(), 100 * r.ablateRestoreOverhead());
                 out.printf(Locale.ROOT, "full build (%d rows, store writes included): %.2f models/s%n", r.buildRows(), r.buildRowsPerSecond());
+            } finally {
+                try (var files = Files.walk(dir)) {
+                    files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                }
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "browse", mixinStandardHelpOptions = true,
+            description = "Milliseconds to select an example in the Attributions panel (read its scores, top-k, mass per layer).")
+    static final class Browse implements Callable<Integer> {
+        @Spec
+        private CommandSpec spec;
+
+        @Option(names = "--components", defaultValue = "2304", description = "Components (default ${DEFAULT-VALUE}).")
+        private int components;
+
+        @Option(names = "--examples", defaultValue = "10000", description = "Examples (default ${DEFAULT-VALUE}).")
+        private int examples;
+
+        @Option(names = "--selections", defaultValue = "200", description = "Selections timed (default ${DEFAULT-VALUE}).")
+        private int selections;
+
+        @Override
+        public Integer call() throws Exception {
+            Path dir = Files.createTempDirectory("coar-bench-browse");
+            try {
+                org.coar.workbench.bench.BrowseBenchmark.Result r = new org.coar.workbench.bench.BrowseBenchmark()
+                        .run(dir, components, examples, selections);
+                spec.commandLine().getOut().printf(Locale.ROOT,
+                        "%d components x %d examples: first selection %.2f ms, then median %.3f ms, max %.3f ms (%d selections)%n",
+                        r.components(), r.examples(), r.firstMillis(), r.medianMillis(), r.maxMillis(), selections);
             } finally {
                 try (var files = Files.walk(dir)) {
                     files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
