@@ -61,6 +61,8 @@ public final class EditService {
         if (request.sweepMax() != null && (request.sweepMax() < 1 || request.sweepMax() > p)) {
             throw new WorkbenchException("--sweep " + request.sweepMax() + ": choose between 1 and " + p + " (the number of components)");
         }
+        ExampleSet.check("--target", request.target(), stored.data().labels(), false);
+        ExampleSet.check("--reference", request.reference(), stored.data().labels(), true);
         try (Attributions attributions = Attributions.load(request.attributionsDir())) {
             attributions.checkMatches(request.storeDir(), p, m);
             List<Device> workers = BuildService.workerDevices(BuildService.resolveDevices(request.devices()), request.cpuWorkers());

@@ -15,6 +15,34 @@ public final class ExampleSet {
     }
 
     /**
+     * Checks syntax and index ranges before any model run; sets that do not depend on the model's
+     * margins (no misclassified, correct or rest) are also checked for emptiness.
+     */
+    public static void check(String option, String spec, int[] labels, boolean reference) {
+        if (spec == null || spec.isBlank()) {
+            parse(option, spec, labels, new float[labels.length], null); // throws with the usage
+        }
+        boolean dependsOnModel = false;
+        for (String raw : spec.split(",")) {
+            String term = raw.trim().toLowerCase(Locale.ROOT);
+            switch (term) {
+                case "", "all" -> { }
+                case "misclassified", "correct" -> dependsOnModel = true;
+                case "rest" -> {
+                    if (!reference) {
+                        parse(option, term, labels, new float[labels.length], null); // throws: rest is for the reference
+                    }
+                    dependsOnModel = true;
+                }
+                default -> parseTerm(option, term, labels, new TreeSet<>());
+            }
+        }
+        if (!dependsOnModel) {
+            parse(option, spec, labels, new float[labels.length], null);
+        }
+    }
+
+    /**
      * @param option  the option being parsed, for messages ("--target")
      * @param margins the unedited model's margin per example
      * @param target  the target set when parsing the reference (for "rest"), else null
