@@ -113,7 +113,7 @@ public final class EditService {
                 createDirectories(request.outDir());
                 List<Path> figures = new ArrayList<>();
                 if (!sweep.isEmpty()) {
-                    figures.add(EditFigures.sweep(request.outDir().resolve(SWEEP_PNG), sweep, request.mode(), target.length,
+                    figures.add(EditFigures.sweep(request.outDir().resolve(SWEEP_PNG), before, sweep, request.mode(), target.length,
                             reference.length));
                 }
                 Path report = request.outDir().resolve(REPORT);
