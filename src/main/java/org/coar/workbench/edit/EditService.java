@@ -46,8 +46,9 @@ public final class EditService {
     public static final String SWEEP_CSV = "sweep.csv";
     public static final String SWEEP_PNG = "sweep.png";
 
-    /** Runs the edit; returns null when {@code cancel} turns true. */
-    public EditResult edit(EditRequest request, Consumer<StageProgress> progress, AtomicBoolean cancel) {
+    /** Runs the edit; returns null when {@code cancel} turns true. {@code listener} hears progress one event at a time. */
+    public EditResult edit(EditRequest request, Consumer<StageProgress> listener, AtomicBoolean cancel) {
+        Consumer<StageProgress> progress = StageProgress.serialised(listener);
         if (request.batchSize() < 1) {
             throw new WorkbenchException("--batch-size must be at least 1, got " + request.batchSize());
         }
