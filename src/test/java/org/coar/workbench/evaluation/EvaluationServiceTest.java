@@ -89,6 +89,36 @@ class EvaluationServiceTest {
     }
 
     @Test
+    void demoCnnWithAttributionsFittedByNumpyBeatsTheWeightNormBaseline(@TempDir Path tmp) throws Exception {
+        // The real demo CNN on 64 examples: 300 rows at alpha 0.05, least squares by tools/fit_least_squares.py.
+        Path store = tmp.resolve("store");
+        Store.create(store, new org.coar.workbench.spec.SpecCodec().parse("{\"num_models\": 300, \"schema\": {\"masks\": "
+                + "{\"dtype\": \"bool_\", \"shape\": [240]}, \"margins\": {\"dtype\": \"float16\", \"shape\": [64]}}}", "spec"));
+        org.coar.workbench.build.BuildService build = new org.coar.workbench.build.BuildService();
+        org.coar.workbench.build.RunConfig run = build.resolveRun(store, new org.coar.workbench.build.RunConfig(
+                org.coar.workbench.model.ModelFixtures.demoModel().toString(), null, org.coar.workbench.model.ModelFixtures.demoDataSpec(64),
+                null, null, null, 0.05, 0L, List.of(), List.of(), null, null));
+        build.build(new org.coar.workbench.build.BuildRequest(store, run, List.of("cpu"), 0, null, null, null, 64, false,
+                java.time.Duration.ofHours(1)), p -> { }, new AtomicBoolean());
+        Path attributions = tmp.resolve("attributions");
+        org.coar.workbench.testing.Fixtures.Result fit = org.coar.workbench.testing.Fixtures.python(
+                org.coar.workbench.testing.Fixtures.tool("fit_least_squares.py").toString(), store.toString(), attributions.toString(),
+                "--train", "260");
+        assertEquals(0, fit.exitCode(), fit.output());
+
+        EvaluationResult result = new EvaluationService().evaluate(new EvaluationRequest(store, attributions, tmp.resolve("eval"),
+                List.of(0.05), 10, null, EnumSet.allOf(Baseline.class), List.of("cpu"), 0, 64, null), e -> { }, new AtomicBoolean());
+        Correlation.Summary coar = result.alphas().getFirst().byMethod().get("COAR");
+        Correlation.Summary weightNorm = result.alphas().getFirst().byMethod().get("weight norm");
+        assertTrue(coar.mean() > 0.6, "COAR on fresh ablations: " + coar);
+        assertTrue(coar.mean() > weightNorm.mean() + 0.2, coar + " vs " + weightNorm);
+        assertEquals(40, result.validation().rows(), "the 40 rows the numpy fit held out");
+        assertTrue(result.validation().summary().mean() > 0.6, result.validation().toString());
+        assertTrue(result.alphas().getFirst().byMethod().get("leave-one-out").mean() > 0.6);
+        assertTrue(result.alphas().getFirst().byMethod().get("gradient x parameter").mean() > 0.5);
+    }
+
+    @Test
     void attributionsOfAnotherStoreOrBadSettingsAreRefusedBeforeAnyModelRun(@TempDir Path tmp) {
         Path store = EvalFixtures.linearStore(tmp, 4);
         double[][] moments = AttributionsFixture.moments(P - 1, 0.1);
