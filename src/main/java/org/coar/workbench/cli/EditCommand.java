@@ -18,7 +18,8 @@ import picocli.CommandLine.Spec;
         description = {"COAR-Edit: score each component by the Welch t-statistic between the target and the reference examples' "
             + "attributions, ablate the k best, and report accuracy and mean margin of target, reference and all examples before "
             + "and after.",
-            "Example sets: indices (17), ranges (10-20), misclassified, correct, label:K, all; for --reference also rest "
+            "Example sets: indices (17), ranges (10-20), misclassified, misclassified:N (the first N), correct, label:K, all; "
+            + "for --reference also rest "
             + "(every example outside the target), the default.",
             "Writes report.json (with the ablated components and a PyTorch one-liner that redoes the edit), and with --sweep "
             + "sweep.csv and sweep.png, to --out."})

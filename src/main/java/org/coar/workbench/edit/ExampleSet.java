@@ -25,6 +25,11 @@ public final class ExampleSet {
         boolean dependsOnModel = false;
         for (String raw : spec.split(",")) {
             String term = raw.trim().toLowerCase(Locale.ROOT);
+            if (term.startsWith("misclassified:")) {
+                count(option, term);
+                dependsOnModel = true;
+                continue;
+            }
             switch (term) {
                 case "", "all" -> { }
                 case "misclassified", "correct" -> dependsOnModel = true;
@@ -56,6 +61,16 @@ public final class ExampleSet {
         for (String raw : spec.split(",")) {
             String term = raw.trim().toLowerCase(Locale.ROOT);
             if (term.isEmpty()) {
+                continue;
+            }
+            if (term.startsWith("misclassified:")) {
+                int n = count(option, term);
+                for (int j = 0, taken = 0; j < m && taken < n; j++) {
+                    if (!(margins[j] > 0)) {
+                        chosen.add(j);
+                        taken++;
+                    }
+                }
                 continue;
             }
             switch (term) {
@@ -91,6 +106,18 @@ public final class ExampleSet {
         return chosen.stream().mapToInt(Integer::intValue).toArray();
     }
 
+    private static int count(String option, String term) {
+        try {
+            int n = Integer.parseInt(term.substring(term.indexOf(':') + 1).trim());
+            if (n >= 1) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // refused below
+        }
+        throw new WorkbenchException(option + ": '" + term + "' needs a count of at least 1, e.g. misclassified:1");
+    }
+
     private static void parseTerm(String option, String term, int[] labels, TreeSet<Integer> chosen) {
         int m = labels.length;
         try {
@@ -120,7 +147,7 @@ public final class ExampleSet {
             chosen.add(index);
         } catch (NumberFormatException e) {
             throw new WorkbenchException(option + ": cannot read '" + term + "'; use indices (17), ranges (10-20), misclassified, "
-                    + "correct, label:K or all" + (option.equals("--reference") ? " or rest" : ""), e);
+                    + "misclassified:N, correct, label:K or all" + (option.equals("--reference") ? " or rest" : ""), e);
         }
     }
 

@@ -22,6 +22,8 @@ class ExampleSetTest {
         assertArrayEquals(new int[] {1, 3}, parse("label:1"));
         assertArrayEquals(new int[] {1, 3, 5}, parse("misclassified"), "margin 0 counts as misclassified, as margin > 0 is correct");
         assertArrayEquals(new int[] {0, 2, 4}, parse("correct"));
+        assertArrayEquals(new int[] {1, 3}, parse("misclassified:2"));
+        assertArrayEquals(new int[] {1, 3, 5}, parse("misclassified:10"));
         assertArrayEquals(new int[] {0, 1, 2, 3, 4, 5}, parse("all"));
         assertArrayEquals(new int[] {0, 2, 3, 4}, ExampleSet.parse("--reference", "rest", LABELS, MARGINS, new int[] {1, 5}));
     }
@@ -37,5 +39,7 @@ class ExampleSetTest {
         assertTrue(words.getMessage().startsWith("--target: cannot read 'the bad ones'"), words.getMessage());
         assertThrows(WorkbenchException.class, () -> parse("rest"), "rest is only for the reference");
         assertThrows(WorkbenchException.class, () -> parse("4-2"));
+        WorkbenchException count = assertThrows(WorkbenchException.class, () -> parse("misclassified:0"));
+        assertTrue(count.getMessage().contains("needs a count of at least 1"), count.getMessage());
     }
 }

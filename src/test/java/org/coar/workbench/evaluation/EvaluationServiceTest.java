@@ -89,6 +89,25 @@ class EvaluationServiceTest {
     }
 
     @Test
+    void cancellingDuringLeaveOneOutKeepsTheFinishedRowsForTheNextEvaluation(@TempDir Path tmp) throws IOException {
+        Path store = EvalFixtures.linearStore(tmp, 4);
+        Path attributions = EvalFixtures.exactAttributions(tmp);
+        AtomicBoolean cancel = new AtomicBoolean();
+        EvaluationResult cancelled = new EvaluationService().evaluate(request(store, attributions, tmp.resolve("eval"), List.of(0.05), 5),
+                e -> {
+                    if (e.stage().equals("leave-one-out") && e.done() >= 5) {
+                        cancel.set(true);
+                    }
+                }, cancel);
+        assertEquals(null, cancelled);
+        new EvaluationService().evaluate(request(store, attributions, tmp.resolve("eval"), List.of(0.05), 5), e -> { }, new AtomicBoolean());
+        JsonNode report = new ObjectMapper().readTree(tmp.resolve("eval/report.json").toFile());
+        int cached = report.at("/baselines/leave-one-out/rows_from_cache").asInt();
+        assertTrue(cached >= 5 && cached < 16, "rows finished before the cancel are reused: " + cached);
+        assertEquals(16, cached + report.at("/baselines/leave-one-out/rows_computed").asInt());
+    }
+
+    @Test
     void demoCnnWithAttributionsFittedByNumpyBeatsTheWeightNormBaseline(@TempDir Path tmp) throws Exception {
         // The real demo CNN on 64 examples: 300 rows at alpha 0.05, least squares by tools/fit_least_squares.py.
         Path store = tmp.resolve("store");
