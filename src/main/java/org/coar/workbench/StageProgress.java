@@ -9,6 +9,19 @@ package org.coar.workbench;
  * @param unit   what a unit is, e.g. "models" or "examples"
  */
 public record StageProgress(String stage, long done, long total, String unit) {
+    /**
+     * The listener, called one event at a time whatever thread reports: services call it from their
+     * worker threads, and listeners (a list in a test, a field the GUI polls) need not lock.
+     */
+    public static java.util.function.Consumer<StageProgress> serialised(java.util.function.Consumer<StageProgress> listener) {
+        Object lock = new Object();
+        return event -> {
+            synchronized (lock) {
+                listener.accept(event);
+            }
+        };
+    }
+
     public double fraction() {
         return total <= 0 ? 0 : (double) done / total;
     }

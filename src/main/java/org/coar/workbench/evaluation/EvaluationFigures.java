@@ -13,8 +13,8 @@ import org.knowm.xchart.XYChart;
 /**
  * The evaluation's figures, as PNG files in the output directory:
  * <ul>
- *   <li>{@code correlation_histograms.png}: per α, the distribution over examples of each method's correlation;</li>
- *   <li>{@code correlation_vs_alpha.png}: mean correlation (and the quartile range of COAR) against α, per method;</li>
+ *   <li>{@code correlation_histograms.png}: per method, the distribution over examples of its correlation, one outline per α;</li>
+ *   <li>{@code correlation_vs_alpha.png}: mean correlation against α per method, and a close-up of the best methods;</li>
  *   <li>{@code scatter_example_J.png}: for one example, predicted against actual output over the runs, per method
  *       with output units, one colour per α.</li>
  * </ul>
@@ -31,103 +31,129 @@ public final class EvaluationFigures {
                             int example, double[][] actual, Map<String, double[][]> predicted,
                             EvaluationResult.ValidationCheck validation) {
         List<Path> files = new ArrayList<>();
-        files.add(Charts.save(histograms(alphas, methods, correlations), 3, outDir.resolve(HISTOGRAMS)));
-        files.add(Charts.save(List.of(versusAlpha(alphas, methods, correlations, validation)), 1, outDir.resolve(VERSUS_ALPHA)));
+        files.add(Charts.save(histograms(alphas, methods, correlations), 2, outDir.resolve(HISTOGRAMS)));
+        files.add(Charts.save(versusAlpha(alphas, methods, correlations, validation), 2, outDir.resolve(VERSUS_ALPHA)));
         files.add(Charts.save(scatters(alphas, methods, example, actual, predicted), 3, outDir.resolve("scatter_example_" + example + ".png")));
         return files;
     }
 
+    /** One panel per method, each with its own x-range, one outline per α. */
     static List<XYChart> histograms(List<Double> alphas, List<String> methods, Map<String, double[][]> correlations) {
         List<XYChart> panels = new ArrayList<>();
-        for (int a = 0; a < alphas.size(); a++) {
-            int examples = correlations.get(methods.getFirst())[a].length;
-            XYChart chart = Charts.xy("α = " + EvaluationResult.trim(alphas.get(a)) + ": correlation per example (" + examples
-                    + " examples)", "Pearson correlation, actual vs predicted output over runs", "fraction of examples");
-            double lowest = 0;
-            for (int k = 0; k < methods.size(); k++) {
-                String method = methods.get(k);
-                double[] values = correlations.get(method)[a];
-                lowest = Math.min(lowest, Arrays.stream(values).filter(v -> !Double.isNaN(v)).min().orElse(0));
-                double[][] outline = histogramOutline(values);
-                Correlation.Summary s = Correlation.Summary.of(values);
-                Charts.line(chart, String.format(Locale.ROOT, "%s (mean %.3f)", method, s.mean()), outline[0], outline[1],
-                        Charts.colour(method, k), method.equals(EvaluationResult.COAR) ? 2.4f : 1.6f);
+        for (String method : methods) {
+            double[][] perAlpha = correlations.get(method);
+            int examples = perAlpha[0].length;
+            double[] all = Arrays.stream(perAlpha).flatMapToDouble(Arrays::stream).filter(v -> !Double.isNaN(v)).sorted().toArray();
+            // from the 1st percentile: a few outliers must not squeeze the bulk into one bin
+            double from = all.length == 0 ? -1 : Math.max(-1, Math.floor(Correlation.Summary.percentile(all, 1) * 20) / 20);
+            double to = 1;
+            if (to - from < 0.1) {
+                from = to - 0.1;
             }
-            chart.getStyler().setXAxisMin(Math.floor(lowest * 4) / 4);
-            chart.getStyler().setXAxisMax(1.0);
+            XYChart chart = Charts.xy(method + ": correlation per example (" + examples + " examples)",
+                    "Pearson correlation, actual vs predicted output over runs", "fraction of examples");
+            Charts.baseline(chart, from, to);
+            for (int a = 0; a < alphas.size(); a++) {
+                double[][] outline = histogramOutline(perAlpha[a], from, to);
+                Correlation.Summary s = Correlation.Summary.of(perAlpha[a]);
+                Charts.line(chart, String.format(Locale.ROOT, "α = %s (mean %.3f, median %.3f)", EvaluationResult.trim(alphas.get(a)),
+                        s.mean(), s.median()), outline[0], outline[1], Charts.colour("", a), 1.8f);
+            }
+            chart.getStyler().setXAxisMin(from);
+            chart.getStyler().setXAxisMax(to);
             chart.getStyler().setYAxisMin(0.0);
             panels.add(chart);
         }
         return panels;
     }
 
-    /** The outline of a histogram of the defined values over [-1, 1] in {@link #BINS} bins, as fractions. */
-    static double[][] histogramOutline(double[] values) {
+    /**
+     * The outline of a histogram of the defined values over [from, to] in {@link #BINS} bins, as
+     * fractions of the defined values; values below {@code from} count in the first bin.
+     */
+    static double[][] histogramOutline(double[] values, double from, double to) {
         double[] counts = new double[BINS];
         int defined = 0;
         for (double v : values) {
             if (Double.isNaN(v)) {
                 continue;
             }
-            int bin = (int) Math.floor((v + 1) / 2 * BINS);
+            int bin = (int) Math.floor((v - from) / (to - from) * BINS);
             counts[Math.max(0, Math.min(BINS - 1, bin))]++;
             defined++;
         }
         double[] x = new double[2 * BINS + 2];
         double[] y = new double[2 * BINS + 2];
-        x[0] = -1;
+        x[0] = from;
         y[0] = 0;
         for (int b = 0; b < BINS; b++) {
-            double left = -1 + 2.0 * b / BINS;
-            double right = -1 + 2.0 * (b + 1) / BINS;
+            double left = from + (to - from) * b / BINS;
+            double right = from + (to - from) * (b + 1) / BINS;
             double fraction = defined == 0 ? 0 : counts[b] / defined;
             x[1 + 2 * b] = left;
             y[1 + 2 * b] = fraction;
             x[2 + 2 * b] = right;
             y[2 + 2 * b] = fraction;
         }
-        x[2 * BINS + 1] = 1;
+        x[2 * BINS + 1] = to;
         y[2 * BINS + 1] = 0;
         return new double[][] {x, y};
     }
 
-    static XYChart versusAlpha(List<Double> alphas, List<String> methods, Map<String, double[][]> correlations,
-                               EvaluationResult.ValidationCheck validation) {
-        XYChart chart = Charts.xy("Mean correlation per example against α", "α (fraction of components ablated)",
-                "mean Pearson correlation");
+    /** Mean correlation against α per method: every method, and a close-up of the methods near the best. */
+    static List<XYChart> versusAlpha(List<Double> alphas, List<String> methods, Map<String, double[][]> correlations,
+                                     EvaluationResult.ValidationCheck validation) {
         double[] x = alphas.stream().mapToDouble(Double::doubleValue).toArray();
-        double lowest = 0;
+        Map<String, Correlation.Summary[]> summaries = new java.util.LinkedHashMap<>();
+        for (String method : methods) {
+            Correlation.Summary[] s = new Correlation.Summary[x.length];
+            for (int a = 0; a < x.length; a++) {
+                s[a] = Correlation.Summary.of(correlations.get(method)[a]);
+            }
+            summaries.put(method, s);
+        }
+        double best = summaries.values().stream().flatMap(Arrays::stream).mapToDouble(Correlation.Summary::mean)
+                .filter(Double::isFinite).max().orElse(1);
+        List<String> near = methods.stream().filter(m -> Arrays.stream(summaries.get(m)).mapToDouble(Correlation.Summary::mean)
+                .filter(Double::isFinite).max().orElse(-1) >= best - 0.25).toList();
+        double lowestNear = near.stream().flatMap(m -> Arrays.stream(summaries.get(m))).mapToDouble(Correlation.Summary::mean)
+                .filter(Double::isFinite).min().orElse(0);
+        double lowestAll = summaries.values().stream().flatMap(Arrays::stream).mapToDouble(Correlation.Summary::mean)
+                .filter(Double::isFinite).min().orElse(0);
+
+        XYChart overview = Charts.xy("Mean correlation per example against α", "α (fraction of components ablated)",
+                "mean Pearson correlation", 780, Charts.PANEL_HEIGHT);
+        XYChart closeUp = Charts.xy("Close-up of the best methods", "α (fraction of components ablated)",
+                "mean Pearson correlation", 780, Charts.PANEL_HEIGHT);
         for (int k = 0; k < methods.size(); k++) {
             String method = methods.get(k);
-            double[] mean = new double[x.length];
-            double[] q25 = new double[x.length];
-            double[] q75 = new double[x.length];
-            for (int a = 0; a < x.length; a++) {
-                Correlation.Summary s = Correlation.Summary.of(correlations.get(method)[a]);
-                mean[a] = s.mean();
-                q25[a] = s.q25();
-                q75[a] = s.q75();
-                lowest = Math.min(lowest, Math.min(mean[a], s.q25()));
-            }
+            Correlation.Summary[] s = summaries.get(method);
+            double[] mean = Arrays.stream(s).mapToDouble(Correlation.Summary::mean).toArray();
             Color colour = Charts.colour(method, k);
-            Charts.line(chart, method, x, mean, colour, method.equals(EvaluationResult.COAR) ? 2.6f : 1.8f)
-                    .setMarker(org.knowm.xchart.style.markers.SeriesMarkers.CIRCLE);
-            chart.getSeriesMap().get(method).setMarkerColor(colour);
-            if (method.equals(EvaluationResult.COAR)) {
-                Charts.dashed(chart, "COAR quartiles", x, q25, colour);
-                Charts.dashed(chart, "COAR q75", x, q75, colour).setShowInLegend(false);
+            float width = method.equals(EvaluationResult.COAR) ? 2.6f : 1.8f;
+            for (XYChart chart : near.contains(method) ? List.of(overview, closeUp) : List.of(overview)) {
+                Charts.line(chart, method, x, mean, colour, width).setMarker(org.knowm.xchart.style.markers.SeriesMarkers.CIRCLE);
+                chart.getSeriesMap().get(method).setMarkerColor(colour);
             }
         }
         if (validation != null && validation.rows() > 0 && Double.isFinite(validation.summary().mean())) {
             double[] level = new double[x.length];
             Arrays.fill(level, validation.summary().mean());
-            Charts.dashed(chart, String.format(Locale.ROOT, "COAR on %d store rows%s", validation.rows(),
-                    validation.inSample() ? " (in-sample)" : ""), x, level, new Color(0x99, 0x99, 0xcc));
+            String name = String.format(Locale.ROOT, "COAR, %d store rows%s", validation.rows(),
+                    validation.inSample() ? " (in-sample)" : "");
+            Charts.dashed(overview, name, x, level, new Color(0x99, 0x99, 0xcc));
+            Charts.dashed(closeUp, name, x, level, new Color(0x99, 0x99, 0xcc));
+            lowestNear = Math.min(lowestNear, validation.summary().mean());
         }
-        chart.getStyler().setYAxisMin(Math.min(0, Math.floor(lowest * 10) / 10));
-        chart.getStyler().setYAxisMax(1.0);
-        chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideSW);
-        return chart;
+        overview.getStyler().setYAxisMin(Math.min(0, Math.floor(lowestAll * 10) / 10));
+        overview.getStyler().setYAxisMax(1.0);
+        double span = Math.max(0.02, best - lowestNear);
+        closeUp.getStyler().setYAxisMin(Math.max(-1, lowestNear - 0.15 * span));
+        closeUp.getStyler().setYAxisMax(Math.min(1, best + 0.15 * span));
+        for (XYChart chart : List.of(overview, closeUp)) {
+            chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideE);
+        }
+        return List.of(overview, closeUp);
     }
 
     static List<XYChart> scatters(List<Double> alphas, List<String> methods, int example, double[][] actual,

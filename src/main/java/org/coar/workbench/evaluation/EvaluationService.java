@@ -56,9 +56,13 @@ public final class EvaluationService {
     private static final long EVALUATION_SALT = 0x6576616c75617465L;
     private static final int VALIDATION_BLOCK = 256;
 
-    /** Runs the evaluation; returns null when {@code cancel} turns true (files written so far stay). */
-    public EvaluationResult evaluate(EvaluationRequest request, Consumer<StageProgress> progress, AtomicBoolean cancel) {
+    /**
+     * Runs the evaluation; returns null when {@code cancel} turns true (files written so far stay).
+     * {@code listener} hears progress from worker threads, one event at a time.
+     */
+    public EvaluationResult evaluate(EvaluationRequest request, Consumer<StageProgress> listener, AtomicBoolean cancel) {
         checkRequest(request);
+        Consumer<StageProgress> progress = StageProgress.serialised(listener);
         Map<String, Double> seconds = new LinkedHashMap<>();
         long started = System.nanoTime();
         Path storeDir = request.storeDir();

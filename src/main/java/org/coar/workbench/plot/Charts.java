@@ -38,7 +38,11 @@ public final class Charts {
     }
 
     public static XYChart xy(String title, String xTitle, String yTitle) {
-        XYChart chart = new XYChartBuilder().width(PANEL_WIDTH).height(PANEL_HEIGHT).title(title).xAxisTitle(xTitle)
+        return xy(title, xTitle, yTitle, PANEL_WIDTH, PANEL_HEIGHT);
+    }
+
+    public static XYChart xy(String title, String xTitle, String yTitle, int width, int height) {
+        XYChart chart = new XYChartBuilder().width(width).height(height).title(title).xAxisTitle(xTitle)
                 .yAxisTitle(yTitle).build();
         Styler styler = chart.getStyler();
         styler.setChartBackgroundColor(Color.WHITE);
@@ -85,6 +89,15 @@ public final class Charts {
         series.setMarker(SeriesMarkers.CIRCLE);
         series.setMarkerColor(new Color(colour.getRed(), colour.getGreen(), colour.getBlue(), 150));
         return series;
+    }
+
+    /**
+     * A thin line along y = 0 from {@code from} to {@code to}, added before the data: XChart puts
+     * x ticks at the data's own x values when those are equally spaced (histogram bin edges); this
+     * line's two points break the spacing, so the ticks fall on round numbers.
+     */
+    public static void baseline(XYChart chart, double from, double to) {
+        line(chart, "baseline", new double[] {from, to}, new double[] {0, 0}, new Color(0xbb, 0xbb, 0xbb), 1f).setShowInLegend(false);
     }
 
     /** Writes panels as one PNG, {@code columns} per row, through a temporary file. */

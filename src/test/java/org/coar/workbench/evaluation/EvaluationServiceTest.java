@@ -11,7 +11,6 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -20,42 +19,16 @@ import javax.imageio.ImageIO;
 import org.coar.workbench.StageProgress;
 import org.coar.workbench.WorkbenchException;
 import org.coar.workbench.attributions.AttributionsFixture;
-import org.coar.workbench.build.BuildRequest;
-import org.coar.workbench.build.BuildService;
 import org.coar.workbench.build.RowMasks;
-import org.coar.workbench.build.RunConfig;
-import org.coar.workbench.spec.SpecCodec;
 import org.coar.workbench.store.Store;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Evaluation on the exactly linear fixture model, where every exact method must correlate perfectly. */
 class EvaluationServiceTest {
-    static final int P = 16;
-    static final int M = 64;
-    static final long STORE_SEED = 7;
-
-    /** A built store of the linear fixture model: 40 rows at α = 0.1, outputs in float32. */
-    static Path linearStore(Path tmp, int rows) {
-        Path store = tmp.resolve("store");
-        Store.create(store, new SpecCodec().parse("{\"num_models\": " + rows + ", \"schema\": {\"masks\": {\"dtype\": \"bool_\", "
-                + "\"shape\": [" + P + "]}, \"margins\": {\"dtype\": \"float32\", \"shape\": [" + M + "]}}}", "spec"));
-        BuildService service = new BuildService();
-        RunConfig run = service.resolveRun(store, new RunConfig(EvalFixtures.linearModel().toString(), null,
-                EvalFixtures.linearDataSpec(), null, null, null, 0.1, STORE_SEED, List.of(), List.of(), null, null));
-        service.build(new BuildRequest(store, run, List.of("cpu"), 1, null, null, null, 64, false, Duration.ofHours(1)),
-                p -> { }, new org.coar.workbench.build.BuildControl());
-        return store;
-    }
-
-    /** The closed-form attributions of the linear model, with a report saying rows 0-29 trained and 30-39 validated. */
-    static Path exactAttributions(Path tmp) {
-        double[][] moments = AttributionsFixture.moments(P, 0.1);
-        String report = "{\"split\": {\"method\": \"ordered, as the reference\", \"train_rows\": 30, \"validation_rows\": 10, "
-                + "\"final_fit_rows\": 30}}";
-        return AttributionsFixture.write(tmp.resolve("attributions"), EvalFixtures.matrix("linear_effects.npy"),
-                EvalFixtures.vector("linear_constant.npy"), moments[0], moments[1], report);
-    }
+    static final int P = EvalFixtures.LINEAR_COMPONENTS;
+    static final int M = EvalFixtures.LINEAR_EXAMPLES;
+    static final long STORE_SEED = EvalFixtures.LINEAR_STORE_SEED;
 
     static EvaluationRequest request(Path store, Path attributions, Path out, List<Double> alphas, int runs) {
         return new EvaluationRequest(store, attributions, out, alphas, runs, null, EnumSet.allOf(Baseline.class), List.of("cpu"), 2,
@@ -64,8 +37,8 @@ class EvaluationServiceTest {
 
     @Test
     void exactlyLinearModelGivesCorrelationOneForCoarLeaveOneOutAndGradientTimesParameter(@TempDir Path tmp) throws IOException {
-        Path store = linearStore(tmp, 40);
-        Path attributions = exactAttributions(tmp);
+        Path store = EvalFixtures.linearStore(tmp, 40);
+        Path attributions = EvalFixtures.exactAttributions(tmp);
         Path out = tmp.resolve("eval");
         List<StageProgress> events = new ArrayList<>();
         EvaluationResult result = new EvaluationService().evaluate(request(store, attributions, out, List.of(0.05, 0.2), 12),
@@ -116,8 +89,57 @@ class EvaluationServiceTest {
     }
 
     @Test
+    void cancellingDuringLeaveOneOutKeepsTheFinishedRowsForTheNextEvaluation(@TempDir Path tmp) throws IOException {
+        Path store = EvalFixtures.linearStore(tmp, 4);
+        Path attributions = EvalFixtures.exactAttributions(tmp);
+        AtomicBoolean cancel = new AtomicBoolean();
+        EvaluationResult cancelled = new EvaluationService().evaluate(request(store, attributions, tmp.resolve("eval"), List.of(0.05), 5),
+                e -> {
+                    if (e.stage().equals("leave-one-out") && e.done() >= 5) {
+                        cancel.set(true);
+                    }
+                }, cancel);
+        assertEquals(null, cancelled);
+        new EvaluationService().evaluate(request(store, attributions, tmp.resolve("eval"), List.of(0.05), 5), e -> { }, new AtomicBoolean());
+        JsonNode report = new ObjectMapper().readTree(tmp.resolve("eval/report.json").toFile());
+        int cached = report.at("/baselines/leave-one-out/rows_from_cache").asInt();
+        assertTrue(cached >= 5 && cached < 16, "rows finished before the cancel are reused: " + cached);
+        assertEquals(16, cached + report.at("/baselines/leave-one-out/rows_computed").asInt());
+    }
+
+    @Test
+    void demoCnnWithAttributionsFittedByNumpyBeatsTheWeightNormBaseline(@TempDir Path tmp) throws Exception {
+        // The real demo CNN on 64 examples: 300 rows at alpha 0.05, least squares by tools/fit_least_squares.py.
+        Path store = tmp.resolve("store");
+        Store.create(store, new org.coar.workbench.spec.SpecCodec().parse("{\"num_models\": 300, \"schema\": {\"masks\": "
+                + "{\"dtype\": \"bool_\", \"shape\": [240]}, \"margins\": {\"dtype\": \"float16\", \"shape\": [64]}}}", "spec"));
+        org.coar.workbench.build.BuildService build = new org.coar.workbench.build.BuildService();
+        org.coar.workbench.build.RunConfig run = build.resolveRun(store, new org.coar.workbench.build.RunConfig(
+                org.coar.workbench.model.ModelFixtures.demoModel().toString(), null, org.coar.workbench.model.ModelFixtures.demoDataSpec(64),
+                null, null, null, 0.05, 0L, List.of(), List.of(), null, null));
+        build.build(new org.coar.workbench.build.BuildRequest(store, run, List.of("cpu"), 0, null, null, null, 64, false,
+                java.time.Duration.ofHours(1)), p -> { }, new org.coar.workbench.build.BuildControl());
+        Path attributions = tmp.resolve("attributions");
+        org.coar.workbench.testing.Fixtures.Result fit = org.coar.workbench.testing.Fixtures.python(
+                org.coar.workbench.testing.Fixtures.tool("fit_least_squares.py").toString(), store.toString(), attributions.toString(),
+                "--train", "260");
+        assertEquals(0, fit.exitCode(), fit.output());
+
+        EvaluationResult result = new EvaluationService().evaluate(new EvaluationRequest(store, attributions, tmp.resolve("eval"),
+                List.of(0.05), 10, null, EnumSet.allOf(Baseline.class), List.of("cpu"), 0, 64, null), e -> { }, new AtomicBoolean());
+        Correlation.Summary coar = result.alphas().getFirst().byMethod().get("COAR");
+        Correlation.Summary weightNorm = result.alphas().getFirst().byMethod().get("weight norm");
+        assertTrue(coar.mean() > 0.6, "COAR on fresh ablations: " + coar);
+        assertTrue(coar.mean() > weightNorm.mean() + 0.2, coar + " vs " + weightNorm);
+        assertEquals(40, result.validation().rows(), "the 40 rows the numpy fit held out");
+        assertTrue(result.validation().summary().mean() > 0.6, result.validation().toString());
+        assertTrue(result.alphas().getFirst().byMethod().get("leave-one-out").mean() > 0.6);
+        assertTrue(result.alphas().getFirst().byMethod().get("gradient x parameter").mean() > 0.5);
+    }
+
+    @Test
     void attributionsOfAnotherStoreOrBadSettingsAreRefusedBeforeAnyModelRun(@TempDir Path tmp) {
-        Path store = linearStore(tmp, 4);
+        Path store = EvalFixtures.linearStore(tmp, 4);
         double[][] moments = AttributionsFixture.moments(P - 1, 0.1);
         float[][] fewer = java.util.Arrays.copyOf(EvalFixtures.matrix("linear_effects.npy"), P - 1);
         Path wrongComponents = AttributionsFixture.write(tmp.resolve("a15"), fewer, EvalFixtures.vector("linear_constant.npy"),
@@ -138,7 +160,7 @@ class EvaluationServiceTest {
                 request(store, wrongExamples, tmp.resolve("out"), List.of(0.05), 5), p -> { }, new AtomicBoolean()));
         assertTrue(e.getMessage().contains("attributions for 60 examples, but the store " + store + " records 64"), e.getMessage());
 
-        Path good = exactAttributions(tmp);
+        Path good = EvalFixtures.exactAttributions(tmp);
         e = assertThrows(WorkbenchException.class, () -> new EvaluationService().evaluate(
                 request(store, good, tmp.resolve("out"), List.of(0.05, 1.5), 5), p -> { }, new AtomicBoolean()));
         assertTrue(e.getMessage().startsWith("--alphas: each ablated fraction must be in (0, 1), got 1.5"), e.getMessage());

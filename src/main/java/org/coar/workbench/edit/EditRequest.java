@@ -1,0 +1,36 @@
+package org.coar.workbench.edit;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * One COAR-Edit: score components by the Welch t-statistic between target and reference
+ * attributions, ablate the k best, and measure the model before and after.
+ *
+ * @param storeDir        the store the attributions were fitted on (model, data from its run.json)
+ * @param attributionsDir the attributions
+ * @param target          target examples ({@link ExampleSet} syntax)
+ * @param reference       reference examples ({@link ExampleSet} syntax; "rest" = every other example)
+ * @param k               components to ablate
+ * @param mode            which end of the ranking
+ * @param sweepMax        also measure k = 1..sweepMax (table and figure); null for none
+ * @param save            write the edited model as TorchScript here; null for none
+ * @param outDir          where report.json, the sweep table and figure go
+ * @param devices         "cpu", "cuda:0", ...; empty for every GPU, else the CPU
+ * @param cpuWorkers      model replicas on the CPU (0: one per core)
+ * @param batchSize       examples per forward pass
+ */
+public record EditRequest(Path storeDir, Path attributionsDir, String target, String reference, int k, EditMode mode,
+                          Integer sweepMax, Path save, Path outDir, List<String> devices, int cpuWorkers, int batchSize) {
+    public static final String DEFAULT_OUT = "edit";
+
+    public EditRequest {
+        devices = List.copyOf(devices);
+    }
+
+    /** Defaults: reference "rest", no sweep, no saved model, output in ATTRIBUTIONS/edit, local devices. */
+    public static EditRequest of(Path storeDir, Path attributionsDir, String target, int k, EditMode mode) {
+        return new EditRequest(storeDir, attributionsDir, target, "rest", k, mode, null, null, attributionsDir.resolve(DEFAULT_OUT),
+                List.of(), 0, 100);
+    }
+}

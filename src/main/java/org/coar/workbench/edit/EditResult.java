@@ -1,0 +1,73 @@
+package org.coar.workbench.edit;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * What an edit did.
+ *
+ * @param ablated   the ablated components, best first
+ * @param before    the unedited model on the target, reference and all examples
+ * @param after     the edited model
+ * @param sweep     k = 1..sweepMax, empty without a sweep
+ * @param saved     the edited TorchScript model, or null
+ * @param reloadMaxAbsDifference largest |margin difference| between the saved file reloaded and the edited model in memory (NaN when not saved)
+ */
+public record EditResult(int[] target, int[] reference, EditMode mode, List<AblatedComponent> ablated, Metrics before, Metrics after,
+                         List<SweepRow> sweep, Path saved, double reloadMaxAbsDifference, Path report, List<Path> figures) {
+
+    /** One ablated component: flat index, readable name, Welch t-score. */
+    public record AblatedComponent(int index, String label, double score) {
+    }
+
+    /** Accuracy (margin > 0, as the reference computes it) and mean margin of a set of examples. */
+    public record SubsetMetrics(int examples, double accuracy, double meanMargin) {
+        static SubsetMetrics of(float[] margins, int[] subset) {
+            double sum = 0;
+            int correct = 0;
+            for (int j : subset) {
+                sum += margins[j];
+                correct += margins[j] > 0 ? 1 : 0;
+            }
+            return new SubsetMetrics(subset.length, subset.length == 0 ? Double.NaN : (double) correct / subset.length,
+                    subset.length == 0 ? Double.NaN : sum / subset.length);
+        }
+    }
+
+    public record Metrics(SubsetMetrics target, SubsetMetrics reference, SubsetMetrics all) {
+    }
+
+    /** The model with the k best components ablated. */
+    public record SweepRow(int k, Metrics metrics) {
+    }
+
+    /** A plain-text summary table. */
+    public String table() {
+        List<String> lines = new ArrayList<>();
+        lines.add(String.format(Locale.ROOT, "%-24s %-22s %-22s", "", "before", "after (" + ablated.size() + " ablated, " + mode.cliName() + ")"));
+        row(lines, "target (" + target.length + ")", before.target(), after.target());
+        row(lines, "reference (" + reference.length + ")", before.reference(), after.reference());
+        row(lines, "all (" + before.all().examples() + ")", before.all(), after.all());
+        return String.join(System.lineSeparator(), lines);
+    }
+
+    private static void row(List<String> lines, String name, SubsetMetrics before, SubsetMetrics after) {
+        lines.add(String.format(Locale.ROOT, "%-24s acc %.3f, margin %7.3f    acc %.3f, margin %7.3f", name, before.accuracy(),
+                before.meanMargin(), after.accuracy(), after.meanMargin()));
+    }
+
+    /** The sweep as CSV: k, then accuracy and mean margin of target, reference and all examples. */
+    public String sweepCsv() {
+        StringBuilder csv = new StringBuilder("k,target_accuracy,reference_accuracy,all_accuracy,target_mean_margin,"
+                + "reference_mean_margin,all_mean_margin\n");
+        for (SweepRow r : sweep) {
+            Metrics m = r.metrics();
+            csv.append(String.format(Locale.ROOT, "%d,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f%n", r.k(), m.target().accuracy(),
+                    m.reference().accuracy(), m.all().accuracy(), m.target().meanMargin(), m.reference().meanMargin(),
+                    m.all().meanMargin()));
+        }
+        return csv.toString();
+    }
+}

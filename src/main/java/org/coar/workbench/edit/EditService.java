@@ -1,0 +1,311 @@
+package org.coar.workbench.edit;
+
+import ai.djl.Device;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import org.coar.workbench.StageProgress;
+import org.coar.workbench.Version;
+import org.coar.workbench.WorkbenchException;
+import org.coar.workbench.attributions.Attributions;
+import org.coar.workbench.build.BuildService;
+import org.coar.workbench.build.StoredRun;
+import org.coar.workbench.model.AblatedEvaluator;
+import org.coar.workbench.model.AblationPool;
+import org.coar.workbench.model.Ablator;
+import org.coar.workbench.model.Components;
+import org.coar.workbench.model.OutputFunction;
+import org.coar.workbench.model.TorchModel;
+
+/**
+ * COAR-Edit (Section 5 of the paper; the reference {@code coar_edit.py}): rank components by the
+ * Welch t-statistic between target and reference attributions, ablate the k best, and measure
+ * accuracy and mean margin of the target, the reference and all evaluation examples before and
+ * after; optionally sweep k and save the edited model as TorchScript.
+ * <p>
+ * Margins are measured whatever output the store records, since accuracy and margin are what an
+ * edit is judged by; accuracy counts margin > 0, as the reference does.
+ */
+public final class EditService {
+    public static final String REPORT = "report.json";
+    public static final String REPORT_FORMAT = "coar-workbench/edit/1";
+    public static final String SWEEP_CSV = "sweep.csv";
+    public static final String SWEEP_PNG = "sweep.png";
+
+    /** Runs the edit; returns null when {@code cancel} turns true. {@code listener} hears progress one event at a time. */
+    public EditResult edit(EditRequest request, Consumer<StageProgress> listener, AtomicBoolean cancel) {
+        Consumer<StageProgress> progress = StageProgress.serialised(listener);
+        if (request.batchSize() < 1) {
+            throw new WorkbenchException("--batch-size must be at least 1, got " + request.batchSize());
+        }
+        StoredRun stored = StoredRun.open(request.storeDir());
+        Components components = stored.components();
+        int p = components.total();
+        int m = stored.data().size();
+        if (request.k() < 1 || request.k() > p) {
+            throw new WorkbenchException("--k " + request.k() + ": choose between 1 and " + p + " (the number of components)");
+        }
+        if (request.sweepMax() != null && (request.sweepMax() < 1 || request.sweepMax() > p)) {
+            throw new WorkbenchException("--sweep " + request.sweepMax() + ": choose between 1 and " + p + " (the number of components)");
+        }
+        ExampleSet.check("--target", request.target(), stored.data().labels(), false);
+        ExampleSet.check("--reference", request.reference(), stored.data().labels(), true);
+        try (Attributions attributions = Attributions.load(request.attributionsDir())) {
+            attributions.checkMatches(request.storeDir(), p, m);
+            List<Device> workers = BuildService.workerDevices(BuildService.resolveDevices(request.devices()), request.cpuWorkers());
+            Path modelFile = Path.of(stored.run().model());
+            progress.accept(new StageProgress("loading " + workers.size() + " model replicas", 0, workers.size(), "replicas"));
+            try (AblationPool pool = new AblationPool(modelFile, workers, components, stored.data(), request.batchSize(),
+                    OutputFunction.MARGIN)) {
+                float[] marginsBefore = margins(pool, allKept(p), "unedited model", progress, cancel);
+                if (marginsBefore == null) {
+                    return null;
+                }
+                int[] target = ExampleSet.parse("--target", request.target(), stored.data().labels(), marginsBefore, null);
+                int[] reference = ExampleSet.parse("--reference", request.reference(), stored.data().labels(), marginsBefore, target);
+                progress.accept(new StageProgress("scoring components", 0, 1, "steps"));
+                ComponentRanking.Scores scores = ComponentRanking.welchT(attributions.rawScores(target),
+                        attributions.rawScores(reference));
+                int maxK = Math.max(request.k(), request.sweepMax() == null ? 0 : request.sweepMax());
+                int[] ranked = ComponentRanking.select(scores, maxK, request.mode());
+                int[] chosen = Arrays.copyOf(ranked, request.k());
+                progress.accept(new StageProgress("scoring components", 1, 1, "steps"));
+
+                float[] marginsAfter = margins(pool, keepAllBut(p, chosen, chosen.length), "edited model", progress, cancel);
+                if (marginsAfter == null) {
+                    return null;
+                }
+                List<EditResult.SweepRow> sweep = new ArrayList<>();
+                if (request.sweepMax() != null) {
+                    sweep = sweep(pool, p, ranked, request.sweepMax(), target, reference, progress, cancel);
+                    if (sweep == null) {
+                        return null;
+                    }
+                }
+                List<EditResult.AblatedComponent> ablated = new ArrayList<>();
+                for (int c : chosen) {
+                    ablated.add(new EditResult.AblatedComponent(c, components.label(c), scores.t()[c]));
+                }
+                int[] all = range(m);
+                EditResult.Metrics before = metrics(marginsBefore, target, reference, all);
+                EditResult.Metrics after = metrics(marginsAfter, target, reference, all);
+
+                double reloadDifference = Double.NaN;
+                if (request.save() != null) {
+                    progress.accept(new StageProgress("saving the edited model", 0, 1, "files"));
+                    reloadDifference = save(modelFile, workers.getFirst(), components, stored, keepAllBut(p, chosen, chosen.length),
+                            request.save(), marginsAfter, request.batchSize());
+                    progress.accept(new StageProgress("saving the edited model", 1, 1, "files"));
+                }
+                createDirectories(request.outDir());
+                List<Path> figures = new ArrayList<>();
+                if (!sweep.isEmpty()) {
+                    figures.add(EditFigures.sweep(request.outDir().resolve(SWEEP_PNG), before, sweep, request.mode(), target.length,
+                            reference.length));
+                }
+                Path report = request.outDir().resolve(REPORT);
+                EditResult result = new EditResult(target, reference, request.mode(), ablated, before, after, sweep,
+                        request.save(), reloadDifference, report, figures);
+                if (!sweep.isEmpty()) {
+                    write(request.outDir().resolve(SWEEP_CSV), result.sweepCsv());
+                }
+                writeReport(report, request, stored, attributions, result, workers);
+                return result;
+            }
+        }
+    }
+
+    private static boolean[] allKept(int p) {
+        boolean[] keep = new boolean[p];
+        Arrays.fill(keep, true);
+        return keep;
+    }
+
+    /** Every component kept except the first {@code count} of {@code ranked}. */
+    static boolean[] keepAllBut(int p, int[] ranked, int count) {
+        boolean[] keep = allKept(p);
+        for (int i = 0; i < count; i++) {
+            keep[ranked[i]] = false;
+        }
+        return keep;
+    }
+
+    private static int[] range(int m) {
+        int[] all = new int[m];
+        for (int j = 0; j < m; j++) {
+            all[j] = j;
+        }
+        return all;
+    }
+
+    private static float[] margins(AblationPool pool, boolean[] keep, String what, Consumer<StageProgress> progress,
+                                   AtomicBoolean cancel) {
+        progress.accept(new StageProgress("running the " + what, 0, 1, "models"));
+        AblatedEvaluator.Result[] result = pool.evaluate(1, i -> keep, (i, r) -> { }, cancel);
+        progress.accept(new StageProgress("running the " + what, 1, 1, "models"));
+        return result == null ? null : result[0].outputs();
+    }
+
+    private static EditResult.Metrics metrics(float[] margins, int[] target, int[] reference, int[] all) {
+        return new EditResult.Metrics(EditResult.SubsetMetrics.of(margins, target), EditResult.SubsetMetrics.of(margins, reference),
+                EditResult.SubsetMetrics.of(margins, all));
+    }
+
+    private static List<EditResult.SweepRow> sweep(AblationPool pool, int p, int[] ranked, int sweepMax, int[] target, int[] reference,
+                                                   Consumer<StageProgress> progress, AtomicBoolean cancel) {
+        AtomicLong done = new AtomicLong();
+        String stage = "sweep over k = 1.." + sweepMax;
+        progress.accept(new StageProgress(stage, 0, sweepMax, "models"));
+        AblatedEvaluator.Result[] results = pool.evaluate(sweepMax, i -> keepAllBut(p, ranked, i + 1),
+                (i, r) -> progress.accept(new StageProgress(stage, done.incrementAndGet(), sweepMax, "models")), cancel);
+        if (results == null) {
+            return null;
+        }
+        int[] all = range(results[0].outputs().length);
+        List<EditResult.SweepRow> rows = new ArrayList<>();
+        for (int i = 0; i < sweepMax; i++) {
+            rows.add(new EditResult.SweepRow(i + 1, metrics(results[i].outputs(), target, reference, all)));
+        }
+        return rows;
+    }
+
+    /**
+     * Writes the edited model as TorchScript, reloads the file and returns the largest difference
+     * between its margins and the edited model's, so a file that does not reproduce the edit is
+     * never reported as saved.
+     */
+    private static double save(Path modelFile, Device device, Components components, StoredRun stored, boolean[] keep, Path target,
+                               float[] marginsAfter, int batchSize) {
+        try (TorchModel model = TorchModel.load(modelFile, device); Ablator ablator = new Ablator(model, components)) {
+            ablator.ablate(keep);
+            model.saveTorchScript(target);
+        }
+        double worst = 0;
+        try (TorchModel reloaded = TorchModel.load(target, device);
+             AblatedEvaluator evaluator = new AblatedEvaluator(reloaded, components, stored.data(), batchSize, OutputFunction.MARGIN)) {
+            float[] margins = evaluator.evaluate(allKept(components.total()), () -> false).outputs();
+            for (int j = 0; j < margins.length; j++) {
+                worst = Math.max(worst, Math.abs(margins[j] - marginsAfter[j]));
+            }
+        }
+        if (!(worst <= 1e-3)) {
+            throw new WorkbenchException(target + ": the saved model, reloaded, gives margins up to " + worst + " away from the "
+                    + "edited model's; the file does not reproduce the edit. Please report this");
+        }
+        return worst;
+    }
+
+    private static void createDirectories(Path dir) {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new WorkbenchException(dir + ": cannot create the output directory (" + e.getMessage() + "); choose a writable --out", e);
+        }
+    }
+
+    private static void write(Path file, String text) {
+        try {
+            Path temp = Files.createTempFile(file.toAbsolutePath().getParent(), file.getFileName().toString(), ".tmp");
+            Files.writeString(temp, text);
+            Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new WorkbenchException(file + ": cannot write (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /** The ablation as a PyTorch snippet that redoes it on the original model. */
+    static String pytorchRecipe(Components components, List<EditResult.AblatedComponent> ablated, String modelFile) {
+        Map<String, List<Integer>> byGroup = new LinkedHashMap<>();
+        for (EditResult.AblatedComponent c : ablated) {
+            int g = components.groupOf(c.index());
+            byGroup.computeIfAbsent(components.groups().get(g).name(), k -> new ArrayList<>())
+                    .add((int) (c.index() - components.start(g)));
+        }
+        StringBuilder py = new StringBuilder("m = torch.jit.load(\"" + modelFile + "\"); p = dict(m.named_parameters()); ");
+        py.append("ablate = {");
+        List<String> entries = new ArrayList<>();
+        byGroup.forEach((name, slices) -> entries.add("\"" + name + "\": " + slices));
+        py.append(String.join(", ", entries)).append("}; ");
+        py.append("[p[n].data[i].zero_() for n, idx in ablate.items() for i in idx]");
+        return py.toString();
+    }
+
+    private static void writeReport(Path file, EditRequest request, StoredRun stored, Attributions attributions, EditResult result,
+                                    List<Device> workers) {
+        ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        ObjectNode r = json.createObjectNode();
+        r.put("format", REPORT_FORMAT);
+        r.put("created", Instant.now().toString());
+        r.put("workbench_version", Version.workbench());
+        r.put("store", request.storeDir().toAbsolutePath().normalize().toString());
+        r.put("attributions", request.attributionsDir().toAbsolutePath().normalize().toString());
+        r.put("model", stored.run().model());
+        r.put("model_sha256", stored.modelSha256());
+        r.put("data", stored.data().description());
+        r.put("target_spec", request.target());
+        r.put("reference_spec", request.reference());
+        r.set("target", json.valueToTree(result.target()));
+        r.put("reference_examples", result.reference().length);
+        r.put("mode", request.mode().cliName());
+        r.put("k", request.k());
+        r.put("scoring", "Welch t-statistic per component of target vs reference attributions (raw weights: effect of keeping), "
+                + "(mean_t - mean_r) / sqrt(var_t/n_t + var_r/n_r), population variances, as the reference coar_edit.py; "
+                + "topk ablates the highest scores, bottomk the lowest");
+        ArrayNode ablated = r.putArray("ablated");
+        for (EditResult.AblatedComponent c : result.ablated()) {
+            ObjectNode node = ablated.addObject();
+            node.put("index", c.index());
+            node.put("component", c.label());
+            if (Double.isFinite(c.score())) {
+                node.put("t", c.score());
+            } else {
+                node.put("t", c.score() > 0 ? "inf" : "-inf");
+            }
+        }
+        r.put("pytorch_recipe", pytorchRecipe(stored.components(), result.ablated(), stored.run().model()));
+        r.set("before", metricsNode(json, result.before()));
+        r.set("after", metricsNode(json, result.after()));
+        if (!result.sweep().isEmpty()) {
+            r.put("sweep", SWEEP_CSV + " and " + SWEEP_PNG + ": k = 1.." + result.sweep().size());
+        }
+        if (result.saved() != null) {
+            ObjectNode saved = r.putObject("saved_model");
+            saved.put("file", result.saved().toAbsolutePath().normalize().toString());
+            saved.put("format", "TorchScript written by libtorch (DJL PyTorch engine) from the loaded model with the ablated "
+                    + "slices zeroed; torch.jit.load opens it");
+            saved.put("reloaded_max_abs_margin_difference", result.reloadMaxAbsDifference());
+        }
+        ArrayNode devices = r.putArray("devices");
+        workers.stream().map(BuildService::deviceName).distinct().forEach(devices::add);
+        r.put("attributions_report", attributions.report() == null ? "absent" : "present");
+        try {
+            Path temp = Files.createTempFile(file.toAbsolutePath().getParent(), REPORT, ".tmp");
+            json.writeValue(temp.toFile(), r);
+            Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new WorkbenchException(file + ": cannot write the report (" + e.getMessage() + ")", e);
+        }
+    }
+
+    private static ObjectNode metricsNode(ObjectMapper json, EditResult.Metrics m) {
+        ObjectNode n = json.createObjectNode();
+        n.set("target", json.valueToTree(m.target()));
+        n.set("reference", json.valueToTree(m.reference()));
+        n.set("all", json.valueToTree(m.all()));
+        return n;
+    }
+}

@@ -1,0 +1,158 @@
+package org.coar.workbench.edit;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.coar.workbench.WorkbenchException;
+import org.coar.workbench.attributions.AttributionsFixture;
+import org.coar.workbench.evaluation.EvalFixtures;
+import org.coar.workbench.testing.Fixtures;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * COAR-Edit on the linear fixture, where the right edit is known: example 0 is misclassified
+ * only because components 3 and 12 push it to the wrong class, and nothing else depends on them.
+ */
+class EditServiceTest {
+
+    private static EditRequest request(Path store, Path attributions, Path out, String target, int k, EditMode mode, Integer sweep,
+                                       Path save) {
+        return new EditRequest(store, attributions, target, "rest", k, mode, sweep, save, out, List.of("cpu"), 1, 64);
+    }
+
+    @Test
+    void fixingTheMisclassifiedExampleAblatesExactlyThePlantedComponentsAndKeepsTheRest(@TempDir Path tmp) throws Exception {
+        Path store = EvalFixtures.linearStore(tmp, 2);
+        Path attributions = EvalFixtures.exactAttributions(tmp);
+        Path saved = tmp.resolve("edited.pt");
+        EditResult result = new EditService().edit(request(store, attributions, tmp.resolve("edit"), "misclassified", 2,
+                EditMode.BOTTOMK, 4, saved), p -> { }, new AtomicBoolean());
+
+        assertArrayEquals(new int[] {0}, result.target(), "example 0 is the only misclassified one");
+        assertEquals(63, result.reference().length);
+        assertEquals(List.of(3, 12), result.ablated().stream().map(EditResult.AblatedComponent::index).sorted().toList());
+        assertEquals("a #3", result.ablated().stream().filter(c -> c.index() == 3).findFirst().orElseThrow().label());
+        assertEquals(0.0, result.before().target().accuracy());
+        assertEquals(1.0, result.after().target().accuracy());
+        assertTrue(result.after().target().meanMargin() > 0 && result.before().target().meanMargin() < 0);
+        assertEquals(1.0, result.before().reference().accuracy());
+        assertEquals(1.0, result.after().reference().accuracy());
+        assertEquals(63.0 / 64, result.before().all().accuracy(), 1e-12);
+        assertEquals(1.0, result.after().all().accuracy());
+
+        // Sweep: k = 1 ablates one planted component, k = 2 both (the edit above).
+        assertEquals(4, result.sweep().size());
+        assertEquals(result.after(), result.sweep().get(1).metrics());
+        assertTrue(Files.readString(tmp.resolve("edit/sweep.csv")).startsWith("k,target_accuracy,reference_accuracy"));
+        assertTrue(Files.size(tmp.resolve("edit/sweep.png")) > 10_000);
+        JsonNode report = new ObjectMapper().readTree(tmp.resolve("edit/report.json").toFile());
+        assertEquals("bottomk", report.get("mode").asText());
+        assertTrue(report.get("pytorch_recipe").asText().contains("\"a.weight\": [3]"), report.get("pytorch_recipe").asText());
+        assertTrue(report.get("pytorch_recipe").asText().contains("\"b.weight\": [2]"), report.get("pytorch_recipe").asText());
+
+        // The saved TorchScript reproduces the edit in the workbench (checked by the service) and in PyTorch.
+        assertTrue(result.reloadMaxAbsDifference() < 1e-4);
+        assertEditedModelReproducesTheClosedFormInPyTorch(saved, tmp, new int[] {3, 12});
+    }
+
+    /** Margins of the linear model with the given components ablated: mask · effects + constant (numpy-made fixtures). */
+    private static void assertEditedModelReproducesTheClosedFormInPyTorch(Path saved, Path tmp, int[] ablated) throws Exception {
+        float[][] effects = EvalFixtures.matrix("linear_effects.npy");
+        float[] constant = EvalFixtures.vector("linear_constant.npy");
+        double[] expected = new double[constant.length];
+        for (int j = 0; j < constant.length; j++) {
+            expected[j] = constant[j];
+            for (int c = 0; c < effects.length; c++) {
+                int component = c;
+                if (java.util.Arrays.stream(ablated).noneMatch(a -> a == component)) {
+                    expected[j] += effects[c][j];
+                }
+            }
+        }
+        Path expectedFile = tmp.resolve("expected.npy");
+        AttributionsFixture.vector(expectedFile, expected);
+        Fixtures.Result check = Fixtures.python(Fixtures.tool("check_edited_model.py").toString(), saved.toString(),
+                Fixtures.resource("eval/linear_inputs.npy").toString(), Fixtures.resource("eval/linear_labels.npy").toString(),
+                expectedFile.toString(), "--tolerance", "1e-4");
+        org.junit.jupiter.api.Assumptions.assumeTrue(check.exitCode() != 3, "torch not installed");
+        assertEquals(0, check.exitCode(), check.output());
+    }
+
+    @Test
+    void topkLowersTheTargetsMarginWhereBottomkRaisedIt(@TempDir Path tmp) {
+        Path store = EvalFixtures.linearStore(tmp, 2);
+        Path attributions = EvalFixtures.exactAttributions(tmp);
+        EditResult result = new EditService().edit(request(store, attributions, tmp.resolve("edit"), "5", 3, EditMode.TOPK, null,
+                null), p -> { }, new AtomicBoolean());
+        assertTrue(result.after().target().meanMargin() < result.before().target().meanMargin());
+        assertTrue(result.sweep().isEmpty());
+        assertTrue(Double.isNaN(result.reloadMaxAbsDifference()));
+    }
+
+    @Test
+    void badExampleSetsAndImpossibleKAreRefused(@TempDir Path tmp) {
+        Path store = EvalFixtures.linearStore(tmp, 2);
+        Path attributions = EvalFixtures.exactAttributions(tmp);
+        EditService service = new EditService();
+        WorkbenchException range = assertThrows(WorkbenchException.class, () -> service.edit(
+                request(store, attributions, tmp.resolve("e"), "3,64", 2, EditMode.TOPK, null, null), p -> { }, new AtomicBoolean()));
+        assertEquals("--target: example 64 is out of range; the evaluation data has 64 examples (0..63)", range.getMessage());
+        WorkbenchException empty = assertThrows(WorkbenchException.class, () -> service.edit(
+                request(store, attributions, tmp.resolve("e"), "label:4", 2, EditMode.TOPK, null, null), p -> { }, new AtomicBoolean()));
+        assertTrue(empty.getMessage().startsWith("--target label:4: selects no example"), empty.getMessage());
+        WorkbenchException k = assertThrows(WorkbenchException.class, () -> service.edit(
+                request(store, attributions, tmp.resolve("e"), "0", 17, EditMode.TOPK, null, null), p -> { }, new AtomicBoolean()));
+        assertEquals("--k 17: choose between 1 and 16 (the number of components)", k.getMessage());
+        WorkbenchException everything = assertThrows(WorkbenchException.class, () -> service.edit(new EditRequest(store, attributions,
+                "all", "rest", 2, EditMode.TOPK, null, null, tmp.resolve("e"), List.of("cpu"), 1, 64), p -> { }, new AtomicBoolean()));
+        assertTrue(everything.getMessage().startsWith("--reference rest: selects no example"), everything.getMessage());
+    }
+
+    @Test
+    void savingTheEditedDemoModelLoadsInPyTorchWithTheEditedMargins(@TempDir Path tmp) throws IOException, InterruptedException {
+        // A real CNN, checked against PyTorch's own ablation of the original file (not the workbench's).
+        Path saved = tmp.resolve("demo_edited.pt");
+        org.coar.workbench.model.Components components;
+        try (org.coar.workbench.model.TorchModel model = org.coar.workbench.model.TorchModel.load(
+                org.coar.workbench.model.ModelFixtures.demoModel(), ai.djl.Device.cpu())) {
+            components = org.coar.workbench.model.Components.select(model.parameters(), List.of(), List.of());
+            try (org.coar.workbench.model.Ablator ablator = new org.coar.workbench.model.Ablator(model, components)) {
+                boolean[] keep = EditService.keepAllBut(components.total(), new int[] {3, 40, 100, 200}, 4);
+                ablator.ablate(keep);
+                model.saveTorchScript(saved);
+            }
+        }
+        String script = String.join("\n",
+                "import sys, numpy as np",
+                "try:",
+                "    import torch",
+                "except ImportError:",
+                "    sys.exit(3)",
+                "orig = torch.jit.load(sys.argv[1]); edited = torch.jit.load(sys.argv[2])",
+                "p = dict(orig.named_parameters())",
+                "groups = [(n, q.shape[0]) for n, q in orig.named_parameters() if n.endswith('weight') and q.dim() >= 2][:-1]",
+                "starts = np.cumsum([0] + [s for _, s in groups])",
+                "with torch.no_grad():",
+                "    for flat in (3, 40, 100, 200):",
+                "        g = int(np.searchsorted(starts, flat, side='right') - 1)",
+                "        p[groups[g][0]][flat - starts[g]] = 0",
+                "    x = torch.rand(16, 1, 28, 28, generator=torch.Generator().manual_seed(0))",
+                "    d = (orig(x) - edited(x)).abs().max().item()",
+                "print('max |logit difference|', d)",
+                "sys.exit(0 if d < 1e-5 else 1)");
+        Fixtures.Result check = Fixtures.python("-c", script, org.coar.workbench.model.ModelFixtures.demoModel().toString(),
+                saved.toString());
+        org.junit.jupiter.api.Assumptions.assumeTrue(check.exitCode() != 3, "torch not installed");
+        assertEquals(0, check.exitCode(), check.output());
+    }
+}
