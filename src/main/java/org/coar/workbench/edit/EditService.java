@@ -107,7 +107,8 @@ public final class EditService {
                 double reloadDifference = Double.NaN;
                 if (request.save() != null) {
                     progress.accept(new StageProgress("saving the edited model", 0, 1, "files"));
-                    reloadDifference = save(modelFile, workers.getFirst(), components, stored, keepAllBut(p, chosen, chosen.length),
+                    // saved from a CPU replica: a file with CUDA tensors would not load on a machine without a GPU
+                    reloadDifference = save(modelFile, Device.cpu(), components, stored, keepAllBut(p, chosen, chosen.length),
                             request.save(), marginsAfter, request.batchSize());
                     progress.accept(new StageProgress("saving the edited model", 1, 1, "files"));
                 }
