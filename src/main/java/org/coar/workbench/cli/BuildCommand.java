@@ -80,29 +80,11 @@ final class BuildCommand implements Callable<Integer> {
     static BuildResult runWithProgress(BuildService service, BuildRequest request, PrintWriter err) {
         BuildControl control = new BuildControl();
         ProgressBar bar = new ProgressBar(err, System.console() != null);
-        java.util.concurrent.CountDownLatch finished = new java.util.concurrent.CountDownLatch(1);
-        Thread onInterrupt = new Thread(() -> {
-            control.cancel();
-            err.println();
-            err.println("coar: cancelling; the rows in flight stay pending and nothing completed is lost...");
-            err.flush();
-            try {
-                finished.await(60, java.util.concurrent.TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
-        Runtime.getRuntime().addShutdownHook(onInterrupt);
         try {
-            return service.build(request, bar::update, control);
+            return Interruptible.run(err, "the rows in flight stay pending and nothing completed is lost", control::cancel,
+                    () -> service.build(request, bar::update, control));
         } finally {
             bar.finish();
-            finished.countDown();
-            try {
-                Runtime.getRuntime().removeShutdownHook(onInterrupt);
-            } catch (IllegalStateException e) {
-                // already shutting down: the hook is running
-            }
         }
     }
 }

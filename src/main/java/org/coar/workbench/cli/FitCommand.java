@@ -162,7 +162,7 @@ final class FitCommand implements Callable<Integer> {
     }
 
     /** Progress on stderr: a line per stage change and at most one every two seconds within a stage. */
-    private static final class ProgressLine implements java.util.function.Consumer<FitProgress> {
+    static final class ProgressLine implements java.util.function.Consumer<FitProgress> {
         private final PrintWriter err;
         private FitProgress.Stage stage;
         private long lastNanos;

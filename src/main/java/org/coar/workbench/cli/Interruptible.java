@@ -13,9 +13,14 @@ final class Interruptible {
 
     static <T> T run(PrintWriter err, String whatStays, Function<AtomicBoolean, T> call) {
         AtomicBoolean cancel = new AtomicBoolean();
+        return run(err, whatStays, () -> cancel.set(true), () -> call.apply(cancel));
+    }
+
+    /** Runs {@code call}; Ctrl-C runs {@code cancel} and waits (up to a minute) for {@code call} to return. */
+    static <T> T run(PrintWriter err, String whatStays, Runnable cancel, java.util.function.Supplier<T> call) {
         CountDownLatch finished = new CountDownLatch(1);
         Thread onInterrupt = new Thread(() -> {
-            cancel.set(true);
+            cancel.run();
             err.println();
             err.println("coar: cancelling; " + whatStays + "...");
             err.flush();
@@ -27,7 +32,7 @@ final class Interruptible {
         });
         Runtime.getRuntime().addShutdownHook(onInterrupt);
         try {
-            return call.apply(cancel);
+            return call.get();
         } finally {
             finished.countDown();
             try {

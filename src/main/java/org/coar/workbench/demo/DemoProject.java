@@ -68,6 +68,20 @@ public final class DemoProject {
                 List.of(), List.of(), null, null);
     }
 
+    /** The unedited model's margin on every evaluation example (one forward pass over the data). */
+    public float[] cleanMargins() {
+        EvalData data = new DataLoader().load(dataSpec());
+        try (TorchModel model = TorchModel.load(model(), Device.cpu())) {
+            Components components = Components.select(model.parameters(), List.of(), List.of());
+            try (org.coar.workbench.model.AblatedEvaluator evaluator = new org.coar.workbench.model.AblatedEvaluator(model, components, data,
+                    100, org.coar.workbench.model.OutputFunction.MARGIN)) {
+                boolean[] keepAll = new boolean[components.total()];
+                java.util.Arrays.fill(keepAll, true);
+                return evaluator.evaluate(keepAll, () -> false).outputs();
+            }
+        }
+    }
+
     /**
      * Unpacks the bundled files (keeping any already there), writes spec.json and initialises the
      * store unless it exists. Returns true when a new store was made, false when resuming one.
