@@ -10,7 +10,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = CoarCommand.VersionProvider.class,
         description = "COAR Workbench: estimate, evaluate and apply component attributions of PyTorch models.",
-        subcommands = {InitCommand.class, InfoCommand.class, FitCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {InitCommand.class, InfoCommand.class, FitCommand.class, DemoCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 final class CoarCommand implements Runnable {
     @Spec
     private CommandSpec spec;
