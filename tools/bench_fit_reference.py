@@ -48,15 +48,18 @@ def lstsq(store):
         seconds = time.perf_counter() - t
         points.append((n, m, seconds))
         print(json.dumps({"n": n, "m": m, "p": masks.shape[1], "seconds": round(seconds, 2)}), flush=True)
-    (n1, m1, t1), (n2, _, t2), (_, m3, t3) = points
-    # t = n * (alpha + beta * m): two m's at n1 give beta, then alpha.
-    beta = (t3 - t1) / (n1 * (m3 - m1))
-    alpha = t1 / n1 - beta * m1
+    # Leading flop counts of LAPACK dgelsd for n >> p (k = p + 1 columns): QR of A, Q^T B, SVD of R, applying it to B.
+    def flops(n, m, k=masks.shape[1] + 1):
+        return (2 * n * k * k - 2 * k ** 3 / 3) + (4 * n * k * m - 2 * k * k * m) + 8 / 3 * k ** 3 + 4 * k * k * m
+    rates = [flops(n, m) / t for n, m, t in points]
     full_n, full_m = masks.shape[0], margins.shape[1]
-    print(json.dumps({"model": "t = n * (alpha + beta*m)", "alpha": alpha, "beta": beta,
-                      "check_n8000": {"predicted": n2 * (alpha + beta * m1), "measured": t2},
-                      "extrapolated_full_seconds": full_n * (alpha + beta * full_m),
-                      "full": {"n": full_n, "m": full_m}}), flush=True)
+    full = flops(full_n, full_m)
+    print(json.dumps({"model": "seconds = dgelsd leading flops / rate measured at each point",
+                      "rates_gflops": [round(r / 1e9, 2) for r in rates],
+                      "full": {"n": full_n, "m": full_m, "flops": full},
+                      "extrapolated_full_seconds": {"at_slowest_rate": full / min(rates), "at_fastest_rate": full / max(rates)},
+                      "memory_note": "the full problem in float64 also needs Y (n x m) = %.1f GB and A = %.1f GB in memory"
+                                     % (full_n * full_m * 8 / 1e9, full_n * (masks.shape[1] + 1) * 8 / 1e9)}), flush=True)
 
 
 def soft_threshold(w, t):

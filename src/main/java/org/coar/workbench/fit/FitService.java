@@ -95,7 +95,7 @@ public final class FitService {
             try (SolvingContext ctx = new SolvingContext(la, pass, listener, cancel)) {
                 details.put("standardising_seconds", secondsSince(t));
                 solution = switch (config.solver()) {
-                    case OLS -> solveOls(la, ctx, config, details);
+                    case OLS -> solveOls(la, ctx, config, details, listener, cancel);
                     case LASSO -> new LassoPath(la, config, listener, cancel).observe(observer).run(ctx.train(), ctx.scorer(), ctx.finalProblem(), details);
                     case RIDGE -> new RidgePath(la, config, listener, cancel).run(ctx.train(), ctx.scorer(), ctx.finalProblem(), details);
                 };
@@ -181,7 +181,8 @@ public final class FitService {
         }
     }
 
-    private static Solution solveOls(LinearAlgebra la, SolvingContext ctx, FitConfig config, Map<String, Object> details) {
+    private static Solution solveOls(LinearAlgebra la, SolvingContext ctx, FitConfig config, Map<String, Object> details,
+                                     Consumer<FitProgress> listener, AtomicBoolean cancel) {
         int m = ctx.train.examples();
         double[] mse = new double[m];
         double[] r2 = new double[m];
@@ -189,6 +190,7 @@ public final class FitService {
         Arrays.fill(r2, Double.NaN);
         if (ctx.scorer() != null) {
             Map<String, Object> trainDetails = new LinkedHashMap<>();
+            listener.accept(new FitProgress(FitProgress.Stage.SOLVING, 0, 2, "least squares on the training rows (for validation)"));
             long t = System.nanoTime();
             Matrix w = OlsSolver.solve(la, ctx.train(), trainDetails);
             trainDetails.put("seconds", secondsSince(t));
@@ -203,7 +205,9 @@ public final class FitService {
             }
             details.put("validation_fit", trainDetails);
         }
+        checkCancel(cancel);
         Map<String, Object> finalDetails = new LinkedHashMap<>();
+        listener.accept(new FitProgress(FitProgress.Stage.SOLVING, 1, 2, "least squares on all " + ctx.finalProblem().rows + " rows"));
         long t = System.nanoTime();
         Matrix w = OlsSolver.solve(la, ctx.finalProblem(), finalDetails);
         finalDetails.put("seconds", secondsSince(t));

@@ -33,6 +33,7 @@ final class StatisticsPass {
     static final byte VALIDATION = 2;
 
     private static final int BLOCKS = 4;
+    private static final long BLOCK_BYTES = 128L << 20;
     private static final int FOLD_ROWS = 8192;
     private static final int SHIFT_ROWS = 256;
     private static final long EXACT_COUNT_LIMIT = 1L << 24;
@@ -72,7 +73,8 @@ final class StatisticsPass {
         this.targetStart = targetStart;
         this.examples = targetEnd - targetStart;
         this.excludeNonFinite = excludeNonFinite;
-        this.blockRows = blockRows;
+        // Blocks hold (components + examples) floats per row; keep each under ~128 MiB so very wide outputs stay cheap.
+        this.blockRows = (int) Math.max(64, Math.min(blockRows, BLOCK_BYTES / (4L * (masks.rowLength() + targetEnd - targetStart))));
         this.progress = progress;
         this.cancel = cancel;
         this.components = Math.toIntExact(masks.rowLength());
