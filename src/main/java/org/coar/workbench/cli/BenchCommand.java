@@ -13,7 +13,7 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks on the bundled demo; results go to docs/BENCHMARKS.md by hand, with the machine's details.",
-        subcommands = {BenchCommand.Ablation.class, BenchCommand.Browse.class})
+        subcommands = {BenchCommand.Ablation.class, BenchCommand.Browse.class, BenchFitCommand.class})
 final class BenchCommand implements Runnable {
     @Spec
     private CommandSpec spec;

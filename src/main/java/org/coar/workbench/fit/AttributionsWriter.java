@@ -76,18 +76,30 @@ final class AttributionsWriter implements AutoCloseable {
         }
         try (NpyArray array = NpyArray.open(file, true)) {
             float[][] block = new float[TRANSPOSE_BLOCK][examples];
-            double[] row = new double[weights.cols()];
+            double[] slice = new double[TRANSPOSE_BLOCK];
+            int q = weights.cols();
             for (int first = 0; first < components; first += TRANSPOSE_BLOCK) {
                 int count = Math.min(TRANSPOSE_BLOCK, components - first);
+                // Active components of this block form one contiguous run of columns (active is sorted).
+                int from = -1;
+                int to = -1;
                 for (int i = 0; i < count; i++) {
                     java.util.Arrays.fill(block[i], 0f);
+                    int a = activeIndexOf[first + i];
+                    if (a >= 0) {
+                        from = from < 0 ? a : from;
+                        to = a + 1;
+                    }
                 }
-                for (int j = 0; j < examples; j++) {
-                    weights.getRow(j, row);
-                    for (int i = 0; i < count; i++) {
-                        int a = activeIndexOf[first + i];
-                        if (a >= 0) {
-                            block[i][j] = (float) (row[a] * scale[first + i]);
+                if (from >= 0) {
+                    for (int j = 0; j < examples; j++) {
+                        java.lang.foreign.MemorySegment.copy(weights.segment(), java.lang.foreign.ValueLayout.JAVA_DOUBLE,
+                                ((long) j * q + from) * 8, slice, 0, to - from);
+                        for (int i = 0; i < count; i++) {
+                            int a = activeIndexOf[first + i];
+                            if (a >= 0) {
+                                block[i][j] = (float) (slice[a - from] * scale[first + i]);
+                            }
                         }
                     }
                 }

@@ -24,7 +24,8 @@ import org.coar.workbench.fit.linalg.Precision;
  * <p>Rows are kept in position order: {@link #exampleAt} maps a position to its example.
  */
 final class CoordinateDescent implements AutoCloseable {
-    static final int BLOCK = 256;
+    /** Coordinates per block: small keeps the per-example Java work (examples × components × BLOCK) below the GEMM. */
+    static final int BLOCK = 64;
     private static final double KKT_SLACK = 1e-9;
 
     private final LinearAlgebra la;
@@ -127,7 +128,8 @@ final class CoordinateDescent implements AutoCloseable {
         IntStream.range(0, count).parallel().forEach(p -> {
             int j = exampleAt[p];
             double lam = lambda[j];
-            double threshold = previous != null && previous[j] > lam ? 2 * lam - previous[j] : lam;
+            // previous = +∞ makes every coordinate eligible.
+            double threshold = previous != null && previous[j] > lam ? Math.max(0, 2 * lam - previous[j]) : lam;
             MemorySegment w = weights.segment();
             MemorySegment r = residual.segment();
             long base = (long) p * q;

@@ -93,8 +93,9 @@ public final class FitService {
                         + "a fit needs at least 2. Raise data.num_train or build more rows");
             }
             try (SolvingContext ctx = new SolvingContext(la, pass, listener, cancel)) {
+                details.put("standardising_seconds", secondsSince(t));
                 solution = switch (config.solver()) {
-                    case OLS -> solveOls(la, ctx, config, details);
+                    case OLS -> solveOls(la, ctx, config, details, listener, cancel);
                     case LASSO -> new LassoPath(la, config, listener, cancel).observe(observer).run(ctx.train(), ctx.scorer(), ctx.finalProblem(), details);
                     case RIDGE -> new RidgePath(la, config, listener, cancel).run(ctx.train(), ctx.scorer(), ctx.finalProblem(), details);
                 };
@@ -112,6 +113,12 @@ public final class FitService {
                 seconds.put("total", secondsSince(started));
                 ObjectNode timings = (ObjectNode) report.get("timings_seconds");
                 seconds.forEach(timings::put);
+                ProcessMemory memory = ProcessMemory.now();
+                ObjectNode mem = report.putObject("memory");
+                mem.put("peak_rss_bytes", memory.peakRssBytes());
+                mem.put("heap_peak_used_bytes", memory.heapPeakUsedBytes());
+                mem.put("heap_max_bytes", memory.heapMaxBytes());
+                mem.put("note", "peak RSS of the whole process (JVM, heap, ND4J's off-heap matrices, mapped store pages it touched)");
                 writer.writeReport(report);
                 checkCancel(cancel);
                 writer.commit();
@@ -174,7 +181,8 @@ public final class FitService {
         }
     }
 
-    private static Solution solveOls(LinearAlgebra la, SolvingContext ctx, FitConfig config, Map<String, Object> details) {
+    private static Solution solveOls(LinearAlgebra la, SolvingContext ctx, FitConfig config, Map<String, Object> details,
+                                     Consumer<FitProgress> listener, AtomicBoolean cancel) {
         int m = ctx.train.examples();
         double[] mse = new double[m];
         double[] r2 = new double[m];
@@ -182,18 +190,27 @@ public final class FitService {
         Arrays.fill(r2, Double.NaN);
         if (ctx.scorer() != null) {
             Map<String, Object> trainDetails = new LinkedHashMap<>();
+            listener.accept(new FitProgress(FitProgress.Stage.SOLVING, 0, 2, "least squares on the training rows (for validation)"));
+            long t = System.nanoTime();
             Matrix w = OlsSolver.solve(la, ctx.train(), trainDetails);
+            trainDetails.put("seconds", secondsSince(t));
             try {
+                t = System.nanoTime();
                 double[] bias = config.useBias() ? ctx.train().outputMean : new double[m];
                 mse = ctx.scorer().meanSquaredError(w, m, identity(m), bias);
                 r2 = rSquared(ctx.scorer(), mse);
+                trainDetails.put("scoring_seconds", secondsSince(t));
             } finally {
                 la.free(w);
             }
             details.put("validation_fit", trainDetails);
         }
+        checkCancel(cancel);
         Map<String, Object> finalDetails = new LinkedHashMap<>();
+        listener.accept(new FitProgress(FitProgress.Stage.SOLVING, 1, 2, "least squares on all " + ctx.finalProblem().rows + " rows"));
+        long t = System.nanoTime();
         Matrix w = OlsSolver.solve(la, ctx.finalProblem(), finalDetails);
+        finalDetails.put("seconds", secondsSince(t));
         details.put("final_fit", finalDetails);
         double[] bias = config.useBias() ? ctx.finalProblem().outputMean.clone() : new double[m];
         return new Solution(w, bias, new double[m], mse, r2, details);
@@ -357,6 +374,8 @@ public final class FitService {
         g.put("flops", pass.gemmFlops());
         g.put("seconds", pass.gemmSeconds());
         g.put("gflops_per_second", pass.gemmSeconds() > 0 ? pass.gemmFlops() / pass.gemmSeconds() / 1e9 : 0);
+        g.put("reader_thread_busy_seconds", pass.readerSeconds());
+        g.put("gemm_thread_waiting_for_rows_seconds", pass.waitSeconds());
         g.put("note", "the streamed pass: XᵀX (symmetric rank-k update, counted as rows·p²) and ỸᵀX (2·rows·p·m)");
 
         ObjectNode metrics = r.putObject("metrics");

@@ -288,7 +288,11 @@ final class LassoPath {
                 }
                 cd.warmStart(start, count);
                 la.free(start);
-                cd.solve(count, best, null);
+                // No strong rule here (no previous λ on these rows): every coordinate starts eligible, which costs
+                // little for coordinates that stay at 0 and saves the re-sweeps that KKT violations would cause.
+                double[] everything = new double[m];
+                java.util.Arrays.fill(everything, Double.POSITIVE_INFINITY);
+                cd.solve(count, best, everything);
                 double[] row = new double[q];
                 for (int p = 0; p < count; p++) {
                     cd.weights.getRow(p, row);

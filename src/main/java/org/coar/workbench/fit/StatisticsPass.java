@@ -33,6 +33,7 @@ final class StatisticsPass {
     static final byte VALIDATION = 2;
 
     private static final int BLOCKS = 4;
+    private static final long BLOCK_BYTES = 128L << 20;
     private static final int FOLD_ROWS = 8192;
     private static final int SHIFT_ROWS = 256;
     private static final long EXACT_COUNT_LIMIT = 1L << 24;
@@ -40,7 +41,7 @@ final class StatisticsPass {
 
     /** Statistics of both sets, the rows dropped for non-finite outputs, and GEMM work done. */
     record Result(SufficientStatistics train, SufficientStatistics validation, List<Long> nonFiniteRows,
-                  double gemmFlops, double gemmSeconds) {
+                  double gemmFlops, double gemmSeconds, double readerSeconds, double waitSeconds) {
     }
 
     private record Block(Matrix x, Matrix y, int[] fill, byte[] subset) {
@@ -72,7 +73,8 @@ final class StatisticsPass {
         this.targetStart = targetStart;
         this.examples = targetEnd - targetStart;
         this.excludeNonFinite = excludeNonFinite;
-        this.blockRows = blockRows;
+        // Blocks hold (components + examples) floats per row; keep each under ~128 MiB so very wide outputs stay cheap.
+        this.blockRows = (int) Math.max(64, Math.min(blockRows, BLOCK_BYTES / (4L * (masks.rowLength() + targetEnd - targetStart))));
         this.progress = progress;
         this.cancel = cancel;
         this.components = Math.toIntExact(masks.rowLength());
@@ -120,9 +122,12 @@ final class StatisticsPass {
             });
             double flops = 0;
             long gemmNanos = 0;
+            long waitNanos = 0;
             try {
                 while (true) {
+                    long w0 = System.nanoTime();
                     Block block = filled.take();
+                    waitNanos += System.nanoTime() - w0;
                     if (block == END) {
                         break;
                     }
@@ -157,7 +162,8 @@ final class StatisticsPass {
                     reader.outputSquares[TRAIN], shift);
             SufficientStatistics validation = acc[VALIDATION].finish(reader.counts[VALIDATION], reader.maskSums[VALIDATION],
                     reader.outputSums[VALIDATION], reader.outputSquares[VALIDATION], shift);
-            return new Result(train, validation, List.copyOf(reader.nonFinite), flops, gemmNanos / 1e9);
+            return new Result(train, validation, List.copyOf(reader.nonFinite), flops, gemmNanos / 1e9, reader.busyNanos / 1e9,
+                    waitNanos / 1e9);
         } finally {
             allocated.forEach(la::free);
             for (Accumulator a : acc) {
@@ -281,6 +287,8 @@ final class StatisticsPass {
         final long[][] maskSums = new long[3][components];
         final double[][] outputSums = new double[3][examples];
         final double[][] outputSquares = new double[3][examples];
+        /** Time spent reading and converting, excluding waits for a free block. */
+        long busyNanos;
 
         Reader(float[] shift, long selected, BlockingQueue<Block> free, BlockingQueue<Block> filled, AtomicBoolean stop) {
             this.shift = shift;
@@ -291,6 +299,18 @@ final class StatisticsPass {
         }
 
         void read() throws InterruptedException {
+            long started = System.nanoTime();
+            long waited = 0;
+            try {
+                waited = readRows();
+            } finally {
+                busyNanos = System.nanoTime() - started - waited;
+            }
+        }
+
+        /** Returns the nanoseconds spent waiting for free blocks. */
+        private long readRows() throws InterruptedException {
+            long waited = 0;
             float[] maskRow = new float[components];
             float[] outputRow = new float[Math.toIntExact(outputs.rowLength())];
             float[] shifted = new float[examples];
@@ -304,7 +324,7 @@ final class StatisticsPass {
                     continue;
                 }
                 if (cancel.get() || stop.get()) {
-                    return;
+                    return waited;
                 }
                 seen++;
                 if (seen % reportEvery == 0) {
@@ -322,9 +342,11 @@ final class StatisticsPass {
                 checkMask(row, maskRow);
                 Block block = filling[s];
                 if (block == null) {
+                    long w0 = System.nanoTime();
                     block = take();
+                    waited += System.nanoTime() - w0;
                     if (block == null) {
-                        return;
+                        return waited;
                     }
                     block.subset()[0] = s;
                     filling[s] = block;
@@ -359,6 +381,7 @@ final class StatisticsPass {
                 }
             }
             progress.accept(new FitProgress(FitProgress.Stage.READING, selected, selected, "read " + selected + " rows"));
+            return waited;
         }
 
         private Block take() throws InterruptedException {

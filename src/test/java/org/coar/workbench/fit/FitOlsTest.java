@@ -51,9 +51,12 @@ class FitOlsTest {
         data.completed[3] = false;
         data.completed[1000] = false;
         Path store = data.write(tmp.resolve("store"), "margins", Dtype.FLOAT32);
+        java.nio.file.Files.writeString(store.resolve("components.json"), "[{\"name\": \"conv.weight\", \"size\": 30}]");
         FitConfig config = FitConfig.defaults().withSplit(RowCount.of(1200), RowCount.of(250), null);
         FitResult result = fit(store, tmp.resolve("out"), config);
         Attributions a = Attributions.read(tmp.resolve("out"));
+        assertEquals(java.nio.file.Files.readString(store.resolve("components.json")),
+                java.nio.file.Files.readString(tmp.resolve("out/components.json")), "components.json travels with the attributions");
 
         int[] completed = java.util.stream.IntStream.range(0, rows).filter(r -> data.completed[r]).toArray();
         int[] train = java.util.Arrays.copyOfRange(completed, 0, 1200);

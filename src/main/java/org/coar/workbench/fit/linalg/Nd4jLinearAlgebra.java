@@ -9,6 +9,7 @@ import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.openblas.global.openblas;
 import org.coar.workbench.WorkbenchException;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.concurrency.AffinityManager;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
@@ -21,6 +22,11 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  *
  * <p>Row-major matrices are handed to column-major LAPACK as their transposes: the row-major
  * lower triangle is the column-major upper triangle, so no copies are made.
+ *
+ * <p>Verified on the CPU backend only. With the {@code cuda} Maven profile the GEMMs would run on
+ * the GPU through ND4J (host copies are tagged and synchronised around each call) while the
+ * LAPACK calls and the symmetric rank-k update stay on the host's OpenBLAS; that combination has
+ * never run (no GPU here), and ND4J's CUDA builds stop at compute capability 8.6.
  */
 public final class Nd4jLinearAlgebra implements LinearAlgebra {
 
@@ -37,7 +43,7 @@ public final class Nd4jLinearAlgebra implements LinearAlgebra {
 
     @Override
     public String description() {
-        return "ND4J " + nd4jVersion() + " " + Nd4j.getBackend().getClass().getSimpleName() + " (OpenBLAS "
+        return "ND4J " + nd4jVersion() + " " + Nd4j.getBackend().getClass().getSimpleName() + " ("
                 + openblas.OPENBLAS_VERSION.trim() + ", " + Nd4j.factory().blas().getMaxThreads() + " threads)";
     }
 
@@ -83,7 +89,17 @@ public final class Nd4jLinearAlgebra implements LinearAlgebra {
             scale(c, beta);
             return;
         }
-        Nd4j.gemm(array(a), array(b), array(c), transposeA, transposeB, alpha, beta);
+        INDArray aa = array(a);
+        INDArray bb = array(b);
+        INDArray cc = array(c);
+        // Solvers write matrices through host memory; on a device backend (the 'cuda' profile) ND4J must upload
+        // them first and the result must come back. On the CPU backend both calls do nothing.
+        AffinityManager affinity = Nd4j.getAffinityManager();
+        affinity.tagLocation(aa, AffinityManager.Location.HOST);
+        affinity.tagLocation(bb, AffinityManager.Location.HOST);
+        affinity.tagLocation(cc, AffinityManager.Location.HOST);
+        Nd4j.gemm(aa, bb, cc, transposeA, transposeB, alpha, beta);
+        affinity.ensureLocation(cc, AffinityManager.Location.HOST);
     }
 
     private static void scale(Matrix c, double beta) {

@@ -1,0 +1,36 @@
+package org.coar.workbench.fit;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** This process's memory high-water marks, for report.json (off-heap ND4J memory shows only in the RSS). */
+record ProcessMemory(long peakRssBytes, long heapPeakUsedBytes, long heapMaxBytes) {
+
+    static ProcessMemory now() {
+        long heapPeak = 0;
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == MemoryType.HEAP && pool.getPeakUsage() != null) {
+                heapPeak += pool.getPeakUsage().getUsed();
+            }
+        }
+        return new ProcessMemory(peakRss(), heapPeak, Runtime.getRuntime().maxMemory());
+    }
+
+    /** VmHWM from /proc/self/status (Linux); -1 elsewhere. */
+    private static long peakRss() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux
+        }
+        return -1;
+    }
+}
