@@ -146,6 +146,9 @@ class WorkbenchGuiTest {
         assertTrue(chart.isVisible() && !chart.getData().getFirst().getData().isEmpty(), "accuracy chart has points");
         String result = robot.lookup("#resultLabel").queryAs(Label.class).getText();
         assertTrue(result.startsWith("Built 30 rows"), result);
+        TableView<org.coar.workbench.build.TaskRecord> tasks = robot.lookup("#taskTable").queryTableView();
+        waitFor("this build's task record", () -> tasks.getItems().size() == 1 && tasks.getItems().getFirst().state().equals("finished"));
+        assertEquals(30, tasks.getItems().getFirst().rowsBuilt());
         screenshot(robot, "build");
 
         // Fit the 30 rows: 24 train, 6 validate (fewer rows than components: the min-norm solution).

@@ -78,6 +78,16 @@ public final class BuildController {
     @FXML
     private Label chartPlaceholder;
     @FXML
+    private TableView<org.coar.workbench.build.TaskRecord> taskTable;
+    @FXML
+    private TableColumn<org.coar.workbench.build.TaskRecord, String> taskNameColumn;
+    @FXML
+    private TableColumn<org.coar.workbench.build.TaskRecord, String> taskRowsColumn;
+    @FXML
+    private TableColumn<org.coar.workbench.build.TaskRecord, Long> taskBuiltColumn;
+    @FXML
+    private TableColumn<org.coar.workbench.build.TaskRecord, String> taskStateColumn;
+    @FXML
     private TextField slurmTasksField;
     @FXML
     private TextField slurmGpusField;
@@ -135,6 +145,12 @@ public final class BuildController {
                 accuracySeries.getData().setAll(viewModel.accuracy().stream()
                         .map(p -> new XYChart.Data<Number, Number>(p.row(), p.accuracy())).toList()));
 
+        taskTable.setItems(viewModel.tasksFillingStore());
+        taskNameColumn.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(c.getValue().label()));
+        taskRowsColumn.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(c.getValue().start() + "-" + (c.getValue().end() - 1)));
+        taskBuiltColumn.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(c.getValue().rowsBuilt()));
+        taskStateColumn.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(
+                c.getValue().isStalled(java.time.Instant.now(), java.time.Duration.ofMinutes(5)) ? "STALLED" : c.getValue().state()));
         slurmTasksField.textProperty().bindBidirectional(viewModel.slurmTasksProperty());
         slurmGpusField.textProperty().bindBidirectional(viewModel.slurmGpusProperty());
         slurmPartitionField.textProperty().bindBidirectional(viewModel.slurmPartitionProperty());

@@ -75,6 +75,8 @@ public final class BuildViewModel {
     private final ReadOnlyStringWrapper etaText = new ReadOnlyStringWrapper("");
     private final ObservableList<BuildProgress.WorkerState> workers = FXCollections.observableArrayList();
     private final ObservableList<AccuracyPoint> accuracy = FXCollections.observableArrayList();
+    /** Every process filling the store (this window's builds, other terminals, SLURM tasks), from its task records. */
+    private final ObservableList<org.coar.workbench.build.TaskRecord> tasksFillingStore = FXCollections.observableArrayList();
 
     private final StringProperty slurmTasks = new SimpleStringProperty("10");
     private final StringProperty slurmGpus = new SimpleStringProperty("1");
@@ -165,8 +167,10 @@ public final class BuildViewModel {
         String text = summary;
         long completed = done;
         long rows = total;
+        List<org.coar.workbench.build.TaskRecord> records = store == null ? List.of() : org.coar.workbench.build.TaskRecord.readAll(store);
         Platform.runLater(() -> {
             storeSummary.set(text);
+            tasksFillingStore.setAll(records);
             if (!running.get() && rows > 0) {
                 // Idle: the bar shows the store itself, which other processes may be filling.
                 progress.set((double) completed / rows);
@@ -343,6 +347,7 @@ public final class BuildViewModel {
     public ReadOnlyStringProperty etaTextProperty() { return etaText.getReadOnlyProperty(); }
     public ObservableList<BuildProgress.WorkerState> workers() { return workers; }
     public ObservableList<AccuracyPoint> accuracy() { return accuracy; }
+    public ObservableList<org.coar.workbench.build.TaskRecord> tasksFillingStore() { return tasksFillingStore; }
     public StringProperty slurmTasksProperty() { return slurmTasks; }
     public StringProperty slurmGpusProperty() { return slurmGpus; }
     public StringProperty slurmPartitionProperty() { return slurmPartition; }
