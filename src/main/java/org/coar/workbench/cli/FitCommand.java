@@ -53,10 +53,10 @@ final class FitCommand implements Callable<Integer> {
             description = "Store array to fit (default: the only array besides masks).")
     private String outputArray;
 
-    @Option(names = "--num-train", paramLabel = "N|FRACTION", description = "Training rows: a count, or a fraction of completed rows.")
+    @Option(names = "--num-train", paramLabel = "N|FRACTION", description = "Training rows: a count, or a fraction of the completed rows in (0, 1] (1.0 = all).")
     private Double numTrain;
 
-    @Option(names = "--num-val", paramLabel = "N|FRACTION", description = "Validation rows: a count, or a fraction of completed rows.")
+    @Option(names = "--num-val", paramLabel = "N|FRACTION", description = "Validation rows: a count, or a fraction of the completed rows (0 = none).")
     private Double numVal;
 
     @Option(names = "--seed", paramLabel = "SEED",

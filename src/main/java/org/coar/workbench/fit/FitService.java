@@ -88,6 +88,10 @@ public final class FitService {
             StandardisedProblem finalProblem;
             long trainRows = pass.train().rows();
             long validationRows = pass.validation().rows();
+            if (validationRows == 0 && split.validation() > 0 && config.solver() != Solver.OLS && candidateCount(config) > 1) {
+                throw new WorkbenchException(outputs.file() + ": every validation row has NaN/Inf outputs and was excluded, so "
+                        + "λ cannot be chosen; rebuild those rows, choose other validation rows (data.seed), or use --solver ols");
+            }
             if (trainRows < 2) {
                 throw new WorkbenchException(store.dir() + ": only " + trainRows + " training row(s) with finite outputs; "
                         + "a fit needs at least 2. Raise data.num_train or build more rows");
