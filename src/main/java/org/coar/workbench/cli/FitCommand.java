@@ -78,7 +78,7 @@ final class FitCommand implements Callable<Integer> {
         FitConfig config = configFile == null ? FitConfig.defaults() : new FitConfigReader().read(configFile);
         config = applyOverrides(config);
         config.warnings().forEach(w -> err.println("warning: " + w));
-        Path out_ = outDir != null ? outDir : config.outDir() != null ? Path.of(config.outDir()) : storeDir.resolve("attributions");
+        Path target = outDir != null ? outDir : config.outDir() != null ? Path.of(config.outDir()) : storeDir.resolve("attributions");
         err.println("fit: solver " + config.solver().key() + " (" + config.solverReason() + ")");
 
         AtomicBoolean cancel = new AtomicBoolean();
@@ -95,7 +95,7 @@ final class FitCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(hook);
         FitResult result;
         try {
-            result = new FitService().fit(new FitRequest(storeDir, out_, config), new ProgressLine(err), cancel);
+            result = new FitService().fit(new FitRequest(storeDir, target, config), new ProgressLine(err), cancel);
         } finally {
             finished.countDown();
             try {

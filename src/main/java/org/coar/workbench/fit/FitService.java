@@ -315,9 +315,9 @@ public final class FitService {
         writer.writeVector("mask_std.npy", stdWritten);
         writer.writeVector("val_mse.npy", solution.validationMse());
         writer.writeVector("val_r2.npy", solution.validationR2());
-        Path components_ = store.dir().resolve("components.json");
-        if (Files.isRegularFile(components_)) {
-            writer.copy(components_, "components.json");
+        Path componentList = store.dir().resolve("components.json");
+        if (Files.isRegularFile(componentList)) {
+            writer.copy(componentList, "components.json");
         }
     }
 
