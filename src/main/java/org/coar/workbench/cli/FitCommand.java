@@ -53,10 +53,10 @@ final class FitCommand implements Callable<Integer> {
             description = "Store array to fit (default: the only array besides masks).")
     private String outputArray;
 
-    @Option(names = "--num-train", paramLabel = "N|FRACTION", description = "Training rows: a count, or a fraction of completed rows.")
+    @Option(names = "--num-train", paramLabel = "N|FRACTION", description = "Training rows: a count, or a fraction of the completed rows in (0, 1] (1.0 = all).")
     private Double numTrain;
 
-    @Option(names = "--num-val", paramLabel = "N|FRACTION", description = "Validation rows: a count, or a fraction of completed rows.")
+    @Option(names = "--num-val", paramLabel = "N|FRACTION", description = "Validation rows: a count, or a fraction of the completed rows (0 = none).")
     private Double numVal;
 
     @Option(names = "--seed", paramLabel = "SEED",
@@ -78,7 +78,7 @@ final class FitCommand implements Callable<Integer> {
         FitConfig config = configFile == null ? FitConfig.defaults() : new FitConfigReader().read(configFile);
         config = applyOverrides(config);
         config.warnings().forEach(w -> err.println("warning: " + w));
-        Path out_ = outDir != null ? outDir : config.outDir() != null ? Path.of(config.outDir()) : storeDir.resolve("attributions");
+        Path target = outDir != null ? outDir : config.outDir() != null ? Path.of(config.outDir()) : storeDir.resolve("attributions");
         err.println("fit: solver " + config.solver().key() + " (" + config.solverReason() + ")");
 
         AtomicBoolean cancel = new AtomicBoolean();
@@ -95,7 +95,7 @@ final class FitCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(hook);
         FitResult result;
         try {
-            result = new FitService().fit(new FitRequest(storeDir, out_, config), new ProgressLine(err), cancel);
+            result = new FitService().fit(new FitRequest(storeDir, target, config), new ProgressLine(err), cancel);
         } finally {
             finished.countDown();
             try {

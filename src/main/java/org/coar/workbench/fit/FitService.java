@@ -88,6 +88,10 @@ public final class FitService {
             StandardisedProblem finalProblem;
             long trainRows = pass.train().rows();
             long validationRows = pass.validation().rows();
+            if (validationRows == 0 && split.validation() > 0 && config.solver() != Solver.OLS && candidateCount(config) > 1) {
+                throw new WorkbenchException(outputs.file() + ": every validation row has NaN/Inf outputs and was excluded, so "
+                        + "λ cannot be chosen; rebuild those rows, choose other validation rows (data.seed), or use --solver ols");
+            }
             if (trainRows < 2) {
                 throw new WorkbenchException(store.dir() + ": only " + trainRows + " training row(s) with finite outputs; "
                         + "a fit needs at least 2. Raise data.num_train or build more rows");
@@ -311,9 +315,9 @@ public final class FitService {
         writer.writeVector("mask_std.npy", stdWritten);
         writer.writeVector("val_mse.npy", solution.validationMse());
         writer.writeVector("val_r2.npy", solution.validationR2());
-        Path components_ = store.dir().resolve("components.json");
-        if (Files.isRegularFile(components_)) {
-            writer.copy(components_, "components.json");
+        Path componentList = store.dir().resolve("components.json");
+        if (Files.isRegularFile(componentList)) {
+            writer.copy(componentList, "components.json");
         }
     }
 

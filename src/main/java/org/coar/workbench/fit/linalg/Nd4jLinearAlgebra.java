@@ -214,6 +214,7 @@ public final class Nd4jLinearAlgebra implements LinearAlgebra {
         private final Precision precision;
         private final MemorySegment segment;
 
+        @SuppressWarnings("restricted")
         Nd4jMatrix(INDArray root, INDArray allocated, int rows, int cols, Precision precision) {
             this.root = root;
             this.allocated = allocated;
