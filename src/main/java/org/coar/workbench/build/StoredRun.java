@@ -55,4 +55,22 @@ public record StoredRun(Path storeDir, RunConfig run, Components components, Eva
         }
         return new StoredRun(storeDir, run, components, data, sha);
     }
+
+    /**
+     * The provenance every report on this run starts with: format, time, workbench version, store,
+     * attributions, model (and its SHA-256) and data.
+     */
+    public com.fasterxml.jackson.databind.node.ObjectNode reportHeader(com.fasterxml.jackson.databind.ObjectMapper json, String format,
+                                                                      Path attributionsDir) {
+        com.fasterxml.jackson.databind.node.ObjectNode r = json.createObjectNode();
+        r.put("format", format);
+        r.put("created", java.time.Instant.now().toString());
+        r.put("workbench_version", org.coar.workbench.Version.workbench());
+        r.put("store", storeDir.toAbsolutePath().normalize().toString());
+        r.put("attributions", attributionsDir.toAbsolutePath().normalize().toString());
+        r.put("model", run.model());
+        r.put("model_sha256", modelSha256);
+        r.put("data", data.description());
+        return r;
+    }
 }

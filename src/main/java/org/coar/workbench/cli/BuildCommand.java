@@ -30,21 +30,14 @@ final class BuildCommand implements Callable<Integer> {
     @Mixin
     private RunOptions runOptions;
 
-    @Option(names = "--devices", paramLabel = "LIST", split = ",", description = "Devices, e.g. cpu or cuda:0,cuda:1; one worker and model replica each (default: every GPU, else the CPU).")
-    private List<String> devices = List.of();
-
-    @Option(names = "--cpu-workers", paramLabel = "N", defaultValue = "0",
-            description = "Model replicas on the CPU, one single-threaded worker each (default: one per core).")
-    private int cpuWorkers;
+    @Mixin
+    private DeviceOptions deviceOptions;
 
     @ArgGroup(exclusive = false)
     private RangeOptions range = new RangeOptions();
 
     @Option(names = "--partition", paramLabel = "i/N", description = "Fill the i-th of N equal parts of the store (e.g. $SLURM_ARRAY_TASK_ID/N).")
     private String partition;
-
-    @Option(names = "--batch-size", paramLabel = "B", defaultValue = "100", description = "Examples per forward pass (default ${DEFAULT-VALUE}).")
-    private int batchSize;
 
     @Option(names = "--rerun", description = "Rebuild rows that are already completed.")
     private boolean rerun;
@@ -66,7 +59,8 @@ final class BuildCommand implements Callable<Integer> {
         BuildService service = new BuildService();
         RunConfig requested = runOptions.toRequest();
         RunConfig run = service.resolveRun(store, requested);
-        BuildRequest request = new BuildRequest(store, run, devices, cpuWorkers, range.start, range.end, partition, batchSize, rerun,
+        BuildRequest request = new BuildRequest(store, run, deviceOptions.devices, deviceOptions.cpuWorkers, range.start, range.end, partition,
+                deviceOptions.batchSize, rerun,
                 Duration.ofMinutes(claimTimeoutMinutes));
         BuildResult result = runWithProgress(service, request, commandSpec.commandLine().getErr());
         PrintWriter out = commandSpec.commandLine().getOut();

@@ -10,6 +10,7 @@ import org.coar.workbench.edit.EditRequest;
 import org.coar.workbench.edit.EditResult;
 import org.coar.workbench.edit.EditService;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -57,19 +58,14 @@ final class EditCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default: ATTRIBUTIONS/edit).")
     private Path out;
 
-    @Option(names = "--devices", paramLabel = "LIST", split = ",", description = "Devices, e.g. cpu or cuda:0 (default: every GPU, else the CPU).")
-    private List<String> devices = List.of();
-
-    @Option(names = "--cpu-workers", paramLabel = "N", defaultValue = "0", description = "Model replicas on the CPU (default: one per core).")
-    private int cpuWorkers;
-
-    @Option(names = "--batch-size", paramLabel = "B", defaultValue = "100", description = "Examples per forward pass (default ${DEFAULT-VALUE}).")
-    private int batchSize;
+    @Mixin
+    private DeviceOptions deviceOptions;
 
     @Override
     public Integer call() {
         EditRequest request = new EditRequest(store, attributions, target, reference, k, EditMode.parse(mode), sweep, save,
-                out != null ? out : attributions.resolve(EditRequest.DEFAULT_OUT), devices, cpuWorkers, batchSize);
+                out != null ? out : attributions.resolve(EditRequest.DEFAULT_OUT),
+                deviceOptions.devices, deviceOptions.cpuWorkers, deviceOptions.batchSize);
         PrintWriter err = commandSpec.commandLine().getErr();
         StageProgressBar bar = new StageProgressBar(err, System.console() != null);
         EditResult result;

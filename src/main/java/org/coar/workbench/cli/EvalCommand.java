@@ -11,6 +11,7 @@ import org.coar.workbench.evaluation.EvaluationRequest;
 import org.coar.workbench.evaluation.EvaluationResult;
 import org.coar.workbench.evaluation.EvaluationService;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -53,14 +54,8 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default: ATTRIBUTIONS/eval).")
     private Path out;
 
-    @Option(names = "--devices", paramLabel = "LIST", split = ",", description = "Devices, e.g. cpu or cuda:0 (default: every GPU, else the CPU).")
-    private List<String> devices = List.of();
-
-    @Option(names = "--cpu-workers", paramLabel = "N", defaultValue = "0", description = "Model replicas on the CPU (default: one per core).")
-    private int cpuWorkers;
-
-    @Option(names = "--batch-size", paramLabel = "B", defaultValue = "100", description = "Examples per forward pass (default ${DEFAULT-VALUE}).")
-    private int batchSize;
+    @Mixin
+    private DeviceOptions deviceOptions;
 
     @Override
     public Integer call() {
@@ -71,8 +66,9 @@ final class EvalCommand implements Callable<Integer> {
             }
         }
         EvaluationRequest request = new EvaluationRequest(store, attributions,
-                out != null ? out : attributions.resolve(EvaluationRequest.DEFAULT_OUT), alphas, runs, seed, chosen, devices, cpuWorkers,
-                batchSize, example);
+                out != null ? out : attributions.resolve(EvaluationRequest.DEFAULT_OUT), alphas, runs, seed, chosen,
+                deviceOptions.devices, deviceOptions.cpuWorkers,
+                deviceOptions.batchSize, example);
         PrintWriter err = commandSpec.commandLine().getErr();
         StageProgressBar bar = new StageProgressBar(err, System.console() != null);
         EvaluationResult result;

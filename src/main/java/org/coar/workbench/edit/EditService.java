@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -19,7 +18,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.coar.workbench.StageProgress;
-import org.coar.workbench.Version;
 import org.coar.workbench.WorkbenchException;
 import org.coar.workbench.attributions.Attributions;
 import org.coar.workbench.build.BuildService;
@@ -248,15 +246,7 @@ public final class EditService {
     private static void writeReport(Path file, EditRequest request, StoredRun stored, Attributions attributions, EditResult result,
                                     List<Device> workers) {
         ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-        ObjectNode r = json.createObjectNode();
-        r.put("format", REPORT_FORMAT);
-        r.put("created", Instant.now().toString());
-        r.put("workbench_version", Version.workbench());
-        r.put("store", request.storeDir().toAbsolutePath().normalize().toString());
-        r.put("attributions", request.attributionsDir().toAbsolutePath().normalize().toString());
-        r.put("model", stored.run().model());
-        r.put("model_sha256", stored.modelSha256());
-        r.put("data", stored.data().description());
+        ObjectNode r = stored.reportHeader(json, REPORT_FORMAT, request.attributionsDir());
         r.put("target_spec", request.target());
         r.put("reference_spec", request.reference());
         r.set("target", json.valueToTree(result.target()));

@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -19,7 +18,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.coar.workbench.StageProgress;
-import org.coar.workbench.Version;
 import org.coar.workbench.WorkbenchException;
 import org.coar.workbench.attributions.Attributions;
 import org.coar.workbench.attributions.FitSplit;
@@ -429,15 +427,7 @@ public final class EvaluationService {
                                     EvaluationResult result, long storeSeed, List<Device> workers, Map<String, Object> baselineNotes,
                                     Map<String, Double> seconds) {
         ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-        ObjectNode r = json.createObjectNode();
-        r.put("format", REPORT_FORMAT);
-        r.put("created", Instant.now().toString());
-        r.put("workbench_version", Version.workbench());
-        r.put("store", request.storeDir().toAbsolutePath().normalize().toString());
-        r.put("attributions", request.attributionsDir().toAbsolutePath().normalize().toString());
-        r.put("model", context.run().model());
-        r.put("model_sha256", context.modelSha256());
-        r.put("data", context.data().description());
+        ObjectNode r = context.reportHeader(json, REPORT_FORMAT, request.attributionsDir());
         r.put("output", context.run().output());
         r.put("components", context.components().total());
         r.put("examples", context.data().size());
