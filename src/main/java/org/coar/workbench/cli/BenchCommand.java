@@ -61,9 +61,7 @@ final class BenchCommand implements Runnable {
                         1000 * r.ablateRestoreSeconds(), 100 * r.ablateRestoreOverhead());
                 out.printf(Locale.ROOT, "full build (%d rows, store writes included): %.2f models/s%n", r.buildRows(), r.buildRowsPerSecond());
             } finally {
-                try (var files = Files.walk(dir)) {
-                    files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-                }
+                deleteTree(dir);
             }
             return 0;
         }
@@ -94,11 +92,16 @@ final class BenchCommand implements Runnable {
                         "%d components x %d examples: first selection %.2f ms, then median %.3f ms, max %.3f ms (%d selections)%n",
                         r.components(), r.examples(), r.firstMillis(), r.medianMillis(), r.maxMillis(), selections);
             } finally {
-                try (var files = Files.walk(dir)) {
-                    files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-                }
+                deleteTree(dir);
             }
             return 0;
+        }
+    }
+
+    /** Benchmarks work in a temporary directory and leave nothing behind. */
+    static void deleteTree(Path dir) throws java.io.IOException {
+        try (var files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
     }
 }

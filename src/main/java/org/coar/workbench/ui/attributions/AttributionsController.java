@@ -197,30 +197,28 @@ public final class AttributionsController {
 
     @FXML
     private void onExportCsv() {
-        if (viewModel.viewProperty().get() == null) {
-            dialogs.showError("Nothing to export", "Select an example first.");
-            return;
-        }
-        dialogs.chooseSaveFile("Export this view as CSV", "example-" + viewModel.viewProperty().get().example().index() + ".csv")
-                .ifPresent(file -> {
-                    try {
-                        Files.writeString(file, viewModel.csv());
-                    } catch (IOException e) {
-                        dialogs.showError("Cannot export", file + ": " + e.getMessage());
-                    }
-                });
+        export("CSV", "csv", file -> Files.writeString(file, viewModel.csv()));
     }
 
     @FXML
     private void onExportPng() {
+        export("PNG", "png", file -> ImageIO.write(SwingFXUtils.fromFXImage(viewPane.snapshot(null, null), null), "png", file.toFile()));
+    }
+
+    private interface Writer {
+        void write(java.nio.file.Path file) throws IOException;
+    }
+
+    /** Asks where to save the selected example's view and writes it; failures become a dialog. */
+    private void export(String format, String extension, Writer writer) {
         if (viewModel.viewProperty().get() == null) {
             dialogs.showError("Nothing to export", "Select an example first.");
             return;
         }
-        dialogs.chooseSaveFile("Export this view as PNG", "example-" + viewModel.viewProperty().get().example().index() + ".png")
+        dialogs.chooseSaveFile("Export this view as " + format, "example-" + viewModel.viewProperty().get().example().index() + "." + extension)
                 .ifPresent(file -> {
                     try {
-                        ImageIO.write(SwingFXUtils.fromFXImage(viewPane.snapshot(null, null), null), "png", file.toFile());
+                        writer.write(file);
                     } catch (IOException e) {
                         dialogs.showError("Cannot export", file + ": " + e.getMessage());
                     }
