@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.coar.workbench.build.BuildRequest;
 import org.coar.workbench.build.BuildResult;
@@ -23,6 +24,7 @@ import org.coar.workbench.fit.FitConfig;
 import org.coar.workbench.fit.FitRequest;
 import org.coar.workbench.fit.FitResult;
 import org.coar.workbench.fit.FitService;
+import org.coar.workbench.ui.WorkbenchApp;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -32,7 +34,8 @@ import picocli.CommandLine.Spec;
         description = {"The whole workflow on the bundled demo: a Fashion-MNIST CNN with 240 components and 1,000 test images.",
             "Unpacks it into --dir, initialises a store (2,000 models, alpha 0.05), builds it on the local devices, fits",
             "attributions, evaluates them against fresh ablations and the baselines, and edits the model to fix a misclassified",
-            "example. Running it again resumes: finished stages are kept."})
+            "example. Running it again resumes: finished stages are kept. Then, where there is a display, the workbench window",
+            "opens on the results (--no-gui: do not open it)."})
 final class DemoCommand implements Callable<Integer> {
     /** The demo's edit: fix a misclassified example (bottom-k of the Welch t ranking, the components that push it wrong). */
     private static final int EDIT_K = 5;
@@ -57,6 +60,9 @@ final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--devices", paramLabel = "LIST", split = ",", description = "Devices, e.g. cpu or cuda:0 (default: every GPU, else the CPU).")
     private List<String> devices = List.of();
+
+    @Option(names = "--no-gui", description = "Do not open the workbench window at the end, even where there is a display.")
+    private boolean noGui;
 
     @Override
     public Integer call() {
@@ -114,6 +120,11 @@ final class DemoCommand implements Callable<Integer> {
             }
         }
         printSummary(out, demo, attributions, fit, evaluation, edit);
+        if (!noGui && GuiCommand.hasDisplay()) {
+            out.println("Opening the workbench window on the demo (close it to finish; --no-gui skips this)...");
+            out.flush();
+            WorkbenchApp.launch(Optional.of(demo.store()));
+        }
         return 0;
     }
 
@@ -143,6 +154,6 @@ final class DemoCommand implements Callable<Integer> {
         out.printf("  evaluation    %s (report.json, figures)%n", attributions.resolve(EvaluationRequest.DEFAULT_OUT));
         out.printf("  edit          %s (report.json, sweep.csv, sweep.png); edited model %s%n", attributions.resolve(EditRequest.DEFAULT_OUT),
                 demo.dir().resolve("edited.pt"));
-        out.printf("Browse it in the window with './coar gui %s'.%n", demo.store());
+        out.printf("Browse it in the window with 'coar gui %s'.%n", demo.store());
     }
 }

@@ -106,6 +106,30 @@ public final class ExampleSet {
         return chosen.stream().mapToInt(Integer::intValue).toArray();
     }
 
+    /**
+     * Writes indices in this syntax, consecutive runs as ranges: {3, 5, 6, 7} becomes "3,5-7".
+     * Duplicates and order do not matter.
+     */
+    public static String format(int[] indices) {
+        int[] sorted = java.util.Arrays.stream(indices).distinct().sorted().toArray();
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < sorted.length; ) {
+            int end = i;
+            while (end + 1 < sorted.length && sorted[end + 1] == sorted[end] + 1) {
+                end++;
+            }
+            if (!text.isEmpty()) {
+                text.append(',');
+            }
+            text.append(sorted[i]);
+            if (end > i) {
+                text.append('-').append(sorted[end]);
+            }
+            i = end + 1;
+        }
+        return text.toString();
+    }
+
     private static int count(String option, String term) {
         try {
             int n = Integer.parseInt(term.substring(term.indexOf(':') + 1).trim());

@@ -1,6 +1,7 @@
 package org.coar.workbench.evaluation;
 
 import ai.djl.Device;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -482,6 +483,42 @@ public final class EvaluationService {
     }
 
     /** A summary as JSON, with null for undefined values (JSON has no NaN). */
+    /** Reads back the result an earlier evaluation wrote to {@code outDir}, as {@link #evaluate} returned it. */
+    public static EvaluationResult readReport(Path outDir) {
+        Path file = outDir.resolve(REPORT);
+        JsonNode r;
+        try {
+            r = new ObjectMapper().readTree(file.toFile());
+        } catch (IOException e) {
+            throw new WorkbenchException(file + ": cannot read the evaluation report (" + e.getMessage() + "); run the evaluation again", e);
+        }
+        if (r == null || !REPORT_FORMAT.equals(r.path("format").asText())) {
+            throw new WorkbenchException(file + ": not an evaluation report of this workbench (format '" + (r == null ? ""
+                    : r.path("format").asText()) + "', expected '" + REPORT_FORMAT + "'); run the evaluation again");
+        }
+        List<String> methods = new ArrayList<>();
+        r.path("methods").forEach(m -> methods.add(m.asText()));
+        List<EvaluationResult.AlphaResult> alphas = new ArrayList<>();
+        for (JsonNode a : r.path("results")) {
+            Map<String, Correlation.Summary> byMethod = new LinkedHashMap<>();
+            a.path("correlation").properties().forEach(e -> byMethod.put(e.getKey(), summaryOf(e.getValue())));
+            alphas.add(new EvaluationResult.AlphaResult(a.path("alpha").asDouble(), a.path("mask_seed").asLong(), byMethod));
+        }
+        JsonNode check = r.path("store_rows_check");
+        EvaluationResult.ValidationCheck validation = new EvaluationResult.ValidationCheck(check.path("rows").asInt(),
+                check.path("in_sample").asBoolean(), check.path("rows_are").asText(), summaryOf(check.path("correlation")));
+        List<Path> figures = new ArrayList<>();
+        r.path("files").path("figures").forEach(f -> figures.add(outDir.resolve(f.asText())));
+        return new EvaluationResult(outDir, methods, alphas, validation, r.path("masks").path("evaluation_seed").asLong(),
+                r.path("masks").path("runs_per_alpha").asInt(), r.path("scatter_example").asInt(), file, figures);
+    }
+
+    private static Correlation.Summary summaryOf(JsonNode n) {
+        return new Correlation.Summary(n.path("mean").asDouble(Double.NaN), n.path("median").asDouble(Double.NaN),
+                n.path("q25").asDouble(Double.NaN), n.path("q75").asDouble(Double.NaN), n.path("min").asDouble(Double.NaN),
+                n.path("max").asDouble(Double.NaN), n.path("examples").asInt(), n.path("undefined").asInt());
+    }
+
     static ObjectNode summaryNode(ObjectMapper json, Correlation.Summary s) {
         ObjectNode n = json.createObjectNode();
         putFinite(n, "mean", s.mean());

@@ -12,6 +12,8 @@ import org.coar.workbench.Version;
 import org.coar.workbench.build.BuildService;
 import org.coar.workbench.build.RunConfig;
 import org.coar.workbench.demo.DemoProject;
+import org.coar.workbench.edit.EditService;
+import org.coar.workbench.evaluation.EvaluationService;
 import org.coar.workbench.fit.FitService;
 import org.coar.workbench.spec.SpecCodec;
 import org.coar.workbench.store.Store;
@@ -25,6 +27,9 @@ import org.coar.workbench.ui.common.DialogService;
 import org.coar.workbench.ui.common.FxmlFile;
 import org.coar.workbench.ui.common.FxmlLoaderFactory;
 import org.coar.workbench.ui.common.ProjectState;
+import org.coar.workbench.ui.evaluate.EditViewModel;
+import org.coar.workbench.ui.evaluate.EvaluateController;
+import org.coar.workbench.ui.evaluate.EvaluationViewModel;
 import org.coar.workbench.ui.main.MainController;
 import org.coar.workbench.ui.main.Panel;
 import org.coar.workbench.ui.regression.RegressionController;
@@ -42,6 +47,8 @@ public final class Workbench {
     private final BuildViewModel buildViewModel;
     private final RegressionViewModel regressionViewModel;
     private final AttributionsViewModel attributionsViewModel;
+    private final EvaluationViewModel evaluationViewModel;
+    private final EditViewModel editViewModel;
     private final MainController main;
     private final Parent root;
 
@@ -54,12 +61,16 @@ public final class Workbench {
         buildViewModel = new BuildViewModel(new BuildService(), tasks, project);
         regressionViewModel = new RegressionViewModel(new FitService(), tasks, project);
         attributionsViewModel = new AttributionsViewModel(tasks, project);
+        evaluationViewModel = new EvaluationViewModel(new EvaluationService(), tasks, project);
+        editViewModel = new EditViewModel(new EditService(), tasks, project, attributionsViewModel.browserProperty());
         SpecController spec = new SpecController(specViewModel, dialogs);
         BuildController build = new BuildController(buildViewModel, project, dialogs);
         RegressionController regression = new RegressionController(regressionViewModel, project, dialogs);
         AttributionsController attributions = new AttributionsController(attributionsViewModel, project, dialogs);
+        EvaluateController evaluate = new EvaluateController(evaluationViewModel, editViewModel, dialogs);
         FxmlLoaderFactory panelLoader = new FxmlLoaderFactory(Map.of(SpecController.class, () -> spec, BuildController.class, () -> build,
-                RegressionController.class, () -> regression, AttributionsController.class, () -> attributions));
+                RegressionController.class, () -> regression, AttributionsController.class, () -> attributions,
+                EvaluateController.class, () -> evaluate));
         Map<Panel, Parent> panels = new java.util.EnumMap<>(Panel.class);
         for (Panel panel : Panel.values()) {
             panels.put(panel, panelLoader.load(panel.view()));
@@ -91,6 +102,14 @@ public final class Workbench {
 
     public AttributionsViewModel attributionsViewModel() {
         return attributionsViewModel;
+    }
+
+    public EvaluationViewModel evaluationViewModel() {
+        return evaluationViewModel;
+    }
+
+    public EditViewModel editViewModel() {
+        return editViewModel;
     }
 
     public BackgroundTasks tasks() {

@@ -21,5 +21,8 @@ public final class WorkbenchApp extends Application {
         List<String> args = getParameters().getRaw();
         Workbench workbench = new Workbench(stage, new FxDialogService(stage), AppSettings.load(AppSettings.defaultDir()));
         workbench.show(args.isEmpty() ? Optional.empty() : Optional.of(Path.of(args.getFirst())));
+        if (StartupTimer.requested()) {
+            StartupTimer.measure(workbench.tasks());
+        }
     }
 }

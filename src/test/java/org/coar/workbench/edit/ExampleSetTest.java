@@ -42,4 +42,13 @@ class ExampleSetTest {
         WorkbenchException count = assertThrows(WorkbenchException.class, () -> parse("misclassified:0"));
         assertTrue(count.getMessage().contains("needs a count of at least 1"), count.getMessage());
     }
+
+    @Test
+    void formatWritesRunsAsRangesThatParseBackToTheSameSet() {
+        assertEquals("0-2,4", ExampleSet.format(new int[] {4, 1, 0, 2, 1}));
+        assertEquals("5", ExampleSet.format(new int[] {5}));
+        assertEquals("1,3,5", ExampleSet.format(new int[] {5, 3, 1}));
+        assertEquals("", ExampleSet.format(new int[0]));
+        assertArrayEquals(new int[] {0, 1, 2, 4}, parse(ExampleSet.format(new int[] {4, 1, 0, 2})));
+    }
 }

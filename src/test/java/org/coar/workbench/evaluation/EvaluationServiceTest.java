@@ -67,6 +67,14 @@ class EvaluationServiceTest {
             BufferedImage image = ImageIO.read(out.resolve(png).toFile());
             assertTrue(image.getWidth() >= 600 && image.getHeight() >= 400, png);
         }
+        // The report reads back as the result the evaluation returned (the GUI shows earlier evaluations this way).
+        EvaluationResult reread = EvaluationService.readReport(out);
+        assertEquals(result.methods(), reread.methods());
+        assertEquals(result.alphas(), reread.alphas());
+        assertEquals(result.validation(), reread.validation());
+        assertEquals(List.of(result.evaluationSeed(), (long) result.runs(), (long) result.scatterExample()),
+                List.of(reread.evaluationSeed(), (long) reread.runs(), (long) reread.scatterExample()));
+        assertEquals(result.figures(), reread.figures());
         assertTrue(Files.exists(out.resolve("correlation_coar.npy")));
         assertTrue(Files.exists(out.resolve("outputs_alpha_0.05.npy")));
         assertTrue(events.stream().anyMatch(e -> e.stage().equals("leave-one-out") && e.done() == 16));

@@ -189,6 +189,74 @@ class WorkbenchGuiTest {
         TableView<?> moved = robot.lookup("#movedTable").queryTableView();
         waitFor("the examples the component moves", () -> moved.getItems().size() == 20);
         screenshot(robot, "attributions");
+
+        // Evaluate: fresh ablations at two α's against the three baselines, then the figures.
+        robot.clickOn("#nav-evaluate");
+        TextField alphas = robot.lookup("#alphasField").queryAs(TextField.class);
+        robot.interact(() -> alphas.setText("0.05, 0.1"));
+        TextField runs = robot.lookup("#runsField").queryAs(TextField.class);
+        robot.interact(() -> runs.setText("6"));
+        assertEquals(store.resolve("attributions/eval").toString(), robot.lookup("#evalOutField").queryAs(TextField.class).getText());
+        robot.clickOn("#evaluateButton");
+        TableView<org.coar.workbench.evaluation.EvaluationResult.AlphaResult> correlations = robot.lookup("#correlationTable").queryTableView();
+        waitFor("the evaluation", () -> correlations.getItems().size() == 2 && !workbench.evaluationViewModel().runningProperty().get());
+        assertTrue(dialogs.errors.isEmpty(), dialogs.errors.toString());
+        assertEquals(java.util.List.of("α", "COAR", "leave-one-out", "gradient x parameter", "weight norm"),
+                correlations.getColumns().stream().map(c -> c.getGraphic() instanceof Label header ? header.getText() : c.getText()).toList());
+        assertTrue(Files.exists(store.resolve("attributions/eval/report.json")));
+        javafx.scene.control.ComboBox<?> figures = robot.lookup("#figureBox").queryAs(javafx.scene.control.ComboBox.class);
+        assertEquals(3, figures.getItems().size(), figures.getItems().toString());
+        javafx.scene.image.ImageView figure = robot.lookup("#figureView").queryAs(javafx.scene.image.ImageView.class);
+        waitFor("the figure", () -> figure.getImage() != null && figure.getImage().getProgress() == 1.0 && !figure.getImage().isError());
+        assertTrue(figure.getImage().getWidth() >= 600, "figure width " + figure.getImage().getWidth());
+        screenshot(robot, "evaluate");
+
+        // Edit: a bad target is refused at the field; then fix a misclassified example (bottomk) with a sweep, saving the model.
+        robot.clickOn("Edit the model");
+        TableView<org.coar.workbench.attributions.ExampleBrowser.ExampleRow> editExamples = robot.lookup("#editExampleTable").queryTableView();
+        waitFor("the edit examples", () -> editExamples.getItems().size() == 50);
+        TextField target = robot.lookup("#targetField").queryAs(TextField.class);
+        Label editProblem = robot.lookup("#editProblem").queryAs(Label.class);
+        Button apply = robot.lookup("#editButton").queryButton();
+        robot.interact(() -> target.setText("7, 50"));
+        assertEquals("Target: example 50 is out of range; the evaluation data has 50 examples (0..49)", editProblem.getText());
+        assertTrue(apply.isDisabled());
+        var wrong = editExamples.getItems().stream().filter(r -> r.label() != r.prediction()).findFirst()
+                .orElse(editExamples.getItems().getFirst());
+        robot.interact(() -> editExamples.getSelectionModel().select(wrong));
+        robot.clickOn("#targetButton");
+        assertEquals(Integer.toString(wrong.index()), target.getText());
+        assertEquals("", editProblem.getText());
+        robot.interact(() -> {
+            robot.lookup("#kField").queryAs(TextField.class).setText("3");
+            robot.lookup("#sweepField").queryAs(TextField.class).setText("5");
+        });
+        robot.clickOn(apply);
+        TableView<org.coar.workbench.ui.evaluate.EditViewModel.SubsetRow> comparison = robot.lookup("#comparisonTable").queryTableView();
+        waitFor("the edit", () -> comparison.getItems().size() == 3 && !workbench.editViewModel().runningProperty().get());
+        assertTrue(dialogs.errors.isEmpty(), dialogs.errors.toString());
+        assertEquals(java.util.List.of(1, 49, 50), comparison.getItems().stream().map(org.coar.workbench.ui.evaluate.EditViewModel.SubsetRow::examples).toList());
+        // Before the edit, the model is right exactly where the examples table says it is (margin > 0).
+        long correct = editExamples.getItems().stream().filter(r -> r.cleanOutput() > 0).count();
+        assertEquals(correct / 50.0, comparison.getItems().get(2).accuracyBefore(), 1e-9);
+        assertEquals(wrong.cleanOutput() > 0 ? 1.0 : 0.0, comparison.getItems().get(0).accuracyBefore());
+        assertTrue(comparison.getItems().get(0).marginAfter() > comparison.getItems().get(0).marginBefore(),
+                "bottomk raises the target's margin: " + comparison.getItems().get(0));
+        Path edited = store.resolve("attributions/edit/edited.pt");
+        assertTrue(Files.size(edited) > 100_000, "edited model saved");
+        assertTrue(robot.lookup("#editText").queryAs(Label.class).getText().contains("Edited model saved to " + edited));
+        LineChart<?, ?> sweep = robot.lookup("#sweepChart").queryAs(LineChart.class);
+        assertTrue(sweep.isVisible());
+        assertEquals(java.util.List.of(6, 6), sweep.getData().stream().map(series -> series.getData().size()).toList(), "k = 0..5 per series");
+        screenshot(robot, "edit");
+
+        // Reopening the attributions shows the evaluation already on disk.
+        Path attributionsDir = workbench.project().attributionsProperty().get();
+        robot.interact(() -> workbench.project().attributionsProperty().set(null));
+        assertTrue(correlations.getItems().isEmpty());
+        robot.interact(() -> workbench.project().attributionsProperty().set(attributionsDir));
+        waitFor("the evaluation read back", () -> correlations.getItems().size() == 2 && figures.getItems().size() == 3);
+        assertTrue(dialogs.errors.isEmpty(), dialogs.errors.toString());
     }
 
     @Test

@@ -24,6 +24,7 @@ import javafx.scene.paint.Color;
 import javax.imageio.ImageIO;
 import javafx.collections.transformation.SortedList;
 import org.coar.workbench.attributions.ExampleBrowser;
+import org.coar.workbench.ui.common.Cells;
 import org.coar.workbench.ui.common.DialogService;
 import org.coar.workbench.ui.common.ProjectState;
 
@@ -100,10 +101,10 @@ public final class AttributionsController {
         predictionColumn.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(c.getValue().prediction()));
         outputColumn.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(c.getValue().cleanOutput()));
         r2Column.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(c.getValue().validationR2()));
-        outputColumn.setCellFactory(column -> numberCell("%.3f"));
-        r2Column.setCellFactory(column -> numberCell("%.3f"));
-        componentScoreColumn.setCellFactory(column -> numberCell("%.4f"));
-        movedScoreColumn.setCellFactory(column -> numberCell("%.4f"));
+        outputColumn.setCellFactory(column -> Cells.numberCell("%.3f"));
+        r2Column.setCellFactory(column -> Cells.numberCell("%.3f"));
+        componentScoreColumn.setCellFactory(column -> Cells.numberCell("%.4f"));
+        movedScoreColumn.setCellFactory(column -> Cells.numberCell("%.4f"));
         exampleTable.getSelectionModel().selectedItemProperty().addListener((obs, old, now) -> viewModel.select(now));
 
         componentNameColumn.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(c.getValue().name()));
@@ -153,17 +154,6 @@ public final class AttributionsController {
         XYChart.Series<String, Number> mass = new XYChart.Series<>();
         view.layers().forEach(m -> mass.getData().add(new XYChart.Data<>(m.layer(), m.share())));
         layerChart.getData().setAll(List.of(mass));
-    }
-
-    private static <S, T extends Number> javafx.scene.control.TableCell<S, T> numberCell(String format) {
-        return new javafx.scene.control.TableCell<>() {
-            @Override
-            protected void updateItem(T value, boolean empty) {
-                super.updateItem(value, empty);
-                setText(empty || value == null || Double.isNaN(value.doubleValue()) ? (empty ? null : "—")
-                        : String.format(Locale.ROOT, format, value.doubleValue()));
-            }
-        };
     }
 
     private static WritableImage toImage(float[] pixels, long[] shape) {

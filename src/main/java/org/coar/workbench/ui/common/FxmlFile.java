@@ -6,7 +6,8 @@ public enum FxmlFile {
     SPEC("/fxml/spec.fxml"),
     BUILD("/fxml/build.fxml"),
     REGRESSION("/fxml/regression.fxml"),
-    ATTRIBUTIONS("/fxml/attributions.fxml");
+    ATTRIBUTIONS("/fxml/attributions.fxml"),
+    EVALUATE("/fxml/evaluate.fxml");
 
     private final String resource;
 

@@ -7,7 +7,8 @@ public enum Panel {
     SPEC("Spec", FxmlFile.SPEC),
     BUILD("Build", FxmlFile.BUILD),
     REGRESSION("Regression", FxmlFile.REGRESSION),
-    ATTRIBUTIONS("Attributions", FxmlFile.ATTRIBUTIONS);
+    ATTRIBUTIONS("Attributions", FxmlFile.ATTRIBUTIONS),
+    EVALUATE("Evaluate & Edit", FxmlFile.EVALUATE);
 
     private final String title;
     private final FxmlFile view;

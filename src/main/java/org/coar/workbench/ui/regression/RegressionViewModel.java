@@ -30,6 +30,7 @@ import org.coar.workbench.fit.FitService;
 import org.coar.workbench.fit.RowCount;
 import org.coar.workbench.fit.Solver;
 import org.coar.workbench.ui.common.BackgroundTasks;
+import org.coar.workbench.ui.common.FormFields;
 import org.coar.workbench.ui.common.ProjectState;
 
 /** The Regression panel's state: solver settings (to and from the reference YAML), a fit run, its results. */
@@ -77,10 +78,10 @@ public final class RegressionViewModel {
     public FitConfig config() {
         FitConfig config = FitConfig.defaults()
                 .withSplit(rows(numTrain.get(), "Training rows"), rows(numVal.get(), "Validation rows"),
-                        splitSeed.get().isBlank() ? null : parseLong(splitSeed.get(), "Split seed"))
+                        splitSeed.get().isBlank() ? null : FormFields.wholeNumber(splitSeed.get(), "Split seed"))
                 .withSolver(solver.get(), "chosen in the Regression panel");
         if (solver.get() != Solver.OLS) {
-            config = config.withPath((int) parseLong(k.get(), "k (λ's on the path)"), parseDouble(eps.get(), "eps"),
+            config = config.withPath((int) FormFields.wholeNumber(k.get(), "k (λ's on the path)"), FormFields.number(eps.get(), "eps"),
                     config.manualMaxLambda(), parseLambdas(), config.includeZeroLambda());
         }
         return config;
@@ -90,7 +91,7 @@ public final class RegressionViewModel {
         if (lambdas.get().isBlank()) {
             return List.of();
         }
-        return Arrays.stream(lambdas.get().split(",")).map(t -> parseDouble(t, "λ grid")).toList();
+        return Arrays.stream(lambdas.get().split(",")).map(t -> FormFields.number(t, "λ grid")).toList();
     }
 
     private static RowCount rows(String text, String field) {
@@ -106,22 +107,6 @@ public final class RegressionViewModel {
             return RowCount.of(Long.parseLong(t));
         } catch (NumberFormatException e) {
             throw new WorkbenchException(field + ": a row count (e.g. 45000) or a fraction of the completed rows (e.g. 0.9), got '" + text + "'");
-        }
-    }
-
-    private static long parseLong(String text, String field) {
-        try {
-            return Long.parseLong(text.trim());
-        } catch (NumberFormatException e) {
-            throw new WorkbenchException(field + ": expected a whole number, got '" + text + "'");
-        }
-    }
-
-    private static double parseDouble(String text, String field) {
-        try {
-            return Double.parseDouble(text.trim());
-        } catch (NumberFormatException e) {
-            throw new WorkbenchException(field + ": expected a number, got '" + text + "'");
         }
     }
 
