@@ -109,7 +109,16 @@ public final class BuildService {
             List<AutoCloseable> toClose = new ArrayList<>(List.of(first));
             try {
                 Components components = Components.select(first.parameters(), run.include(), run.exclude());
-                RunConfig recorded = checkAndRecord(store, run, sha, maskArray, outputArray, components, data);
+                RunConfig recorded;
+                if (RunConfig.exists(storeDir)) {
+                    recorded = checkAndRecord(store, run, sha, maskArray, outputArray, components, data);
+                } else {
+                    // First build: the model must accept the data before run.json pins these settings,
+                    // or a wrong --resize/--crop or model would leave the store locked to them.
+                    try (AblatedEvaluator probe = new AblatedEvaluator(first, components, data, request.batchSize(), outputFunction)) {
+                        recorded = checkAndRecord(store, run, sha, maskArray, outputArray, components, data);
+                    }
+                }
 
                 RowPlan plan = RowPlan.of(store.numModels(), request.start(), request.end(), request.partition());
                 return runWorkers(request, recorded, store, plan, components, data, outputFunction, devices, first, toClose,

@@ -83,10 +83,11 @@ public final class EvaluationService {
             throw new WorkbenchException("--example " + request.scatterExample() + " is outside 0.." + (m - 1) + " (the store has "
                     + m + " evaluation examples)");
         }
-        prepareOutDir(request.outDir());
-
         try (Attributions attributions = Attributions.load(request.attributionsDir())) {
             attributions.checkMatches(storeDir, p, m);
+            // Only now: the default --out lies inside the attributions directory, so creating it
+            // first would make a mistyped --attributions path look like an incomplete attributions directory.
+            prepareOutDir(request.outDir());
             long t = System.nanoTime();
             EvaluationResult.ValidationCheck validation = validationCheck(storeDir, run, attributions, progress, cancel);
             if (validation == null) {

@@ -1,6 +1,7 @@
 package org.coar.workbench.store;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -211,18 +212,26 @@ public final class Store implements AutoCloseable {
             throw new WorkbenchException(dir + ": row " + row + " must give every array of the store"
                     + (missing.isEmpty() ? "" : "; missing: " + missing) + (unknown.isEmpty() ? "" : "; not in the store: " + unknown));
         }
-        new TreeMap<String, Object>(values).forEach((name, data) -> {
-            NpyArray array = arrays.get(name);
-            switch (data) {
-                case float[] f -> array.writeRow(row, f);
-                case double[] d -> array.writeRow(row, d);
-                case boolean[] b -> array.writeRow(row, b);
-                default -> throw new IllegalArgumentException(name + ": unsupported row type " + data.getClass().getSimpleName());
-            }
-        });
-        arrays.values().forEach(array -> array.forceRows(row, 1));
-        completed.set(row, 1);
-        completed.forceRows(row, 1);
+        try {
+            new TreeMap<String, Object>(values).forEach((name, data) -> {
+                NpyArray array = arrays.get(name);
+                switch (data) {
+                    case float[] f -> array.writeRow(row, f);
+                    case double[] d -> array.writeRow(row, d);
+                    case boolean[] b -> array.writeRow(row, b);
+                    default -> throw new IllegalArgumentException(name + ": unsupported row type " + data.getClass().getSimpleName());
+                }
+            });
+            arrays.values().forEach(array -> array.forceRows(row, 1));
+            completed.set(row, 1);
+            completed.forceRows(row, 1);
+        } catch (InternalError | UncheckedIOException e) {
+            // The files are sparse memory maps: a full disk (or a file shrunk behind our back) surfaces
+            // as a fault on the first write to an unbacked page, not as an IOException.
+            throw new WorkbenchException(dir + ": cannot write row " + row + " (" + e.getMessage() + "); the disk is probably "
+                    + "full (store files are sparse and take their space as rows are written). Free space, then resume with "
+                    + "'coar build --store " + dir + "'; rows completed so far are kept", e);
+        }
     }
 
     /** Clears a row's completion flag (e.g. before rebuilding it); the data stays until rewritten. */

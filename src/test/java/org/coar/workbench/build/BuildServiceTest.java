@@ -19,6 +19,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.coar.workbench.WorkbenchException;
+import org.coar.workbench.data.DataSpec;
 import org.coar.workbench.data.EvalData;
 import org.coar.workbench.model.AblatedEvaluator;
 import org.coar.workbench.model.Components;
@@ -155,6 +156,23 @@ class BuildServiceTest {
         try (Store opened = Store.open(wrongOutputs, false)) {
             assertEquals(0, opened.completedCount());
         }
+    }
+
+    @Test
+    void dataTheModelRejectsOnTheFirstBuildRecordsNothingSoTheStoreCanBeBuiltWithTheRightSettings(@TempDir Path tmp) {
+        Path store = newStore(tmp, 4, 240, EXAMPLES);
+        BuildService service = new BuildService();
+        DataSpec cropped = new DataSpec("idx", ModelFixtures.demoDataSpec(EXAMPLES).path(), null, EXAMPLES, null, 20, 16, null, null);
+        RunConfig wrong = service.resolveRun(store, new RunConfig(ModelFixtures.demoModel().toString(), null, cropped, null, null,
+                null, 0.1, 3L, List.of(), List.of(), null, null));
+        WorkbenchException e = assertThrows(WorkbenchException.class,
+                () -> service.build(request(store, wrong, null, null), p -> { }, new BuildControl()));
+        assertTrue(e.getMessage().contains("the model does not accept the evaluation data of shape (1, 1, 16, 16)"), e.getMessage());
+        assertFalse(RunConfig.exists(store), "run.json must not pin settings the model rejects");
+        assertFalse(Components.exists(store));
+
+        RunConfig right = service.resolveRun(store, run(ModelFixtures.demoModel()));
+        assertEquals(4, service.build(request(store, right, null, null), p -> { }, new BuildControl()).rowsBuilt());
     }
 
     @Test

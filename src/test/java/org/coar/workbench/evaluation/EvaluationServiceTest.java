@@ -180,4 +180,14 @@ class EvaluationServiceTest {
         e = assertThrows(WorkbenchException.class, () -> new EvaluationService().evaluate(example, p -> { }, new AtomicBoolean()));
         assertTrue(e.getMessage().startsWith("--example 64 is outside 0..63"), e.getMessage());
     }
+
+    @Test
+    void aMistypedAttributionsDirectoryIsReportedAsMissingAndNotCreated(@TempDir Path tmp) {
+        Path store = EvalFixtures.linearStore(tmp, 4);
+        Path missing = tmp.resolve("no-such-attributions");
+        WorkbenchException e = assertThrows(WorkbenchException.class, () -> new EvaluationService().evaluate(
+                request(store, missing, missing.resolve("eval"), List.of(0.05), 5), p -> { }, new AtomicBoolean()));
+        assertTrue(e.getMessage().startsWith(missing + ": no such attributions directory"), e.getMessage());
+        assertFalse(java.nio.file.Files.exists(missing), "the default --out inside it must not be created");
+    }
 }

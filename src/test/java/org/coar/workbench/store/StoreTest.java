@@ -160,6 +160,26 @@ class StoreTest {
     }
 
     @Test
+    void aRowThatCannotReachTheDiskIsAWorkbenchFailureAndStaysPending(@TempDir Path tmp) throws IOException {
+        // A full disk faults on the first write to an unbacked page of the sparse map; a file cut
+        // short after mapping faults the same way, without needing a full filesystem in the test.
+        Path dir = tmp.resolve("store");
+        Store.create(dir, new SpecCodec().parse("{\"num_models\": 6, \"schema\": {\"masks\": {\"dtype\": \"bool_\", \"shape\": [7]}, "
+                + "\"margins\": {\"dtype\": \"float32\", \"shape\": [4096]}}}", "spec")); // rows span whole pages
+        try (Store store = Store.open(dir, true)) {
+            try (java.nio.channels.FileChannel margins = java.nio.channels.FileChannel.open(dir.resolve("margins.npy"),
+                    java.nio.file.StandardOpenOption.WRITE)) {
+                margins.truncate(128);
+            }
+            WorkbenchException e = assertThrows(WorkbenchException.class,
+                    () -> store.writeRow(5, Map.of("masks", new boolean[7], "margins", new float[4096])));
+            assertTrue(e.getMessage().contains("cannot write row 5") && e.getMessage().contains("the disk is probably full"),
+                    e.getMessage());
+            assertFalse(store.isCompleted(5));
+        }
+    }
+
+    @Test
     void sparseStoreBeyondThreeGibibytesWritesAndReadsItsLastRow(@TempDir Path tmp) {
         Path dir = tmp.resolve("big");
         StoreSpec spec = new SpecCodec().parse("""
