@@ -269,7 +269,7 @@ public final class BuildService {
         RowClaims claims = new RowClaims(store.dir(), request.claimTimeout());
         ProgressTracker tracker = new ProgressTracker(plan.size(), alreadyDone, devices,
                 listener.andThen(new TaskReporter(store.dir(), plan)));
-        AtomicReference<RuntimeException> failure = new AtomicReference<>();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
         List<Thread> threads = new ArrayList<>();
         for (int w = 0; w < devices.size(); w++) {
             int worker = w;
@@ -291,7 +291,8 @@ public final class BuildService {
                         buildRows(request, run, store, queue, claims, components, evaluator, tracker, worker, control);
                     }
                     tracker.state(worker, control.isCancelled() ? "cancelled" : "finished");
-                } catch (RuntimeException e) {
+                } catch (RuntimeException | Error e) {
+                    // an Error (e.g. out of memory) in one worker must fail the build, not end it as if finished
                     failure.compareAndSet(null, e);
                     tracker.state(worker, "failed: " + e.getMessage());
                     control.cancel();
@@ -306,8 +307,13 @@ public final class BuildService {
                 Thread.currentThread().interrupt();
             }
         }
-        if (failure.get() != null) {
-            throw failure.get();
+        switch (failure.get()) {
+            case null -> { }
+            case RuntimeException e -> throw e;
+            case OutOfMemoryError e -> throw new WorkbenchException("a build worker ran out of memory (" + e.getMessage()
+                    + "); lower --batch-size or --cpu-workers, or give the JVM more memory (COAR_JAVA_OPTS=-Xmx...)", e);
+            case Error e -> throw e;
+            default -> throw new IllegalStateException(failure.get());
         }
         long completedInPlan = 0;
         for (long row = plan.start(); row < plan.end(); row++) {

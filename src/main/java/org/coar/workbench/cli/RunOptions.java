@@ -1,9 +1,9 @@
 package org.coar.workbench.cli;
 
 import java.nio.file.Path;
-import java.util.List;
 import org.coar.workbench.build.RunConfig;
 import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -29,15 +29,12 @@ final class RunOptions {
     @Option(names = "--seed", paramLabel = "S", description = "Seed of the per-row masks; row r's mask depends only on (seed, r). Default 0.")
     Long seed;
 
-    @Option(names = "--include", paramLabel = "GLOB", split = ",", description = "Component groups to use, by parameter-name glob (default: every conv/linear weight but the classifier head).")
-    List<String> include = List.of();
-
-    @Option(names = "--exclude", paramLabel = "GLOB", split = ",", description = "Component groups to leave out, by parameter-name glob.")
-    List<String> exclude = List.of();
+    @Mixin
+    ComponentOptions components = new ComponentOptions();
 
     /** The requested settings; null fields mean "as recorded in run.json" (or the default on a first build). */
     RunConfig toRequest() {
         return new RunConfig(model == null ? null : model.toString(), null, data == null ? null : data.toSpec(), output, null,
-                outputArray, alpha, seed, include, exclude, null, null);
+                outputArray, alpha, seed, components.include, components.exclude, null, null);
     }
 }

@@ -67,6 +67,14 @@ public final class Components {
         return new Components(groups);
     }
 
+    /**
+     * Store rows to build for {@code components} components: about eight per component, rounded up
+     * to a thousand, at least 1,000 (the paper used 50,000 for 2,304 components; more rows give better attributions).
+     */
+    public static long recommendedModels(long components) {
+        return Math.max(1000, (components * 8 + 999) / 1000 * 1000);
+    }
+
     static Pattern glob(String glob) {
         StringBuilder regex = new StringBuilder();
         for (char c : glob.toCharArray()) {

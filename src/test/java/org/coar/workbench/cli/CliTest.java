@@ -47,6 +47,23 @@ class CliTest {
     }
 
     @Test
+    void componentsListsTheDemoModelsGroupsWithoutTheHeadAndHonoursExclude() {
+        String model = Fixtures.resource("org/coar/workbench/demo/fashion_cnn.pt").toString();
+        CoarRun all = coar("components", model);
+        assertEquals(0, all.exitCode(), all.err());
+        // The demo CNN as PyTorch defines it (tools/train_demo_model.py): conv 32, 64, 64 filters, fc1 80 neurons, fc2 the 10-way head.
+        assertTrue(all.out().matches("(?s).*yes conv1\\.weight +\\[32, 1, 3, 3\\] +32\\n.*"), all.out());
+        assertTrue(all.out().matches("(?s).*no  fc2\\.weight +\\[10, 80\\] +10  \\(classifier head.*"), all.out());
+        assertTrue(all.out().contains("Components: 240 in 4 groups. In the spec: \"masks\": {\"dtype\": \"bool_\", \"shape\": [240]}"), all.out());
+        assertTrue(all.out().contains("Recommended: at least 2,000 models"), all.out());
+        CoarRun without = coar("components", model, "--exclude", "conv1*");
+        assertTrue(without.out().contains("Components: 208 in 3 groups"), without.out());
+        CoarRun none = coar("components", model, "--include", "nothing*");
+        assertEquals(1, none.exitCode());
+        assertTrue(none.err().contains("no component groups selected"), none.err());
+    }
+
+    @Test
     void everyOptionHasHelpText() {
         CoarRun help = coar("init", "--help");
         assertEquals(0, help.exitCode());

@@ -269,13 +269,13 @@ public final class SpecViewModel {
         }
     }
 
-    /** About eight models per component, rounded up to a thousand (at least 1,000). */
+    /** See {@link org.coar.workbench.model.Components#recommendedModels}. */
     public Optional<Long> recommendedModels() {
         long components = selectedComponents();
         if (components == 0) {
             return Optional.empty();
         }
-        return Optional.of(Math.max(1000, (components * 8 + 999) / 1000 * 1000));
+        return Optional.of(org.coar.workbench.model.Components.recommendedModels(components));
     }
 
     // --- model and data -------------------------------------------------------------------
