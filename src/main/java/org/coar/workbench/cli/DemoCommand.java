@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.coar.workbench.build.BuildRequest;
 import org.coar.workbench.build.BuildResult;
@@ -25,6 +24,7 @@ import org.coar.workbench.fit.FitRequest;
 import org.coar.workbench.fit.FitResult;
 import org.coar.workbench.fit.FitService;
 import org.coar.workbench.ui.WorkbenchApp;
+import org.coar.workbench.ui.main.Panel;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -123,7 +123,7 @@ final class DemoCommand implements Callable<Integer> {
         if (!noGui && GuiCommand.hasDisplay()) {
             out.println("Opening the workbench window on the demo (close it to finish; --no-gui skips this)...");
             out.flush();
-            WorkbenchApp.launch(Optional.of(demo.store()));
+            WorkbenchApp.launch(demo.store(), Panel.ATTRIBUTIONS);
         }
         return 0;
     }

@@ -7,13 +7,21 @@ import javafx.application.Application;
 import javafx.stage.Stage;
 import org.coar.workbench.ui.common.AppSettings;
 import org.coar.workbench.ui.common.FxDialogService;
+import org.coar.workbench.ui.main.Panel;
 
 /** The JavaFX application; {@code coar gui [STORE]} launches it. */
 public final class WorkbenchApp extends Application {
 
+    private static final String PANEL_ARGUMENT = "--panel=";
+
     /** Launches the GUI and blocks until its window closes. */
     public static void launch(Optional<Path> store) {
         Application.launch(WorkbenchApp.class, store.map(Path::toString).stream().toArray(String[]::new));
+    }
+
+    /** Launches the GUI on {@code store} showing {@code panel}, and blocks until its window closes. */
+    public static void launch(Path store, Panel panel) {
+        Application.launch(WorkbenchApp.class, store.toString(), PANEL_ARGUMENT + panel.name());
     }
 
     @Override
@@ -21,6 +29,8 @@ public final class WorkbenchApp extends Application {
         List<String> args = getParameters().getRaw();
         Workbench workbench = new Workbench(stage, new FxDialogService(stage), AppSettings.load(AppSettings.defaultDir()));
         workbench.show(args.isEmpty() ? Optional.empty() : Optional.of(Path.of(args.getFirst())));
+        args.stream().filter(a -> a.startsWith(PANEL_ARGUMENT)).findFirst()
+                .ifPresent(a -> workbench.main().show(Panel.valueOf(a.substring(PANEL_ARGUMENT.length()))));
         if (StartupTimer.requested()) {
             StartupTimer.measure(workbench.tasks());
         }
