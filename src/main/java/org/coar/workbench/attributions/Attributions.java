@@ -27,6 +27,9 @@ import org.coar.workbench.npy.NpyHeader;
  * the read methods may run concurrently.
  */
 public final class Attributions implements AutoCloseable {
+    /** Where {@code coar fit} writes attributions by default: this folder in the store. */
+    public static final String DEFAULT_DIR = "attributions";
+
     public static final String WEIGHT = "weight.npy";
     public static final String BIAS = "bias.npy";
     public static final String MASK_MEAN = "mask_mean.npy";
@@ -59,6 +62,15 @@ public final class Attributions implements AutoCloseable {
     }
 
     /** Opens and checks an attributions directory; every failure names the file and what it should hold. */
+    /**
+     * The attributions fitted on {@code storeDir} by default: {@code STORE/attributions} (where
+     * {@code coar fit} writes them), else {@code attributions} beside the store (the demo's layout).
+     */
+    public static java.util.Optional<Path> defaultFor(Path storeDir) {
+        return java.util.stream.Stream.of(storeDir.resolve(DEFAULT_DIR), storeDir.resolveSibling(DEFAULT_DIR))
+                .filter(dir -> java.nio.file.Files.exists(dir.resolve("weight.npy"))).findFirst();
+    }
+
     public static Attributions load(Path dir) {
         if (!Files.isDirectory(dir)) {
             throw new WorkbenchException(dir + ": no such attributions directory; make one with 'coar fit --store STORE --out " + dir + "'");

@@ -86,7 +86,7 @@ final class DemoCommand implements Callable<Integer> {
             return built.cancelled() ? 1 : 0;
         }
 
-        Path attributions = demo.dir().resolve("attributions");
+        Path attributions = demo.dir().resolve(org.coar.workbench.attributions.Attributions.DEFAULT_DIR);
         FitResult fit = null;
         if (!Files.exists(attributions.resolve("weight.npy"))) {
             fit = Interruptible.run(err, "nothing is written", cancel -> new FitService().fit(

@@ -78,7 +78,7 @@ final class FitCommand implements Callable<Integer> {
         FitConfig config = configFile == null ? FitConfig.defaults() : new FitConfigReader().read(configFile);
         config = applyOverrides(config);
         config.warnings().forEach(w -> err.println("warning: " + w));
-        Path target = outDir != null ? outDir : config.outDir() != null ? Path.of(config.outDir()) : storeDir.resolve("attributions");
+        Path target = outDir != null ? outDir : config.outDir() != null ? Path.of(config.outDir()) : storeDir.resolve(org.coar.workbench.attributions.Attributions.DEFAULT_DIR);
         err.println("fit: solver " + config.solver().key() + " (" + config.solverReason() + ")");
 
         AtomicBoolean cancel = new AtomicBoolean();

@@ -136,4 +136,17 @@ class AttributionsTest {
             assertArrayEquals(new float[] {9.5f, 6f}, a.predict(new boolean[] {true, false, false}), 1e-6f);
         }
     }
+
+    @Test
+    void defaultAttributionsAreInTheStoreElseBesideIt(@TempDir Path tmp) throws IOException {
+        Path store = Files.createDirectories(tmp.resolve("project/store"));
+        assertEquals(java.util.Optional.empty(), Attributions.defaultFor(store));
+        Files.createDirectories(tmp.resolve("project/attributions"));
+        assertEquals(java.util.Optional.empty(), Attributions.defaultFor(store), "a folder without weight.npy is not attributions");
+        Files.writeString(tmp.resolve("project/attributions/weight.npy"), "");
+        assertEquals(java.util.Optional.of(tmp.resolve("project/attributions")), Attributions.defaultFor(store));
+        Files.createDirectories(store.resolve("attributions"));
+        Files.writeString(store.resolve("attributions/weight.npy"), "");
+        assertEquals(java.util.Optional.of(store.resolve("attributions")), Attributions.defaultFor(store), "the store's own come first");
+    }
 }

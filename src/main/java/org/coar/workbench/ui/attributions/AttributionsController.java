@@ -106,6 +106,12 @@ public final class AttributionsController {
         componentScoreColumn.setCellFactory(column -> Cells.numberCell("%.4f"));
         movedScoreColumn.setCellFactory(column -> Cells.numberCell("%.4f"));
         exampleTable.getSelectionModel().selectedItemProperty().addListener((obs, old, now) -> viewModel.select(now));
+        // a freshly opened set shows its first example rather than an empty view
+        viewModel.browserProperty().addListener((obs, old, now) -> javafx.application.Platform.runLater(() -> {
+            if (now != null && exampleTable.getSelectionModel().isEmpty() && !exampleTable.getItems().isEmpty()) {
+                exampleTable.getSelectionModel().select(0);
+            }
+        }));
 
         componentNameColumn.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(c.getValue().name()));
         componentScoreColumn.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(c.getValue().score()));

@@ -1,6 +1,5 @@
 package org.coar.workbench.ui.attributions;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -59,8 +58,8 @@ public final class AttributionsViewModel {
         label.addListener((obs, old, now) -> refilter());
         project.attributionsProperty().addListener((obs, old, now) -> open(now));
         project.storeProperty().addListener((obs, old, now) -> {
-            if (now != null && Files.exists(now.resolve("attributions/weight.npy"))) {
-                project.attributionsProperty().set(now.resolve("attributions"));
+            if (now != null) {
+                org.coar.workbench.attributions.Attributions.defaultFor(now).ifPresent(project.attributionsProperty()::set);
             }
         });
     }

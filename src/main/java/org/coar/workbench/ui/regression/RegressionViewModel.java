@@ -66,11 +66,11 @@ public final class RegressionViewModel {
         throttle.setCycleCount(Timeline.INDEFINITE);
         throttle.play();
         project.storeProperty().addListener((obs, old, now) -> {
-            outDir.set(now == null ? "" : now.resolve("attributions").toString());
+            outDir.set(now == null ? "" : now.resolve(org.coar.workbench.attributions.Attributions.DEFAULT_DIR).toString());
             summary.set(null);
         });
         if (project.storeProperty().get() != null) {
-            outDir.set(project.storeProperty().get().resolve("attributions").toString());
+            outDir.set(project.storeProperty().get().resolve(org.coar.workbench.attributions.Attributions.DEFAULT_DIR).toString());
         }
     }
 
