@@ -21,7 +21,7 @@ head -1 "$work/version.log"
 grep -q '^COAR Workbench ' "$work/version.log" || fail "coar --version printed no version"
 
 # --runs 3: the evaluation's correlation over runs needs at least 3 runs per alpha.
-if ! in_image "$image/bin/coar" demo --dir "$work/demo" --models 30 --runs 3 >"$work/demo.log" 2>&1; then
+if ! in_image "$image/bin/coar" demo --dir "$work/demo" --models 30 --runs 3 --no-gui >"$work/demo.log" 2>&1; then
   tail -40 "$work/demo.log"
   fail "coar demo exited with an error"
 fi

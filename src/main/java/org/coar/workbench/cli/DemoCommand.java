@@ -154,6 +154,6 @@ final class DemoCommand implements Callable<Integer> {
         out.printf("  evaluation    %s (report.json, figures)%n", attributions.resolve(EvaluationRequest.DEFAULT_OUT));
         out.printf("  edit          %s (report.json, sweep.csv, sweep.png); edited model %s%n", attributions.resolve(EditRequest.DEFAULT_OUT),
                 demo.dir().resolve("edited.pt"));
-        out.printf("Browse it in the window with 'coar gui %s'.%n", demo.store());
+        out.printf("Browse it in the window with '%s gui %s'.%n", org.coar.workbench.slurm.SlurmScript.defaultCoarCommand(), demo.store());
     }
 }
