@@ -78,7 +78,9 @@ echo "slurm e2e: single-node cluster up on 127.0.0.1:$port"
 cd "$root"
 ./coar --version >/dev/null   # build once, before tasks start the launcher in parallel
 demo="$root/src/main/resources/org/coar/workbench/demo"
-rows=120
+# 120 rows per task: long enough (about 10-20 s per task on an idle machine) that task 1 is still
+# running when the test sees its first rows and kills it.
+rows=480
 printf '{"num_models": %d, "schema": {"masks": {"dtype": "bool_", "shape": [240]}, "margins": {"dtype": "float16", "shape": [1000]}}}\n' $rows > "$work/spec.json"
 ./coar init --spec "$work/spec.json" --store "$work/store" >/dev/null
 ./coar init --spec "$work/spec.json" --store "$work/reference" >/dev/null
@@ -89,7 +91,7 @@ echo "slurm e2e: submitted array job $job"
 
 task1_busy() { grep -lsE '"slurm_task" ?: ?"1"' "$work"/store/tasks/*.json 2>/dev/null | xargs -r grep -hE '"rows_built" ?: ?([3-9]|[1-9][0-9])' >/dev/null; }
 waitfor 300 "task 1 to build a few rows" task1_busy
-scancel --full --signal=KILL "${job}_1"
+scancel --full --signal=KILL "${job}_1" || fail "could not kill task 1 (did it finish before the kill? see squeue/sacct)"
 echo "slurm e2e: killed task 1 mid-range"
 job_gone() { [ -z "$(squeue -h -j "$job" 2>/dev/null)" ]; }
 waitfor 600 "the array to finish" job_gone
