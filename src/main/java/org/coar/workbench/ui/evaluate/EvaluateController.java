@@ -1,8 +1,10 @@
 package org.coar.workbench.ui.evaluate;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
+import javafx.beans.binding.Bindings;
 import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.collections.transformation.SortedList;
 import javafx.fxml.FXML;
@@ -20,6 +22,7 @@ import javafx.scene.control.SelectionMode;
 import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableView;
 import javafx.scene.control.TextField;
+import javafx.scene.control.Tooltip;
 import javafx.scene.image.Image;
 import javafx.scene.image.ImageView;
 import javafx.scene.layout.Region;
@@ -166,7 +169,7 @@ public final class EvaluateController {
                 // loaded in the background: a large PNG never stalls the FX thread
                 figureView.setImage(now == null ? null : new Image(now.toUri().toString(), true)));
         figureView.fitWidthProperty().bind(figurePane.widthProperty().subtract(20));
-        javafx.scene.control.Tooltip.install(figureView, new javafx.scene.control.Tooltip("Click: actual size / fit to the width"));
+        Tooltip.install(figureView, new Tooltip("Click: actual size / fit to the width"));
         figureView.setOnMouseClicked(e -> {
             if (figureView.fitWidthProperty().isBound()) {
                 figureView.fitWidthProperty().unbind();
@@ -178,7 +181,7 @@ public final class EvaluateController {
             }
         });
         // as tall as its rows: the figure gets the rest of the height
-        correlationTable.prefHeightProperty().bind(javafx.beans.binding.Bindings.size(correlationTable.getItems())
+        correlationTable.prefHeightProperty().bind(Bindings.size(correlationTable.getItems())
                 .multiply(correlationTable.getFixedCellSize()).add(58).map(h -> Math.max(h.doubleValue(), 90)));
         evaluation.resultProperty().addListener((obs, old, now) -> showEvaluation(now));
         showEvaluation(evaluation.resultProperty().get());
@@ -323,7 +326,7 @@ public final class EvaluateController {
         int maxK = result.sweep().getLast().k();
         sweepAxis.setUpperBound(maxK);
         sweepAxis.setTickUnit(Math.max(1, Math.ceil(maxK / 10.0)));
-        sweepChart.getData().setAll(java.util.List.of(target, reference));
+        sweepChart.getData().setAll(List.of(target, reference));
     }
 
     @FXML
