@@ -18,7 +18,6 @@ import javafx.scene.control.TextField;
 import javafx.scene.control.cell.CheckBoxListCell;
 import javafx.scene.input.Clipboard;
 import javafx.scene.input.ClipboardContent;
-import org.coar.workbench.WorkbenchException;
 import org.coar.workbench.build.BuildProgress;
 import org.coar.workbench.ui.common.DialogService;
 import org.coar.workbench.ui.common.ProjectState;
@@ -165,11 +164,7 @@ public final class BuildController {
 
     @FXML
     public void onStart() {
-        try {
-            viewModel.start(() -> { });
-        } catch (WorkbenchException e) {
-            dialogs.showError("Cannot start the build", e.getMessage());
-        }
+        dialogs.attempt("Cannot start the build", () -> viewModel.start(() -> { }));
     }
 
     @FXML

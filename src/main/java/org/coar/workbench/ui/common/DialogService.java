@@ -2,6 +2,7 @@ package org.coar.workbench.ui.common;
 
 import java.nio.file.Path;
 import java.util.Optional;
+import org.coar.workbench.WorkbenchException;
 
 /** Dialogs and file choosers behind an interface, so view logic is testable without real dialogs. */
 public interface DialogService {
@@ -14,4 +15,13 @@ public interface DialogService {
     Optional<Path> chooseSaveFile(String title, String initialName);
 
     Optional<Path> chooseDirectory(String title);
+
+    /** Runs {@code action}; a refusal with a message for the user (bad settings, no store) becomes an error dialog titled {@code failureTitle}. */
+    default void attempt(String failureTitle, Runnable action) {
+        try {
+            action.run();
+        } catch (WorkbenchException e) {
+            showError(failureTitle, e.getMessage());
+        }
+    }
 }

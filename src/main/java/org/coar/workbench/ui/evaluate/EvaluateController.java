@@ -26,7 +26,6 @@ import javafx.scene.control.Tooltip;
 import javafx.scene.image.Image;
 import javafx.scene.image.ImageView;
 import javafx.scene.layout.Region;
-import org.coar.workbench.WorkbenchException;
 import org.coar.workbench.attributions.ExampleBrowser;
 import org.coar.workbench.edit.EditMode;
 import org.coar.workbench.edit.EditResult;
@@ -331,11 +330,7 @@ public final class EvaluateController {
 
     @FXML
     private void onEvaluate() {
-        try {
-            evaluation.run();
-        } catch (WorkbenchException e) {
-            dialogs.showError("Cannot start the evaluation", e.getMessage());
-        }
+        dialogs.attempt("Cannot start the evaluation", evaluation::run);
     }
 
     @FXML
@@ -370,11 +365,7 @@ public final class EvaluateController {
 
     @FXML
     public void onEdit() {
-        try {
-            edit.run();
-        } catch (WorkbenchException e) {
-            dialogs.showError("Cannot start the edit", e.getMessage());
-        }
+        dialogs.attempt("Cannot start the edit", edit::run);
     }
 
     @FXML

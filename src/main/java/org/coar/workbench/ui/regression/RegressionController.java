@@ -9,7 +9,6 @@ import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.ProgressBar;
 import javafx.scene.control.TextField;
-import org.coar.workbench.WorkbenchException;
 import org.coar.workbench.fit.AttributionsSummary;
 import org.coar.workbench.fit.Solver;
 import org.coar.workbench.ui.common.DialogService;
@@ -111,11 +110,7 @@ public final class RegressionController {
 
     @FXML
     public void onRun() {
-        try {
-            viewModel.run();
-        } catch (WorkbenchException e) {
-            dialogs.showError("Cannot start the fit", e.getMessage());
-        }
+        dialogs.attempt("Cannot start the fit", viewModel::run);
     }
 
     @FXML
@@ -126,22 +121,14 @@ public final class RegressionController {
     @FXML
     private void onImport() {
         dialogs.chooseFile("Import a regression config (reference YAML)", ".yaml", ".yml").ifPresent(file -> {
-            try {
-                viewModel.importConfig(file);
-            } catch (WorkbenchException e) {
-                dialogs.showError("Cannot import the config", e.getMessage());
-            }
+            dialogs.attempt("Cannot import the config", () -> viewModel.importConfig(file));
         });
     }
 
     @FXML
     private void onExport() {
         dialogs.chooseSaveFile("Export the regression config", "regression_config.yaml").ifPresent(file -> {
-            try {
-                viewModel.exportConfig(file);
-            } catch (WorkbenchException e) {
-                dialogs.showError("Cannot export the config", e.getMessage());
-            }
+            dialogs.attempt("Cannot export the config", () -> viewModel.exportConfig(file));
         });
     }
 
