@@ -5,7 +5,6 @@ import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.embed.swing.SwingFXUtils;
 import javafx.fxml.FXML;
 import javafx.scene.chart.BarChart;
@@ -96,11 +95,11 @@ public final class AttributionsController {
         SortedList<ExampleBrowser.ExampleRow> sorted = new SortedList<>(viewModel.examples());
         sorted.comparatorProperty().bind(exampleTable.comparatorProperty());
         exampleTable.setItems(sorted);
-        indexColumn.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(c.getValue().index()));
-        labelColumn.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(c.getValue().label()));
-        predictionColumn.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(c.getValue().prediction()));
-        outputColumn.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(c.getValue().cleanOutput()));
-        r2Column.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(c.getValue().validationR2()));
+        Cells.value(indexColumn, row -> row.index());
+        Cells.value(labelColumn, row -> row.label());
+        Cells.value(predictionColumn, row -> row.prediction());
+        Cells.value(outputColumn, row -> row.cleanOutput());
+        Cells.value(r2Column, row -> row.validationR2());
         outputColumn.setCellFactory(column -> Cells.numberCell("%.3f"));
         r2Column.setCellFactory(column -> Cells.numberCell("%.3f"));
         componentScoreColumn.setCellFactory(column -> Cells.numberCell("%.4f"));
@@ -113,11 +112,11 @@ public final class AttributionsController {
             }
         }));
 
-        componentNameColumn.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(c.getValue().name()));
-        componentScoreColumn.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(c.getValue().score()));
+        Cells.value(componentNameColumn, row -> row.name());
+        Cells.value(componentScoreColumn, row -> row.score());
         componentTable.getSelectionModel().selectedItemProperty().addListener((obs, old, now) -> viewModel.selectComponent(now));
-        movedExampleColumn.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(c.getValue().component()));
-        movedScoreColumn.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(c.getValue().score()));
+        Cells.value(movedExampleColumn, row -> row.component());
+        Cells.value(movedScoreColumn, row -> row.score());
         movedTable.setItems(viewModel.movedExamples());
         movedTable.getSelectionModel().selectedItemProperty().addListener((obs, old, now) -> {
             if (now != null) {

@@ -2,7 +2,6 @@ package org.coar.workbench.ui.build;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.collections.ListChangeListener;
 import javafx.fxml.FXML;
 import javafx.scene.chart.LineChart;
@@ -19,6 +18,7 @@ import javafx.scene.control.cell.CheckBoxListCell;
 import javafx.scene.input.Clipboard;
 import javafx.scene.input.ClipboardContent;
 import org.coar.workbench.build.BuildProgress;
+import org.coar.workbench.ui.common.Cells;
 import org.coar.workbench.ui.common.DialogService;
 import org.coar.workbench.ui.common.ProjectState;
 
@@ -132,9 +132,9 @@ public final class BuildController {
         rateLabel.textProperty().bind(viewModel.rateTextProperty());
         etaLabel.textProperty().bind(viewModel.etaTextProperty());
         workerTable.setItems(viewModel.workers());
-        workerDeviceColumn.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(c.getValue().device()));
-        workerStateColumn.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(c.getValue().state()));
-        workerRowsColumn.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(c.getValue().rowsBuilt()));
+        Cells.value(workerDeviceColumn, row -> row.device());
+        Cells.value(workerStateColumn, row -> row.state());
+        Cells.value(workerRowsColumn, row -> row.rowsBuilt());
 
         accuracySeries.setName("ablated accuracy of the latest rows");
         accuracyChart.visibleProperty().bind(javafx.beans.binding.Bindings.isNotEmpty(viewModel.accuracy()));
@@ -145,11 +145,10 @@ public final class BuildController {
                         .map(p -> new XYChart.Data<Number, Number>(p.row(), p.accuracy())).toList()));
 
         taskTable.setItems(viewModel.tasksFillingStore());
-        taskNameColumn.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(c.getValue().label()));
-        taskRowsColumn.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(c.getValue().start() + "-" + (c.getValue().end() - 1)));
-        taskBuiltColumn.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(c.getValue().rowsBuilt()));
-        taskStateColumn.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(
-                c.getValue().isStalled(java.time.Instant.now(), java.time.Duration.ofMinutes(5)) ? "STALLED" : c.getValue().state()));
+        Cells.value(taskNameColumn, row -> row.label());
+        Cells.value(taskRowsColumn, row -> row.start() + "-" + (row.end() - 1));
+        Cells.value(taskBuiltColumn, row -> row.rowsBuilt());
+        Cells.value(taskStateColumn, row -> row.isStalled(java.time.Instant.now(), java.time.Duration.ofMinutes(5)) ? "STALLED" : row.state());
         slurmTasksField.textProperty().bindBidirectional(viewModel.slurmTasksProperty());
         slurmGpusField.textProperty().bindBidirectional(viewModel.slurmGpusProperty());
         slurmPartitionField.textProperty().bindBidirectional(viewModel.slurmPartitionProperty());

@@ -3,9 +3,7 @@ package org.coar.workbench.ui.evaluate;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import java.util.function.Function;
 import javafx.beans.binding.Bindings;
-import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.collections.transformation.SortedList;
 import javafx.fxml.FXML;
 import javafx.scene.chart.LineChart;
@@ -194,7 +192,7 @@ public final class EvaluateController {
             return;
         }
         TableColumn<EvaluationResult.AlphaResult, String> alpha = new TableColumn<>("α");
-        alpha.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(String.valueOf(c.getValue().alpha())));
+        Cells.value(alpha, row -> String.valueOf(row.alpha()));
         alpha.setPrefWidth(60);
         alpha.setMaxWidth(90);
         correlationTable.getColumns().add(alpha);
@@ -204,9 +202,9 @@ public final class EvaluateController {
             header.setWrapText(true);
             header.setMinHeight(Region.USE_PREF_SIZE);
             column.setGraphic(header);
-            column.setCellValueFactory(c -> {
-                Correlation.Summary s = c.getValue().byMethod().get(method);
-                return new ReadOnlyObjectWrapper<>(s == null ? "—" : String.format(Locale.ROOT, "%.3f (%.3f)", s.mean(), s.median()));
+            Cells.value(column, row -> {
+                Correlation.Summary s = row.byMethod().get(method);
+                return s == null ? "—" : String.format(Locale.ROOT, "%.3f (%.3f)", s.mean(), s.median());
             });
             column.setPrefWidth(170);
             correlationTable.getColumns().add(column);
@@ -245,10 +243,10 @@ public final class EvaluateController {
         sorted.comparatorProperty().bind(editExampleTable.comparatorProperty());
         editExampleTable.setItems(sorted);
         editExampleTable.getSelectionModel().setSelectionMode(SelectionMode.MULTIPLE);
-        column(editIndexColumn, ExampleBrowser.ExampleRow::index);
-        column(editLabelColumn, ExampleBrowser.ExampleRow::label);
-        column(editPredictionColumn, ExampleBrowser.ExampleRow::prediction);
-        column(editOutputColumn, ExampleBrowser.ExampleRow::cleanOutput);
+        Cells.value(editIndexColumn, ExampleBrowser.ExampleRow::index);
+        Cells.value(editLabelColumn, ExampleBrowser.ExampleRow::label);
+        Cells.value(editPredictionColumn, ExampleBrowser.ExampleRow::prediction);
+        Cells.value(editOutputColumn, ExampleBrowser.ExampleRow::cleanOutput);
         editOutputColumn.setCellFactory(c -> Cells.numberCell("%.3f"));
         var nothingSelected = editExampleTable.getSelectionModel().selectedItemProperty().isNull();
         targetButton.disableProperty().bind(nothingSelected);
@@ -278,12 +276,12 @@ public final class EvaluateController {
         editStage.textProperty().bind(edit.progress().stageProperty());
 
         comparisonTable.setItems(edit.comparison());
-        column(subsetColumn, EditViewModel.SubsetRow::subset);
-        column(countColumn, EditViewModel.SubsetRow::examples);
-        column(accuracyBeforeColumn, EditViewModel.SubsetRow::accuracyBefore);
-        column(accuracyAfterColumn, EditViewModel.SubsetRow::accuracyAfter);
-        column(marginBeforeColumn, EditViewModel.SubsetRow::marginBefore);
-        column(marginAfterColumn, EditViewModel.SubsetRow::marginAfter);
+        Cells.value(subsetColumn, EditViewModel.SubsetRow::subset);
+        Cells.value(countColumn, EditViewModel.SubsetRow::examples);
+        Cells.value(accuracyBeforeColumn, EditViewModel.SubsetRow::accuracyBefore);
+        Cells.value(accuracyAfterColumn, EditViewModel.SubsetRow::accuracyAfter);
+        Cells.value(marginBeforeColumn, EditViewModel.SubsetRow::marginBefore);
+        Cells.value(marginAfterColumn, EditViewModel.SubsetRow::marginAfter);
         accuracyBeforeColumn.setCellFactory(c -> Cells.numberCell("%.3f"));
         accuracyAfterColumn.setCellFactory(c -> Cells.numberCell("%.3f"));
         marginBeforeColumn.setCellFactory(c -> Cells.numberCell("%.3f"));
@@ -292,10 +290,6 @@ public final class EvaluateController {
         sweepChart.managedProperty().bind(sweepChart.visibleProperty());
         edit.resultProperty().addListener((obs, old, now) -> showSweep(now));
         showSweep(null);
-    }
-
-    private static <S, T> void column(TableColumn<S, T> column, Function<S, T> value) {
-        column.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(value.apply(c.getValue())));
     }
 
     private static final class ModeCell extends ListCell<EditMode> {
