@@ -7,11 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import javafx.embed.swing.SwingFXUtils;
 import javafx.scene.Node;
+import javafx.scene.chart.CategoryAxis;
 import javafx.scene.chart.LineChart;
+import javafx.scene.chart.XYChart;
 import javafx.scene.control.Button;
 import javafx.scene.control.CheckBox;
 import javafx.scene.control.Label;
@@ -84,6 +88,40 @@ class WorkbenchGuiTest {
         Node root = robot.lookup(".root").query();
         var image = robot.capture(root.getScene().getRoot()).getImage();
         ImageIO.write(SwingFXUtils.fromFXImage(image, null), "png", dir.resolve(name + ".png").toFile());
+    }
+
+    /**
+     * Null when the bars run from the highest score at the top down, each bar's centre is at its
+     * own name's tick and every name is drawn (none hidden for lack of room); otherwise what is wrong.
+     */
+    private static String barLabelProblem(XYChart<Number, String> chart) {
+        CategoryAxis axis = (CategoryAxis) chart.getYAxis();
+        int bars = 0;
+        for (XYChart.Series<Number, String> series : chart.getData()) {
+            for (XYChart.Data<Number, String> bar : series.getData()) {
+                Node node = bar.getNode();
+                if (node == null || node.getBoundsInLocal().getHeight() <= 0) {
+                    return "bar " + bar.getYValue() + " (" + bar.getXValue() + ") not drawn: " + (node == null ? "no node" : node.getBoundsInLocal());
+                }
+                double barCentre = node.localToScene(node.getBoundsInLocal()).getCenterY();
+                double tick = axis.localToScene(0, axis.getDisplayPosition(bar.getYValue())).getY();
+                if (Math.abs(barCentre - tick) > 1.5) {
+                    return "bar " + bar.getYValue() + " centred at y " + barCentre + ", its label at " + tick;
+                }
+                bars++;
+            }
+        }
+        List<Double> scoresTopDown = chart.getData().getFirst().getData().stream()
+                .sorted(Comparator.comparingDouble(bar -> axis.getDisplayPosition(bar.getYValue())))
+                .map(bar -> bar.getXValue().doubleValue()).toList();
+        if (!scoresTopDown.equals(scoresTopDown.stream().sorted(Comparator.reverseOrder()).toList())) {
+            return "bars not ordered by score from the top: " + scoresTopDown;
+        }
+        long hidden = axis.getTickMarks().stream().filter(t -> !t.isTextVisible()).count();
+        if (bars == 0 || bars != axis.getTickMarks().size() || hidden > 0) {
+            return bars + " bars, " + axis.getTickMarks().size() + " labels, " + hidden + " of them hidden";
+        }
+        return null;
     }
 
     @Test
@@ -185,6 +223,14 @@ class WorkbenchGuiTest {
         waitFor("the example view", () -> exampleLabel.getText().startsWith("Example 3 — label 1"));
         TableView<org.coar.workbench.attributions.ExampleBrowser.Contribution> components = robot.lookup("#componentTable").queryTableView();
         assertFalse(components.getItems().isEmpty());
+        XYChart<Number, String> effects = robot.lookup("#componentChart").queryAs(XYChart.class);
+        String[] barProblem = {null};
+        try {
+            waitFor("every strongest component named beside its own bar", () -> (barProblem[0] = barLabelProblem(effects)) == null);
+        } catch (AssertionError e) {
+            screenshot(robot, "attributions-failed");
+            throw new AssertionError(e.getMessage() + ": " + barProblem[0], e);
+        }
         robot.interact(() -> components.getSelectionModel().select(0));
         TableView<?> moved = robot.lookup("#movedTable").queryTableView();
         waitFor("the examples the component moves", () -> moved.getItems().size() == 20);
@@ -201,7 +247,7 @@ class WorkbenchGuiTest {
         TableView<org.coar.workbench.evaluation.EvaluationResult.AlphaResult> correlations = robot.lookup("#correlationTable").queryTableView();
         waitFor("the evaluation", () -> correlations.getItems().size() == 2 && !workbench.evaluationViewModel().runningProperty().get());
         assertTrue(dialogs.errors.isEmpty(), dialogs.errors.toString());
-        assertEquals(java.util.List.of("α", "COAR", "leave-one-out", "gradient x parameter", "weight norm"),
+        assertEquals(List.of("α", "COAR", "leave-one-out", "gradient x parameter", "weight norm"),
                 correlations.getColumns().stream().map(c -> c.getGraphic() instanceof Label header ? header.getText() : c.getText()).toList());
         assertTrue(Files.exists(store.resolve("attributions/eval/report.json")));
         javafx.scene.control.ComboBox<?> figures = robot.lookup("#figureBox").queryAs(javafx.scene.control.ComboBox.class);
@@ -235,7 +281,7 @@ class WorkbenchGuiTest {
         TableView<org.coar.workbench.ui.evaluate.EditViewModel.SubsetRow> comparison = robot.lookup("#comparisonTable").queryTableView();
         waitFor("the edit", () -> comparison.getItems().size() == 3 && !workbench.editViewModel().runningProperty().get());
         assertTrue(dialogs.errors.isEmpty(), dialogs.errors.toString());
-        assertEquals(java.util.List.of(1, 49, 50), comparison.getItems().stream().map(org.coar.workbench.ui.evaluate.EditViewModel.SubsetRow::examples).toList());
+        assertEquals(List.of(1, 49, 50), comparison.getItems().stream().map(org.coar.workbench.ui.evaluate.EditViewModel.SubsetRow::examples).toList());
         // Before the edit, the model is right exactly where the examples table says it is (margin > 0).
         long correct = editExamples.getItems().stream().filter(r -> r.cleanOutput() > 0).count();
         assertEquals(correct / 50.0, comparison.getItems().get(2).accuracyBefore(), 1e-9);
@@ -247,7 +293,7 @@ class WorkbenchGuiTest {
         assertTrue(robot.lookup("#editText").queryAs(Label.class).getText().contains("Edited model saved to " + edited));
         LineChart<?, ?> sweep = robot.lookup("#sweepChart").queryAs(LineChart.class);
         assertTrue(sweep.isVisible());
-        assertEquals(java.util.List.of(6, 6), sweep.getData().stream().map(series -> series.getData().size()).toList(), "k = 0..5 per series");
+        assertEquals(List.of(6, 6), sweep.getData().stream().map(series -> series.getData().size()).toList(), "k = 0..5 per series");
         screenshot(robot, "edit");
 
         // Reopening the attributions shows the evaluation already on disk.

@@ -8,6 +8,7 @@ import java.util.Locale;
 import javafx.embed.swing.SwingFXUtils;
 import javafx.fxml.FXML;
 import javafx.scene.chart.BarChart;
+import javafx.scene.chart.CategoryAxis;
 import javafx.scene.chart.XYChart;
 import javafx.scene.control.CheckBox;
 import javafx.scene.control.ComboBox;
@@ -29,6 +30,9 @@ import org.coar.workbench.ui.common.ProjectState;
 
 /** Attributions panel: the examples, and for the selected one its strongest components and layer mass. */
 public final class AttributionsController {
+    /** Components per sign in the bar chart: as many names as fit beside their bars in a laptop-sized window. */
+    private static final int CHART_K = 6;
+
     private final AttributionsViewModel viewModel;
     private final ProjectState project;
     private final DialogService dialogs;
@@ -59,6 +63,8 @@ public final class AttributionsController {
     private Label exampleLabel;
     @FXML
     private BarChart<Number, String> componentChart;
+    @FXML
+    private CategoryAxis componentAxis;
     @FXML
     private BarChart<String, Number> layerChart;
     @FXML
@@ -140,21 +146,22 @@ public final class AttributionsController {
                 row.prediction(), row.misclassified() ? " (misclassified)" : "", row.cleanOutput(),
                 Double.isNaN(row.validationR2()) ? "" : String.format(Locale.ROOT, "; validation R² %.3f", row.validationR2())));
         inputImage.setImage(view.image() == null ? null : toImage(view.image(), view.imageShape()));
-        // Top-k only: full score vectors never go into chart nodes.
-        XYChart.Series<Number, String> positive = new XYChart.Series<>();
-        positive.setName("keeping it raises the output");
-        XYChart.Series<Number, String> negative = new XYChart.Series<>();
-        negative.setName("keeping it lowers the output");
-        List<ExampleBrowser.Contribution> listed = new ArrayList<>();
-        for (ExampleBrowser.Contribution c : view.negative().reversed()) {
-            negative.getData().add(new XYChart.Data<>(c.score(), c.name()));
-            listed.add(c);
-        }
-        for (ExampleBrowser.Contribution c : view.positive().reversed()) {
-            positive.getData().add(new XYChart.Data<>(c.score(), c.name()));
-        }
-        listed.addAll(0, view.positive());
-        componentChart.getData().setAll(List.of(negative, positive));
+        // Top-k only: full score vectors never go into chart nodes. Table and chart (read top down)
+        // both run from the strongest raising component to the strongest lowering one; the chart
+        // has room for fewer names than the table.
+        List<ExampleBrowser.Contribution> listed = new ArrayList<>(view.positive());
+        listed.addAll(view.negative().reversed());
+        List<ExampleBrowser.Contribution> charted = new ArrayList<>(view.positive().stream().limit(CHART_K).toList());
+        charted.addAll(view.negative().stream().limit(CHART_K).toList().reversed());
+        // One series, so each bar sits on its own label (a second series would shift every bar by
+        // half a slot); the sign picks the colour, and the legend under the chart explains it.
+        // The axis is told its categories: left to itself it keeps the places of names it has seen
+        // before, so a new example's bars would come out of order.
+        XYChart.Series<Number, String> effects = new XYChart.Series<>();
+        charted.reversed().forEach(c -> effects.getData().add(new XYChart.Data<>(c.score(), c.name())));
+        componentAxis.getCategories().setAll(charted.reversed().stream().map(ExampleBrowser.Contribution::name).toList());
+        componentChart.getData().setAll(List.of(effects));
+        effects.getData().forEach(bar -> bar.getNode().getStyleClass().add(bar.getXValue().doubleValue() < 0 ? "lowers" : "raises"));
         componentTable.getItems().setAll(listed);
         XYChart.Series<String, Number> mass = new XYChart.Series<>();
         view.layers().forEach(m -> mass.getData().add(new XYChart.Data<>(m.layer(), m.share())));
