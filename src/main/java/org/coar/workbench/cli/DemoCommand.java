@@ -140,9 +140,9 @@ final class DemoCommand implements Callable<Integer> {
             out.println(evaluation.table());
         }
         if (edit != null) {
-            out.printf(Locale.ROOT, "Edit: %s example %d by ablating %d components (others may lose at most %.0f point of accuracy):%n",
+            out.printf(Locale.ROOT, "Edit: %s example %d by ablating %d component%s (others may lose at most %.0f point of accuracy):%n",
                     edit.fixed() ? "fixed misclassified" : "could not fix any of " + EDIT_CANDIDATES + " misclassified examples; best try on",
-                    edit.example(), edit.k(), 100 * EDIT_MAX_REFERENCE_DROP);
+                    edit.example(), edit.k(), edit.k() == 1 ? "" : "s", 100 * EDIT_MAX_REFERENCE_DROP);
             out.println(edit.edit().table());
         }
         if (fit == null || evaluation == null || edit == null) {
