@@ -37,6 +37,8 @@ public final class BuildController {
     @FXML
     private ListView<DeviceOption> deviceList;
     @FXML
+    private Label deviceNote;
+    @FXML
     private TextField alphaField;
     @FXML
     private TextField seedField;
@@ -111,6 +113,9 @@ public final class BuildController {
         runSummary.textProperty().bind(viewModel.runSummaryProperty());
         resultLabel.textProperty().bind(viewModel.resultTextProperty());
         deviceList.setItems(viewModel.devices());
+        deviceNote.textProperty().bind(viewModel.deviceNoteProperty());
+        deviceNote.visibleProperty().bind(viewModel.deviceNoteProperty().isNotEmpty());
+        deviceNote.managedProperty().bind(deviceNote.visibleProperty());
         deviceList.setCellFactory(CheckBoxListCell.forListView(DeviceOption::selectedProperty));
         alphaField.textProperty().bindBidirectional(viewModel.alphaProperty());
         seedField.textProperty().bindBidirectional(viewModel.seedProperty());

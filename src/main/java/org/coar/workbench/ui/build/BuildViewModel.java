@@ -54,6 +54,10 @@ public final class BuildViewModel {
     private final BackgroundTasks tasks;
     private final ProjectState project;
 
+    /** Shown under the devices when none is a GPU: why, and how to get the CUDA natives. */
+    private static final String NO_GPU_NOTE = "No CUDA GPU found: none is here, or the workbench runs PyTorch's CPU natives (the default). "
+            + "For GPUs, start it with PYTORCH_LIBRARY_PATH, PYTORCH_VERSION=2.7.1 and PYTORCH_FLAVOR=cu128 (user guide, section 5).";
+
     private final ObservableList<DeviceOption> devices = FXCollections.observableArrayList();
     private final StringProperty alpha = new SimpleStringProperty("0.05");
     private final StringProperty seed = new SimpleStringProperty("0");
@@ -65,6 +69,7 @@ public final class BuildViewModel {
     private final ReadOnlyBooleanWrapper settingsRecorded = new ReadOnlyBooleanWrapper();
     private final ReadOnlyStringWrapper storeSummary = new ReadOnlyStringWrapper("No store open.");
     private final ReadOnlyStringWrapper runSummary = new ReadOnlyStringWrapper("");
+    private final ReadOnlyStringWrapper deviceNote = new ReadOnlyStringWrapper("");
     private final ReadOnlyStringWrapper resultText = new ReadOnlyStringWrapper("");
 
     private final ReadOnlyBooleanWrapper running = new ReadOnlyBooleanWrapper();
@@ -120,6 +125,7 @@ public final class BuildViewModel {
             options.add(new DeviceOption(name, description, device.isGpu() || !anyGpu));
         }
         devices.setAll(options);
+        deviceNote.set(anyGpu ? "" : NO_GPU_NOTE);
     }
 
     private static String gpuMemory(Device device) {
@@ -337,6 +343,7 @@ public final class BuildViewModel {
     public ReadOnlyBooleanProperty settingsRecordedProperty() { return settingsRecorded.getReadOnlyProperty(); }
     public ReadOnlyStringProperty storeSummaryProperty() { return storeSummary.getReadOnlyProperty(); }
     public ReadOnlyStringProperty runSummaryProperty() { return runSummary.getReadOnlyProperty(); }
+    public ReadOnlyStringProperty deviceNoteProperty() { return deviceNote.getReadOnlyProperty(); }
     /** What the last build in this window did. */
     public ReadOnlyStringProperty resultTextProperty() { return resultText.getReadOnlyProperty(); }
     public ReadOnlyBooleanProperty runningProperty() { return running.getReadOnlyProperty(); }
