@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.coar.workbench.WorkbenchException;
 import org.coar.workbench.build.BuildRequest;
 import org.coar.workbench.build.BuildResult;
 import org.coar.workbench.build.BuildService;
@@ -123,7 +124,12 @@ final class DemoCommand implements Callable<Integer> {
         if (!noGui && GuiCommand.hasDisplay()) {
             out.println("Opening the workbench window on the demo (close it to finish; --no-gui skips this)...");
             out.flush();
-            WorkbenchApp.launch(demo.store(), Panel.ATTRIBUTIONS);
+            try {
+                WorkbenchApp.launch(demo.store(), Panel.ATTRIBUTIONS);
+            } catch (WorkbenchException e) {
+                // The demo's work is done and on disk; only the window could not open.
+                err.println("warning: " + e.getMessage());
+            }
         }
         return 0;
     }
