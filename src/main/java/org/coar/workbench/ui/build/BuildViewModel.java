@@ -36,6 +36,7 @@ import org.coar.workbench.model.TorchModel;
 import org.coar.workbench.slurm.SlurmScript;
 import org.coar.workbench.store.Store;
 import org.coar.workbench.ui.common.BackgroundTasks;
+import org.coar.workbench.ui.common.FormFields;
 import org.coar.workbench.ui.common.ProjectState;
 
 /**
@@ -209,7 +210,7 @@ public final class BuildViewModel {
         RunConfig requested = settingsRecorded.get()
                 ? new RunConfig(null, null, null, null, null, null, null, null, List.of(), List.of(), null, null)
                 : new RunConfig(project.modelProperty().get() == null ? null : project.modelProperty().get().toString(), null,
-                        project.dataProperty().get(), null, null, null, parseAlpha(), parseLong(seed.get(), "Seed"),
+                        project.dataProperty().get(), null, null, null, parseAlpha(), FormFields.wholeNumber(seed.get(), "Seed"),
                         project.includedGroupsProperty().get(), List.of(), null, null);
         if (!settingsRecorded.get() && (requested.model() == null || requested.data() == null)) {
             throw new WorkbenchException("This store has no run.json yet: open its model and choose its evaluation data in the "
@@ -304,20 +305,12 @@ public final class BuildViewModel {
         }
     }
 
-    private static long parseLong(String text, String field) {
-        try {
-            return Long.parseLong(text.trim());
-        } catch (NumberFormatException e) {
-            throw new WorkbenchException(field + ": expected a whole number, got '" + text + "'");
-        }
-    }
-
     private static Long optionalLong(String text, String field) {
-        return text == null || text.isBlank() ? null : parseLong(text, field);
+        return text == null || text.isBlank() ? null : FormFields.wholeNumber(text, field);
     }
 
     private static int parsePositive(String text, String field) {
-        long value = parseLong(text == null ? "" : text, field);
+        long value = FormFields.wholeNumber(text == null ? "" : text, field);
         if (value < 1 || value > Integer.MAX_VALUE) {
             throw new WorkbenchException(field + ": expected a whole number of at least 1, got '" + text + "'");
         }
@@ -325,7 +318,7 @@ public final class BuildViewModel {
     }
 
     private static int parseNonNegative(String text, String field) {
-        long value = parseLong(text == null ? "" : text, field);
+        long value = FormFields.wholeNumber(text == null ? "" : text, field);
         if (value < 0 || value > 64) {
             throw new WorkbenchException(field + ": expected 0 to 64, got '" + text + "'");
         }
