@@ -119,10 +119,9 @@ public final class Workbench {
     /** Shows the window on {@code store}, or the most recent store, or (first start) the bundled demo. */
     public void show(Optional<Path> store) {
         showWindow();
-        if (store.isPresent()) {
-            project.storeProperty().set(store.get().toAbsolutePath().normalize());
-        } else if (!settings.isFirstStart()) {
-            project.storeProperty().set(Path.of(settings.data().recentStores.getFirst()));
+        Optional<Path> toOpen = store.map(s -> s.toAbsolutePath().normalize()).or(settings::mostRecentStore);
+        if (toOpen.isPresent()) {
+            project.storeProperty().set(toOpen.get());
         } else {
             openDemo(Path.of(System.getProperty("user.home"), "coar-demo"));
         }

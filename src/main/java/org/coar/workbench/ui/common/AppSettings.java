@@ -8,6 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import org.coar.workbench.store.Store;
 
 /**
  * What the workbench remembers between starts: recent stores and the window layout. Kept in
@@ -60,8 +62,12 @@ public final class AppSettings {
         return data;
     }
 
-    public boolean isFirstStart() {
-        return data.recentStores.isEmpty();
+    /**
+     * The most recent store still on disk; empty on a first start, or when every recent one has
+     * been deleted since (stores in /tmp often are).
+     */
+    public Optional<Path> mostRecentStore() {
+        return data.recentStores.stream().map(Path::of).filter(dir -> Files.isRegularFile(dir.resolve(Store.COMPLETED_FILE))).findFirst();
     }
 
     public void addRecentStore(Path store) {
