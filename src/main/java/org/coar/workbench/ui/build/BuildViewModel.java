@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -32,6 +33,7 @@ import org.coar.workbench.build.BuildRequest;
 import org.coar.workbench.build.BuildResult;
 import org.coar.workbench.build.BuildService;
 import org.coar.workbench.build.RunConfig;
+import org.coar.workbench.model.GpuNames;
 import org.coar.workbench.model.TorchModel;
 import org.coar.workbench.slurm.SlurmScript;
 import org.coar.workbench.store.Store;
@@ -112,16 +114,23 @@ public final class BuildViewModel {
         }
         // A store other processes fill (e.g. cluster jobs) shows its completion growing.
         watcher.scheduleWithFixedDelay(this::refreshStoreSummary, 2, 2, TimeUnit.SECONDS);
-        tasks.run("Looking for devices", p -> TorchModel.availableDevices(), this::setDevices);
+        tasks.run("Looking for devices", p -> {
+            List<Device> available = TorchModel.availableDevices();
+            return new FoundDevices(available, available.stream().anyMatch(Device::isGpu) ? GpuNames.query() : Map.of());
+        }, this::setDevices);
         storeChanged(project.storeProperty().get());
     }
 
-    private void setDevices(List<Device> available) {
+    private record FoundDevices(List<Device> devices, Map<Integer, String> gpuNames) {
+    }
+
+    private void setDevices(FoundDevices found) {
         List<DeviceOption> options = new ArrayList<>();
-        boolean anyGpu = available.stream().anyMatch(Device::isGpu);
-        for (Device device : available) {
+        boolean anyGpu = found.devices().stream().anyMatch(Device::isGpu);
+        for (Device device : found.devices()) {
             String name = BuildService.deviceName(device);
-            String description = device.isGpu() ? name + " — GPU " + device.getDeviceId() + gpuMemory(device)
+            String description = device.isGpu()
+                    ? name + " — " + found.gpuNames().getOrDefault(device.getDeviceId(), "GPU " + device.getDeviceId()) + gpuMemory(device)
                     : "cpu — " + Runtime.getRuntime().availableProcessors() + " cores, one model replica per core";
             options.add(new DeviceOption(name, description, device.isGpu() || !anyGpu));
         }
