@@ -10,7 +10,9 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import javafx.embed.swing.SwingFXUtils;
 import javafx.scene.Node;
 import javafx.scene.chart.CategoryAxis;
@@ -73,6 +75,20 @@ class WorkbenchGuiTest {
             });
         } catch (java.util.concurrent.TimeoutException e) {
             throw new AssertionError("timed out waiting for " + what, e);
+        }
+    }
+
+    /** Waits until {@code problem} gives null; on time-out fails with its last words and a screenshot. */
+    private static void waitForNoProblem(FxRobot robot, String what, Supplier<String> problem) throws IOException {
+        AtomicReference<String> last = new AtomicReference<>();
+        try {
+            waitFor(what, () -> {
+                last.set(problem.get());
+                return last.get() == null;
+            });
+        } catch (AssertionError e) {
+            screenshot(robot, "failed-" + what.replaceAll("\\W+", "-"));
+            throw new AssertionError(e.getMessage() + ": " + last.get(), e);
         }
     }
 
@@ -230,13 +246,7 @@ class WorkbenchGuiTest {
         TableView<org.coar.workbench.attributions.ExampleBrowser.Contribution> components = robot.lookup("#componentTable").queryTableView();
         assertFalse(components.getItems().isEmpty());
         XYChart<Number, String> effects = robot.lookup("#componentChart").queryAs(XYChart.class);
-        String[] barProblem = {null};
-        try {
-            waitFor("every strongest component named beside its own bar", () -> (barProblem[0] = barLabelProblem(effects)) == null);
-        } catch (AssertionError e) {
-            screenshot(robot, "attributions-failed");
-            throw new AssertionError(e.getMessage() + ": " + barProblem[0], e);
-        }
+        waitForNoProblem(robot, "every strongest component named beside its own bar", () -> barLabelProblem(effects));
         robot.interact(() -> components.getSelectionModel().select(0));
         TableView<?> moved = robot.lookup("#movedTable").queryTableView();
         waitFor("the examples the component moves", () -> moved.getItems().size() == 20);

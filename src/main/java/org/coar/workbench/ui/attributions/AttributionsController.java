@@ -157,9 +157,10 @@ public final class AttributionsController {
         // half a slot); the sign picks the colour, and the legend under the chart explains it.
         // The axis is told its categories: left to itself it keeps the places of names it has seen
         // before, so a new example's bars would come out of order.
+        List<ExampleBrowser.Contribution> bottomUp = charted.reversed();
         XYChart.Series<Number, String> effects = new XYChart.Series<>();
-        charted.reversed().forEach(c -> effects.getData().add(new XYChart.Data<>(c.score(), c.name())));
-        componentAxis.getCategories().setAll(charted.reversed().stream().map(ExampleBrowser.Contribution::name).toList());
+        bottomUp.forEach(c -> effects.getData().add(new XYChart.Data<>(c.score(), c.name())));
+        componentAxis.getCategories().setAll(bottomUp.stream().map(ExampleBrowser.Contribution::name).toList());
         componentChart.getData().setAll(List.of(effects));
         effects.getData().forEach(bar -> bar.getNode().getStyleClass().add(bar.getXValue().doubleValue() < 0 ? "lowers" : "raises"));
         componentTable.getItems().setAll(listed);
