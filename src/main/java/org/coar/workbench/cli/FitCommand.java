@@ -67,6 +67,15 @@ final class FitCommand implements Callable<Integer> {
             description = "Explicit λ grid for lasso/ridge, replacing the k/eps grid.")
     private List<Double> lambdas;
 
+    @Option(names = "--memory", paramLabel = "SIZE",
+            description = "Memory the fit may plan with, e.g. 16g or 512m (default: the machine's available memory less a margin; "
+                    + "workbench.memory in the config). The plan splits the outputs into blocks, or uses float32, to fit; "
+                    + "it refuses before reading a row when nothing fits.")
+    private String memory;
+
+    @Option(names = "--plan", description = "Print the memory plan (method, precision, output blocks, allocations) and exit without fitting.")
+    private boolean planOnly;
+
     @Option(names = "--exclude-non-finite",
             description = "Fit without rows whose outputs are NaN/Inf (they are listed in report.json) instead of failing.")
     private boolean excludeNonFinite;
@@ -80,6 +89,10 @@ final class FitCommand implements Callable<Integer> {
         config.warnings().forEach(w -> err.println("warning: " + w));
         Path target = outDir != null ? outDir : config.outDir() != null ? Path.of(config.outDir()) : storeDir.resolve(org.coar.workbench.attributions.Attributions.DEFAULT_DIR);
         err.println("fit: solver " + config.solver().key() + " (" + config.solverReason() + ")");
+        if (planOnly) {
+            out.println(new FitService().plan(new FitRequest(storeDir, target, config)).describe());
+            return 0;
+        }
 
         AtomicBoolean cancel = new AtomicBoolean();
         CountDownLatch finished = new CountDownLatch(1);
@@ -112,7 +125,9 @@ final class FitCommand implements Callable<Integer> {
         if (!Double.isNaN(result.medianValidationR2())) {
             out.printf(Locale.ROOT, "  validation R^2 (median over examples): %.4f%n", result.medianValidationR2());
         }
-        out.printf(Locale.ROOT, "  time: %s (GEMMs %.1f GFLOP/s)%n", timings(result), result.gemmGflops());
+        out.printf(Locale.ROOT, "  time: %s%n", timings(result));
+        out.printf(Locale.ROOT, "  memory: peak %.2f GiB resident (the plan: %s)%n", result.peakRssBytes() / (double) (1L << 30),
+                result.plan().describe().lines().filter(l -> l.contains("peak")).findFirst().orElse("").trim());
         return 0;
     }
 
@@ -137,6 +152,9 @@ final class FitCommand implements Callable<Integer> {
         }
         if (excludeNonFinite) {
             c = c.withExcludeNonFinite(true);
+        }
+        if (memory != null) {
+            c = c.withPlan(c.plan().withMemory(org.coar.workbench.fit.PlanOptions.parseSize(memory, "--memory")));
         }
         return c;
     }

@@ -1,9 +1,12 @@
 package org.coar.workbench.fit.linalg;
 
+import java.util.OptionalLong;
+
 /**
- * The dense linear algebra that fitting needs, and nothing more, so that a second backend (for
- * example DJL/PyTorch on CUDA GPUs newer than ND4J's builds support) is one class. Matrices are
- * row-major and host-visible; the backend may stage them on a device inside each call.
+ * The dense linear algebra that fitting needs, and nothing more, so that a second backend (CUDA
+ * GPUs, which ND4J's builds do not support from Hopper on) is one class. Matrices are row-major
+ * and host-visible; a device backend may stage them on the device inside each call. Every byte a
+ * backend allocates for matrices is counted, so the fit's memory plan can be checked against it.
  */
 public interface LinearAlgebra extends AutoCloseable {
 
@@ -16,6 +19,20 @@ public interface LinearAlgebra extends AutoCloseable {
     /** Frees a matrix made by {@link #zeros} before the backend closes. */
     void free(Matrix matrix);
 
+    /** Bytes held by live matrices now. */
+    long bytesInUse();
+
+    /** The most bytes live matrices ever held at once. */
+    long peakBytes();
+
+    /**
+     * The memory the matrices live in when it is not the host's (a GPU's, in bytes, total and free),
+     * or empty for host memory, which the fit's plan measures itself.
+     */
+    default OptionalLong deviceMemoryBytes() {
+        return OptionalLong.empty();
+    }
+
     /** {@code c = alpha · op(a) · op(b) + beta · c}, where op transposes when asked. All three share a precision. */
     void gemm(double alpha, Matrix a, boolean transposeA, Matrix b, boolean transposeB, double beta, Matrix c);
 
@@ -26,17 +43,35 @@ public interface LinearAlgebra extends AutoCloseable {
     void gramLower(double alpha, Matrix a, double beta, Matrix c);
 
     /**
-     * Cholesky factorisation in place: the lower triangle of the square double matrix {@code a}
-     * becomes L with {@code a = L·Lᵀ}. Returns false, leaving {@code a} unspecified, when
-     * {@code a} is not positive definite.
+     * Cholesky factorisation in place of the symmetric matrix held in triangle {@code t} of the
+     * square {@code a} (float or double; the other strict triangle is neither read nor written).
+     * Returns false, leaving that triangle unspecified, when the matrix is not positive definite.
      */
-    boolean choleskyInPlace(Matrix a);
+    boolean cholesky(Matrix a, Triangle t);
+
+    /** {@link #cholesky} of the lower triangle of a square double matrix. */
+    default boolean choleskyInPlace(Matrix a) {
+        return cholesky(a, Triangle.LOWER);
+    }
 
     /**
-     * Solves {@code a · x = b} for every row b of {@code rhs} (each row is one right-hand side),
-     * given the factor from {@link #choleskyInPlace}; the solutions replace the rows.
+     * Solves {@code G · x = b} for every row b of {@code rhs} (each row is one right-hand side),
+     * given the lower factor from {@link #choleskyInPlace}; the solutions replace the rows.
      */
     void choleskySolveInPlace(Matrix factor, Matrix rhs);
+
+    /**
+     * Solves {@code G · X = B} for the {@code factor.rows() × k} matrix {@code rhs} (each column is
+     * one right-hand side), given the factor from {@link #cholesky}{@code (factor, t)}; X replaces B.
+     * Same precision for both.
+     */
+    void choleskySolveColumns(Matrix factor, Triangle t, Matrix rhs);
+
+    /**
+     * Estimate of 1 / κ₁(G) from the factor of {@link #cholesky}{@code (factor, t)} and the 1-norm of
+     * G before factorisation (LAPACK's pocon), e.g. to decide whether float32 needs refinement.
+     */
+    double reciprocalCondition(Matrix factor, Triangle t, double oneNorm);
 
     /** Eigendecomposition of the symmetric double matrix {@code a} (read from its lower triangle; {@code a} is kept). */
     SymmetricEigen symmetricEigen(Matrix a);

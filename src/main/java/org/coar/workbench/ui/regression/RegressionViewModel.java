@@ -152,14 +152,19 @@ public final class RegressionViewModel {
             project.attributionsProperty().set(result.outDir());
             resultText.set(String.format(Locale.ROOT,
                     "%s: %,d examples × %,d components; %,d training and %,d validation rows, final fit on %,d; median validation R² %.4f; "
-                            + "%.1f s in all (%.1f GFLOP/s in the GEMMs). Written to %s",
+                            + "%.1f s in all, peak memory %s (planned %s more than at the start). Written to %s",
                     result.solver().name().toLowerCase(Locale.ROOT), result.examples(), result.components(), result.trainRows(),
                     result.validationRows(), result.finalRows(), result.medianValidationR2(),
-                    result.stageSeconds().getOrDefault("total", Double.NaN), result.gemmGflops(), result.outDir()));
+                    result.stageSeconds().getOrDefault("total", Double.NaN), gibibytes(result.peakRssBytes()),
+                    gibibytes(result.plan().peakBytes()), result.outDir()));
         }, () -> {
             running.set(false);
             showProgress();
         });
+    }
+
+    private static String gibibytes(long bytes) {
+        return bytes < 0 ? "unknown" : String.format(Locale.ROOT, "%.2f GiB", bytes / (double) (1L << 30));
     }
 
     public void cancel() {
