@@ -71,6 +71,11 @@ final class FitPlanner {
         return null;
     }
 
+    /** The plan's peak for one block width (tests choose budgets that force blocks with it). */
+    static long peakBytes(Shape s, Precision precision, boolean projection, int width) {
+        return new Layout(s, precision, projection).peak(width);
+    }
+
     /** The smallest least-squares plan whatever the budget (for the refusal message). */
     private static FitPlan smallest(Shape s, PlanOptions options) {
         Precision p = options.precision().equals("float64") ? Precision.DOUBLE : Precision.FLOAT;
@@ -167,7 +172,9 @@ final class FitPlanner {
                 items.add(new Item("Sᵀ Y of a block, training and validation rows", 2 * p * w * 8, true));
                 if (precision == Precision.FLOAT) {
                     items.add(new Item("right-hand sides in float32", p * w * 4, true));
-                    items.add(new Item("refinement: S·W for all rows and Sᵀ of it", TileMatrix.bytesFor(na, w, true) + p * w * 8, true));
+                    int cw = Math.min(w, LeastSquaresFit.REFINE_COLUMNS);
+                    items.add(new Item("refinement scratch (" + cw + " outputs at a time)",
+                            TileMatrix.bytesFor(nt, cw, true) + TileMatrix.bytesFor(nv, cw, true) + p * cw * 12, false));
                 }
             }
             if (train != Method.NONE) {
@@ -318,7 +325,7 @@ final class FitPlanner {
                 m.append("fewer rows (data.num_train / data.num_val: the dual's kernel grows with rows squared), ");
             }
         }
-        m.append("a machine with more memory, --memory SIZE if more is free than the budget says, or a GPU (coar fit --device cuda:0)");
+        m.append("a machine with more memory, or --memory SIZE if more is free than the budget says");
         return new WorkbenchException(m.toString());
     }
 }

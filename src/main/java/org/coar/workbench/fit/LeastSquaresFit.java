@@ -161,34 +161,44 @@ final class LeastSquaresFit implements AutoCloseable {
             TileMatrix[] tiles = outputs(first, w, k, label);
             readSeconds += seconds(r0);
             try {
-                Matrix weights = la.zeros(Precision.DOUBLE, q, w);
-                try {
-                    if (q > 0) {
-                        long s0 = System.nanoTime();
-                        Matrix[] cross = needsCross() ? cross(tiles, w, label) : null;
-                        statisticsSeconds += seconds(s0);
-                        long v0 = System.nanoTime();
-                        try {
-                            if (trainMethod != Method.NONE) {
-                                progress.accept(FitProgress.solving(k, blocks, label + "training fit and validation"));
-                                validate(first, w, tiles, cross, weights);
-                            }
-                            progress.accept(FitProgress.solving(k, blocks, label + "final fit"));
-                            solveFinal(first, w, tiles, cross, weights);
-                        } finally {
-                            if (cross != null) {
-                                la.free(cross[0]);
-                                la.free(cross[1]);
-                            }
-                        }
-                        solveSeconds += seconds(v0);
-                    }
-                    if (q == 0 && trainMethod != Method.NONE) {
+                if (q == 0) {
+                    if (trainMethod != Method.NONE) {
                         scoreConstant(first, w, tiles);
                     }
-                    sink.block(first, weights);
-                } finally {
-                    la.free(weights);
+                    Matrix none = la.zeros(Precision.DOUBLE, 0, w);
+                    try {
+                        sink.block(first, none);
+                    } finally {
+                        la.free(none);
+                    }
+                } else {
+                    long s0 = System.nanoTime();
+                    Matrix[] cross = needsCross() ? cross(tiles, w, label) : null;
+                    statisticsSeconds += seconds(s0);
+                    long v0 = System.nanoTime();
+                    Matrix weights = null;
+                    try {
+                        if (finalMethod == Method.PRIMAL) {
+                            // c_a replaces C_v first (it needs C_t and C_v); C_t then serves the training fit.
+                            rightHandSides(cross[0], cross[1], true, first, w, cross[1]);
+                        }
+                        if (trainMethod != Method.NONE) {
+                            progress.accept(FitProgress.solving(k, blocks, label + "training fit and validation"));
+                            validate(first, w, tiles, cross);
+                        }
+                        progress.accept(FitProgress.solving(k, blocks, label + "final fit"));
+                        weights = solveFinal(first, w, tiles, cross);
+                        solveSeconds += seconds(v0);
+                        sink.block(first, weights);
+                    } finally {
+                        if (weights != null && (cross == null || weights != cross[1])) {
+                            la.free(weights);
+                        }
+                        if (cross != null) {
+                            la.free(cross[0]);
+                            la.free(cross[1]);
+                        }
+                    }
                 }
             } finally {
                 for (TileMatrix tile : tiles) {
@@ -721,8 +731,8 @@ final class LeastSquaresFit implements AutoCloseable {
         return sum / (all ? allStats.rows : trainStats.rows);
     }
 
-    /** Validation MSE and R² of the training fit for this block; {@code work} (q × w, float64) is scratch. */
-    private void validate(int first, int w, TileMatrix[] tiles, Matrix[] cross, Matrix work) {
+    /** Validation MSE and R² of the training fit for this block; C_t (cross[0]) becomes the training fit's c_t, then scratch. */
+    private void validate(int first, int w, TileMatrix[] tiles, Matrix[] cross) {
         TileMatrix yv = tiles[RowSplit.VALIDATION];
         int nv = bitsV.rows();
         TileMatrix predictions = TileMatrix.doubles(nv, w);
@@ -730,7 +740,8 @@ final class LeastSquaresFit implements AutoCloseable {
             if (trainMethod == Method.DUAL) {
                 kernelPredictions(first, w, tiles[RowSplit.TRAIN], predictions);
             } else if (projection != null) {
-                rightHandSides(cross[0], cross[1], false, first, w, work);
+                Matrix work = cross[0];
+                rightHandSides(cross[0], null, false, first, w, work);
                 Matrix c = precision == Precision.DOUBLE ? work : la.zeros(precision, q, w);
                 Matrix p = la.zeros(precision, nv, w);
                 try {
@@ -750,7 +761,7 @@ final class LeastSquaresFit implements AutoCloseable {
                     }
                 }
             } else {
-                weightPredictions(first, w, cross, work, predictions);
+                weightPredictions(first, w, cross[0], predictions);
             }
             for (int j = 0; j < w; j++) {
                 double intercept = interceptShifted(false, first + j);
@@ -770,8 +781,8 @@ final class LeastSquaresFit implements AutoCloseable {
     }
 
     /** z_v · w_t for every validation row, w_t = G_t⁻¹ c_t solved for this block: S_v U − μᵀU with U = w/σ. */
-    private void weightPredictions(int first, int w, Matrix[] cross, Matrix u, TileMatrix predictions) {
-        rightHandSides(cross[0], cross[1], false, first, w, u);
+    private void weightPredictions(int first, int w, Matrix u, TileMatrix predictions) {
+        rightHandSides(u, null, false, first, w, u);
         solve(true, u);
         double[] offset = toRaw(u, trainStats, true);
         SparseProducts.scatter(bitsV, order, u, predictions, cancel);
@@ -865,72 +876,115 @@ final class LeastSquaresFit implements AutoCloseable {
         }
     }
 
-    /** The final fit's standardised weights (s-space) for this block, into {@code weights}. */
-    private void solveFinal(int first, int w, TileMatrix[] tiles, Matrix[] cross, Matrix weights) {
+    /**
+     * The final fit's standardised weights (s-space) for this block: for the primal fit solved in
+     * place in cross[1], which already holds c_a (cross[0] is scratch); for the dual a new matrix.
+     */
+    private Matrix solveFinal(int first, int w, TileMatrix[] tiles, Matrix[] cross) {
         if (finalMethod == Method.DUAL) {
-            dualWeights(first, w, tiles, weights);
-            return;
+            Matrix weights = la.zeros(Precision.DOUBLE, q, w);
+            try {
+                dualWeights(first, w, tiles, weights);
+                return weights;
+            } catch (RuntimeException | Error e) {
+                la.free(weights);
+                throw e;
+            }
         }
-        // c_a replaces C_v (row by row, so in place is safe); C_t is scratch from here on.
-        rightHandSides(cross[0], cross[1], true, first, w, cross[1]);
-        weights.copyFrom(cross[1]);
-        solve(false, weights);
+        Matrix weights = cross[1];
+        int steps = 0;
         if (precision == Precision.FLOAT && eigenFinalPrimal == null) {
             double error = FLOAT_EPS / rcondFinal;
-            int steps = error > REFINE_ABOVE ? (error > 1e-2 ? 2 : 1) : 0;
-            for (int step = 0; step < steps; step++) {
-                refine(cross[1], weights, cross[0], w);
-                refinements++;
-            }
+            steps = error > REFINE_ABOVE ? (error > 1e-2 ? 2 : 1) : 0;
         }
+        Matrix c = cross[0];
+        if (steps > 0) {
+            c.copyFrom(weights); // keep c_a for the residuals
+        }
+        solve(false, weights);
+        for (int step = 0; step < steps; step++) {
+            refine(c, weights, w);
+            refinements++;
+        }
+        return weights;
     }
 
-    /** One step of iterative refinement: W += G⁻¹ (c − G W), with G W computed exactly through the mask bits. */
-    private void refine(Matrix c, Matrix weights, Matrix scratch, int w) {
+    /** Output columns refined at a time: bounds the refinement's scratch to a few hundred MiB at any width. */
+    static final int REFINE_COLUMNS = 512;
+
+    /**
+     * One step of iterative refinement: W += G⁻¹ (c − G W), with G W computed exactly (float64)
+     * through the mask bits, {@link #REFINE_COLUMNS} columns at a time.
+     */
+    private void refine(Matrix c, Matrix weights, int w) {
         progress.accept(FitProgress.solving(0, 1, "refining the float32 solution"));
         double n = allStats.rows;
-        scratch.copyFrom(weights);
-        double[] offset = toRaw(scratch, allStats, false); // U = W/σ; offset = −μᵀU
-        TileMatrix pt = TileMatrix.doubles(bitsT.rows(), w);
-        TileMatrix pv = TileMatrix.doubles(Math.max(0, bitsV.rows()), w);
+        int cw = Math.min(w, REFINE_COLUMNS);
+        Matrix u = la.zeros(Precision.DOUBLE, q, cw);
+        TileMatrix pt = TileMatrix.doubles(bitsT.rows(), cw);
+        TileMatrix pv = TileMatrix.doubles(bitsV.rows(), cw);
         try {
-            SparseProducts.scatter(bitsT, order, scratch, pt, cancel);
-            if (bitsV.rows() > 0) {
-                SparseProducts.scatter(bitsV, order, scratch, pv, cancel);
-            }
-            scratch.fill(0);
-            SparseProducts.gather(bitsT, order, pt, scratch, cancel);
-            if (bitsV.rows() > 0) {
-                SparseProducts.gather(bitsV, order, pv, scratch, cancel);
+            double[] row = new double[cw];
+            double[] target = new double[cw];
+            for (int j0 = 0; j0 < w; j0 += cw) {
+                int k = Math.min(cw, w - j0);
+                Matrix uk = k == cw ? u : la.zeros(Precision.DOUBLE, q, k);
+                TileMatrix ptk = k == cw ? pt : TileMatrix.doubles(bitsT.rows(), k);
+                TileMatrix pvk = k == cw ? pv : TileMatrix.doubles(bitsV.rows(), k);
+                try {
+                    copyColumns(weights, j0, uk);
+                    double[] offset = toRaw(uk, allStats, false); // U = W/σ; offset = −μᵀU
+                    ptk.fill(0);
+                    pvk.fill(0);
+                    SparseProducts.scatter(bitsT, order, uk, ptk, cancel);
+                    if (bitsV.rows() > 0) {
+                        SparseProducts.scatter(bitsV, order, uk, pvk, cancel);
+                    }
+                    uk.fill(0);
+                    SparseProducts.gather(bitsT, order, ptk, uk, cancel);
+                    if (bitsV.rows() > 0) {
+                        SparseProducts.gather(bitsV, order, pvk, uk, cancel);
+                    }
+                    // G W = D⁻¹ [Sᵀ(S U) − n μ (μᵀU)] / n; the residual c − G W replaces it.
+                    for (int a = 0; a < q; a++) {
+                        int i = order[a];
+                        uk.getRow(a, row);
+                        for (int j = 0; j < k; j++) {
+                            target[j] = c.get(a, j0 + j);
+                        }
+                        double mu = allStats.mean[i];
+                        double scale = 1 / (n * allStats.std[i]);
+                        for (int j = 0; j < k; j++) {
+                            row[j] = target[j] - (row[j] + n * mu * offset[j]) * scale;
+                        }
+                        uk.setRow(a, row);
+                    }
+                    solve(false, uk);
+                    for (int a = 0; a < q; a++) {
+                        for (int j = 0; j < k; j++) {
+                            weights.set(a, j0 + j, weights.get(a, j0 + j) + uk.get(a, j));
+                        }
+                    }
+                } finally {
+                    if (uk != u) {
+                        la.free(uk);
+                        ptk.close();
+                        pvk.close();
+                    }
+                }
             }
         } finally {
+            la.free(u);
             pt.close();
             pv.close();
         }
-        // G W = D⁻¹ [Sᵀ(S U) − n μ (μᵀU)] / n; the residual c − G W replaces the scratch.
-        double[] row = new double[w];
-        double[] target = new double[w];
-        for (int a = 0; a < q; a++) {
-            int i = order[a];
-            scratch.getRow(a, row);
-            c.getRow(a, target);
-            double mu = allStats.mean[i];
-            double scale = 1 / (n * allStats.std[i]);
-            for (int j = 0; j < w; j++) {
-                double gw = (row[j] + n * mu * offset[j]) * scale;
-                row[j] = target[j] - gw;
+    }
+
+    private static void copyColumns(Matrix from, int first, Matrix to) {
+        for (int a = 0; a < to.rows(); a++) {
+            for (int j = 0; j < to.cols(); j++) {
+                to.set(a, j, from.get(a, first + j));
             }
-            scratch.setRow(a, row);
-        }
-        solve(false, scratch);
-        double[] delta = new double[w];
-        for (int a = 0; a < q; a++) {
-            weights.getRow(a, row);
-            scratch.getRow(a, delta);
-            for (int j = 0; j < w; j++) {
-                row[j] += delta[j];
-            }
-            weights.setRow(a, row);
         }
     }
 

@@ -29,6 +29,8 @@ import java.util.Set;
  */
 public final class OpenBlasCores {
     static final String VARIABLE = "OPENBLAS_CORETYPE";
+    /** A core type to use instead of the one chosen from the CPU's flags (benchmarks compare kernels with it). */
+    static final String PROPERTY = "coar.openblas.coretype";
     private static volatile String decision = "not prepared (OpenBLAS may have loaded first)";
 
     private OpenBlasCores() {
@@ -45,6 +47,12 @@ public final class OpenBlasCores {
             return;
         }
         Optional<CpuInfo> cpu = CpuInfo.read(Path.of("/proc/cpuinfo"));
+        String asked = System.getProperty(PROPERTY);
+        if (asked != null && !asked.isBlank()) {
+            decision = setenv(VARIABLE, asked.trim()) ? VARIABLE + "=" + asked.trim() + " (from -D" + PROPERTY + ")"
+                    : "could not set " + VARIABLE + " from -D" + PROPERTY;
+            return;
+        }
         Optional<String> core = cpu.flatMap(OpenBlasCores::coreFor);
         if (core.isEmpty()) {
             decision = "OpenBLAS chose its kernels itself (" + cpu.map(CpuInfo::describe).orElse("CPU not identified") + ")";
