@@ -178,7 +178,8 @@ final class FitPlanner {
                 }
             }
             if (train != Method.NONE) {
-                items.add(new Item("validation predictions of a block", TileMatrix.bytesFor(nv, w, true), true));
+                items.add(new Item("validation predictions of a block", projection ? nv * w * b + (b == 4 ? p * w * 4 : 0)
+                        : TileMatrix.bytesFor(nv, w, true), true));
             }
             if (train == Method.DUAL) {
                 items.add(new Item("training outputs and their projection (dual)", 2 * nt * w * 8, true));

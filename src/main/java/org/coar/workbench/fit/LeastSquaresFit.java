@@ -733,50 +733,57 @@ final class LeastSquaresFit implements AutoCloseable {
 
     /** Validation MSE and R² of the training fit for this block; C_t (cross[0]) becomes the training fit's c_t, then scratch. */
     private void validate(int first, int w, TileMatrix[] tiles, Matrix[] cross) {
-        TileMatrix yv = tiles[RowSplit.VALIDATION];
         int nv = bitsV.rows();
-        TileMatrix predictions = TileMatrix.doubles(nv, w);
-        try {
-            if (trainMethod == Method.DUAL) {
-                kernelPredictions(first, w, tiles[RowSplit.TRAIN], predictions);
-            } else if (projection != null) {
-                Matrix work = cross[0];
-                rightHandSides(cross[0], null, false, first, w, work);
-                Matrix c = precision == Precision.DOUBLE ? work : la.zeros(precision, q, w);
-                Matrix p = la.zeros(precision, nv, w);
-                try {
-                    if (c != work) {
-                        copyInto(work, c);
-                    }
-                    la.gemm(1, projection, false, c, false, 0, p);
-                    for (int r = 0; r < nv; r++) {
-                        for (int j = 0; j < w; j++) {
-                            predictions.set(r, j, p.get(r, j));
-                        }
-                    }
-                } finally {
-                    la.free(p);
-                    if (c != work) {
-                        la.free(c);
-                    }
+        if (trainMethod == Method.DUAL) {
+            Matrix p = kernelPredictions(first, w, tiles[RowSplit.TRAIN]);
+            try {
+                score(first, w, tiles[RowSplit.VALIDATION], p::get);
+            } finally {
+                la.free(p);
+            }
+        } else if (projection != null) {
+            Matrix ct = cross[0];
+            rightHandSides(ct, null, false, first, w, ct);
+            Matrix c = precision == Precision.DOUBLE ? ct : la.zeros(precision, q, w);
+            Matrix p = la.zeros(precision, nv, w);
+            try {
+                if (c != ct) {
+                    copyInto(ct, c);
                 }
-            } else {
+                la.gemm(1, projection, false, c, false, 0, p);
+                score(first, w, tiles[RowSplit.VALIDATION], p::get);
+            } finally {
+                la.free(p);
+                if (c != ct) {
+                    la.free(c);
+                }
+            }
+        } else {
+            try (TileMatrix predictions = TileMatrix.doubles(nv, w)) {
                 weightPredictions(first, w, cross[0], predictions);
+                score(first, w, tiles[RowSplit.VALIDATION], predictions::get);
             }
-            for (int j = 0; j < w; j++) {
-                double intercept = interceptShifted(false, first + j);
-                double sse = 0;
-                for (int r = 0; r < nv; r++) {
-                    double e = yv.get(r, j) - intercept - predictions.get(r, j);
-                    sse += e * e;
-                }
-                double mse = sse / nv;
-                validationMse[first + j] = mse;
-                double variance = sumsV.variance(first + j);
-                validationR2[first + j] = variance > 0 ? 1 - mse / variance : Double.NaN;
+        }
+    }
+
+    /** A validation row's prediction z_v · w (without the intercept) for an output of the block. */
+    private interface Prediction {
+        double at(int row, int column);
+    }
+
+    private void score(int first, int w, TileMatrix yv, Prediction prediction) {
+        int nv = bitsV.rows();
+        for (int j = 0; j < w; j++) {
+            double intercept = interceptShifted(false, first + j);
+            double sse = 0;
+            for (int r = 0; r < nv; r++) {
+                double e = yv.get(r, j) - intercept - prediction.at(r, j);
+                sse += e * e;
             }
-        } finally {
-            predictions.close();
+            double mse = sse / nv;
+            validationMse[first + j] = mse;
+            double variance = sumsV.variance(first + j);
+            validationR2[first + j] = variance > 0 ? 1 - mse / variance : Double.NaN;
         }
     }
 
@@ -815,20 +822,15 @@ final class LeastSquaresFit implements AutoCloseable {
         }
     }
 
-    /** K_vt α with α = K_t⁺ (ỹ_t − mean) for this block. */
-    private void kernelPredictions(int first, int w, TileMatrix yt, TileMatrix predictions) {
+    /** K_vt α with α = K_t⁺ (ỹ_t − mean) for this block (validation rows × outputs, float64). */
+    private Matrix kernelPredictions(int first, int w, TileMatrix yt) {
         Matrix alpha = dualCoefficients(kernelTrainVectors, kernelTrainValues, new TileMatrix[] {yt}, first, w, false);
-        Matrix p = la.zeros(Precision.DOUBLE, bitsV.rows(), w);
         try {
+            Matrix p = la.zeros(Precision.DOUBLE, bitsV.rows(), w);
             la.gemm(1, kernelValidationTrain, false, alpha, false, 0, p);
-            for (int r = 0; r < p.rows(); r++) {
-                for (int j = 0; j < w; j++) {
-                    predictions.set(r, j, p.get(r, j));
-                }
-            }
+            return p;
         } finally {
             la.free(alpha);
-            la.free(p);
         }
     }
 
@@ -845,11 +847,14 @@ final class LeastSquaresFit implements AutoCloseable {
             }
             int at = 0;
             double[] row = new double[w];
-            for (TileMatrix set : sets) {
+            for (int s = 0; s < sets.length; s++) {
+                TileMatrix set = sets[s];
                 if (set == null) {
                     continue;
                 }
-                for (int r = 0; r < set.rows(); r++) {
+                // Tiles may have room for rows excluded as non-finite; the bits say how many rows there are.
+                int rows = s == 0 ? bitsT.rows() : bitsV.rows();
+                for (int r = 0; r < rows; r++) {
                     for (int j = 0; j < w; j++) {
                         row[j] = set.get(r, j) - mean[j];
                     }
@@ -1031,19 +1036,7 @@ final class LeastSquaresFit implements AutoCloseable {
     }
 
     private void scoreConstant(int first, int w, TileMatrix[] tiles) {
-        TileMatrix yv = tiles[RowSplit.VALIDATION];
-        int nv = bitsV.rows();
-        for (int j = 0; j < w; j++) {
-            double intercept = interceptShifted(false, first + j);
-            double sse = 0;
-            for (int r = 0; r < nv; r++) {
-                double e = yv.get(r, j) - intercept;
-                sse += e * e;
-            }
-            validationMse[first + j] = sse / nv;
-            double variance = sumsV.variance(first + j);
-            validationR2[first + j] = variance > 0 ? 1 - validationMse[first + j] / variance : Double.NaN;
-        }
+        score(first, w, tiles[RowSplit.VALIDATION], (r, j) -> 0);
     }
 
     private static double seconds(long since) {

@@ -31,10 +31,10 @@ public final class SparseProducts {
     /**
      * {@code c[a][j] += Σ_r s(r, order[a]) · y[r][j]} for every component a of {@code order} and
      * column j of {@code y}; {@code c} is an order.length × y.cols() double matrix (row-major) and
-     * {@code y} a float tile matrix with one row per row of {@code bits}.
+     * {@code y} a tile matrix (float or double) with a row for every row of {@code bits} (more are ignored).
      */
     public static void gather(MaskBits bits, int[] order, TileMatrix y, Matrix c, AtomicBoolean cancel) {
-        check(bits.rows() == y.rows() && c.rows() == order.length && c.cols() == y.cols() && c.precision() == Precision.DOUBLE,
+        check(bits.rows() <= y.rows() && c.rows() == order.length && c.cols() == y.cols() && c.precision() == Precision.DOUBLE,
                 "gather shapes");
         int tiles = y.tiles();
         int rows = y.rows();
@@ -135,7 +135,7 @@ public final class SparseProducts {
      * matrix with one row per row of {@code bits}.
      */
     public static void scatter(MaskBits bits, int[] order, Matrix u, TileMatrix p, AtomicBoolean cancel) {
-        check(bits.rows() == p.rows() && u.rows() == order.length && u.cols() == p.cols() && p.isDouble()
+        check(bits.rows() <= p.rows() && u.rows() == order.length && u.cols() == p.cols() && p.isDouble()
                 && u.precision() == Precision.DOUBLE, "scatter shapes");
         int rows = p.rows();
         int cols = p.cols();
