@@ -8,9 +8,8 @@ import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
-import java.util.UUID;
 import java.util.stream.Stream;
+import org.coar.workbench.StagingDirectories;
 import org.coar.workbench.WorkbenchException;
 import org.coar.workbench.fit.linalg.Matrix;
 import org.coar.workbench.npy.Dtype;
@@ -38,7 +37,9 @@ final class AttributionsWriter implements AutoCloseable {
         Path parent = this.target.getParent();
         try {
             Files.createDirectories(parent);
-            this.staging = Files.createDirectory(parent.resolve("." + this.target.getFileName() + ".partial-" + UUID.randomUUID()));
+            // A fit killed with kill -9 cannot remove its staging directory; the next fit to this target does.
+            StagingDirectories.removeStale(this.target);
+            this.staging = StagingDirectories.create(this.target);
         } catch (IOException e) {
             throw new WorkbenchException(target + ": cannot write the attributions directory (" + e + "); choose a writable "
                     + "--out directory", e);
@@ -152,10 +153,7 @@ final class AttributionsWriter implements AutoCloseable {
         if (committed) {
             return;
         }
-        try (Stream<Path> files = Files.walk(staging)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            // Best effort; the hidden directory name says what it is.
-        }
+        // Best effort; the hidden directory name says what it is, and the next fit removes it.
+        StagingDirectories.deleteTree(staging);
     }
 }
