@@ -5,7 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.function.Predicate;
-import java.util.stream.Stream;
 
 /**
  * An output directory written all or nothing: files go into a hidden staging directory beside
@@ -45,7 +44,8 @@ public final class StagedOutput implements AutoCloseable {
     /** The check {@link #replacing} makes, on its own: to fail before long work rather than after it. */
     public static void refuseForeign(Path target, Predicate<Path> isEarlierResult, String option) {
         Path absolute = target.toAbsolutePath().normalize();
-        if (Files.exists(absolute) && !(isEmptyDirectory(absolute) || Files.isDirectory(absolute) && isEarlierResult.test(absolute))) {
+        if (Files.exists(absolute) && !StagingDirectories.isEmptyDirectory(absolute)
+                && !(Files.isDirectory(absolute) && isEarlierResult.test(absolute))) {
             throw new WorkbenchException(target + ": exists and holds other files than an earlier result; choose another "
                     + option + " (an empty or new directory), or remove it");
         }
@@ -95,17 +95,6 @@ public final class StagedOutput implements AutoCloseable {
     public void close() {
         if (!committed) {
             StagingDirectories.deleteTree(staging);
-        }
-    }
-
-    private static boolean isEmptyDirectory(Path dir) {
-        if (!Files.isDirectory(dir)) {
-            return false;
-        }
-        try (Stream<Path> entries = Files.list(dir)) {
-            return entries.findAny().isEmpty();
-        } catch (IOException e) {
-            return false;
         }
     }
 }

@@ -58,6 +58,18 @@ public final class StagingDirectories {
         return removed;
     }
 
+    /** True for an existing directory with nothing in it. */
+    public static boolean isEmptyDirectory(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            return false;
+        }
+        try (Stream<Path> entries = Files.list(dir)) {
+            return entries.findAny().isEmpty();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     /** Deletes {@code dir} and everything in it; true when it is gone. */
     public static boolean deleteTree(Path dir) {
         try (Stream<Path> files = Files.walk(dir)) {

@@ -8,7 +8,6 @@ import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.stream.Stream;
 import org.coar.workbench.StagingDirectories;
 import org.coar.workbench.WorkbenchException;
 import org.coar.workbench.fit.linalg.Matrix;
@@ -30,7 +29,7 @@ final class AttributionsWriter implements AutoCloseable {
     /** Checks the target and makes the staging directory now, before any long work, so bad paths fail fast. */
     AttributionsWriter(Path target) {
         this.target = target.toAbsolutePath().normalize();
-        if (Files.exists(this.target) && !isEmptyDirectory(this.target)) {
+        if (Files.exists(this.target) && !StagingDirectories.isEmptyDirectory(this.target)) {
             throw new WorkbenchException(target + ": already exists and is not an empty directory; choose another --out "
                     + "or remove it (attributions are never overwritten)");
         }
@@ -43,17 +42,6 @@ final class AttributionsWriter implements AutoCloseable {
         } catch (IOException e) {
             throw new WorkbenchException(target + ": cannot write the attributions directory (" + e + "); choose a writable "
                     + "--out directory", e);
-        }
-    }
-
-    private static boolean isEmptyDirectory(Path dir) {
-        if (!Files.isDirectory(dir)) {
-            return false;
-        }
-        try (Stream<Path> entries = Files.list(dir)) {
-            return entries.findAny().isEmpty();
-        } catch (IOException e) {
-            return false;
         }
     }
 

@@ -165,6 +165,15 @@ public final class FitConfigReader {
         }
 
         double number(String path, double fallback, double min, double max) {
+            return number(path, fallback, min, false, max);
+        }
+
+        /** A number in (0, max]: the lower end is open, so the message says "(0, max]", not the smallest double. */
+        double positive(String path, double fallback, double max) {
+            return number(path, fallback, 0, true, max);
+        }
+
+        private double number(String path, double fallback, double min, boolean minExcluded, double max) {
             if (!has(path)) {
                 return fallback;
             }
@@ -174,29 +183,16 @@ public final class FitConfigReader {
                 problem(path, "expected a number, found " + describe(n));
                 return fallback;
             }
-            if (value < min || value > max) {
-                problem(path, "must be in [" + min + ", " + max + "], found " + value);
+            if ((minExcluded ? !(value > min) : value < min) || value > max) {
+                problem(path, "must be in " + (minExcluded ? "(" : "[") + plain(min) + ", " + plain(max) + "]"
+                        + (minExcluded ? " (greater than " + plain(min) + ")" : "") + ", found " + value);
                 return fallback;
             }
             return value;
         }
 
-        /** A number in (0, max]: the lower end is open, so the message says "(0, max]", not the smallest double. */
-        double positive(String path, double fallback, double max) {
-            if (!has(path)) {
-                return fallback;
-            }
-            JsonNode n = node(path);
-            Double value = numeric(n);
-            if (value == null || !Double.isFinite(value)) {
-                problem(path, "expected a number, found " + describe(n));
-                return fallback;
-            }
-            if (!(value > 0) || value > max) {
-                problem(path, "must be in (0, " + max + "] (greater than 0), found " + value);
-                return fallback;
-            }
-            return value;
+        private static String plain(double bound) {
+            return bound == Math.rint(bound) && Math.abs(bound) < 1e15 ? Long.toString((long) bound) : Double.toString(bound);
         }
 
         RowCount rows(String path, RowCount fallback) {

@@ -97,13 +97,24 @@ public final class TorchModel implements AutoCloseable {
         TorchModel loaded = new TorchModel(file, device, model);
         if (loaded.parameters.isEmpty()) {
             loaded.close();
-            // TorchScript does not say whether a module was frozen or never had weights; name both causes.
-            throw new WorkbenchException(file + ": the model has no parameters, so no component can be ablated. Either it was "
-                    + "frozen (torch.jit.freeze folds the weights into constants: save it without freezing, "
-                    + "torch.jit.save(torch.jit.trace(model.eval(), example_input), path)), or the module has no weights at all "
-                    + "(only parameter-free operations): give the model whose layers hold the weights");
+            if (holdsTensorConstants(file)) {
+                throw new WorkbenchException(file + ": the model has no parameters, so it is frozen TorchScript (weights folded "
+                        + "into constants) and no component can be ablated. Save it unfrozen: torch.jit.save(torch.jit.trace("
+                        + "model.eval(), example_input), path) without torch.jit.freeze");
+            }
+            throw new WorkbenchException(file + ": the model has no parameters and no folded weights: a module of parameter-free "
+                    + "operations only, so no component can be ablated. Give the model whose layers hold the weights");
         }
         return loaded;
+    }
+
+    /** A frozen module keeps its weights as tensor constants ({@code constants/N} in the TorchScript archive). */
+    private static boolean holdsTensorConstants(Path file) {
+        try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(file.toFile())) {
+            return zip.stream().anyMatch(entry -> entry.getName().matches(".*/constants/\\d+"));
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /**

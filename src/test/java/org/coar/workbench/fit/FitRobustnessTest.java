@@ -45,7 +45,7 @@ class FitRobustnessTest {
     @Test
     void epsZeroSaysGreaterThanZeroNotTheSmallestDouble() {
         String message = problem(reader, "cfg:\n  eps: 0\n");
-        assertEquals("c.yaml: cfg.eps: must be in (0, 1.0] (greater than 0), found 0.0", message);
+        assertEquals("c.yaml: cfg.eps: must be in (0, 1] (greater than 0), found 0.0", message);
         assertFalse(message.contains("E-324"), message);
     }
 

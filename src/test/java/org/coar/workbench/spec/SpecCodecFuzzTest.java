@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
+import java.util.stream.LongStream;
 import org.coar.workbench.WorkbenchException;
 import org.coar.workbench.npy.NpyHeader;
 import org.junit.jupiter.api.Test;
@@ -40,7 +41,8 @@ class SpecCodecFuzzTest {
             try {
                 StoreSpec spec = codec.parse(text, "fuzz");
                 spec.dataBytes();
-                spec.schema().values().forEach(a -> NpyHeader.of(a.dtype(), prepend(spec.numModels(), a.rowShape())).encode());
+                spec.schema().values().forEach(a -> NpyHeader.of(a.dtype(), LongStream.concat(LongStream.of(spec.numModels()),
+                        LongStream.of(a.rowShape())).toArray()).encode());
                 accepted++;
             } catch (SpecException expected) {
                 assertTrue(!expected.problems().isEmpty(), text);
@@ -107,12 +109,5 @@ class SpecCodecFuzzTest {
             }
         }
         return -1;
-    }
-
-    private static long[] prepend(long first, long[] rest) {
-        long[] shape = new long[rest.length + 1];
-        shape[0] = first;
-        System.arraycopy(rest, 0, shape, 1, rest.length);
-        return shape;
     }
 }
