@@ -340,6 +340,7 @@ public final class FitService {
         s.put("outputs", NpyHeader.shapeString(outputs.header().shape()) + " " + outputs.dtype().numpyName());
         s.put("rows", store.numModels());
         s.put("completed_rows", split.completed());
+        org.coar.workbench.attributions.FittedOn.of(store.dir()).putInto(s); // what eval and edit check the attributions against
 
         r.set("config", json.valueToTree(configMap(config)));
 
