@@ -75,7 +75,7 @@ public final class ExampleBrowser implements AutoCloseable {
         try {
             attributions.checkMatches(storeDir, components.total(), data.size());
             AblatedEvaluator.Result clean;
-            try (TorchModel model = TorchModel.load(Path.of(run.model()), Device.cpu());
+            try (TorchModel model = TorchModel.load(Path.of(run.model()), Device.cpu()).selectOutput(run.modelOutput());
                  AblatedEvaluator evaluator = new AblatedEvaluator(model, components, data, 100, OutputFunction.parse(run.output()))) {
                 boolean[] keepAll = new boolean[components.total()];
                 Arrays.fill(keepAll, true);

@@ -13,9 +13,18 @@ import java.util.List;
  * @param workers         per-device state
  * @param latestMeanOutput mean output (e.g. margin) of the most recent row, NaN before the first
  * @param latestAccuracy  accuracy of the ablated model of the most recent row, NaN before the first
+ * @param rowsWithNonFiniteOutputs rows built by this process with a NaN or infinite output (the fit refuses them
+ *                        unless told to exclude them), 0 when none
+ * @param firstNonFiniteRow the lowest such row, -1 when none
  */
 public record BuildProgress(long rowsDone, long rowsTotal, double rowsPerSecond, Duration eta, List<WorkerState> workers,
-                            double latestMeanOutput, double latestAccuracy) {
+                            double latestMeanOutput, double latestAccuracy, long rowsWithNonFiniteOutputs, long firstNonFiniteRow) {
+
+    /** What to tell the user about NaN/Inf outputs seen so far; null when none. */
+    public String nonFiniteWarning() {
+        return rowsWithNonFiniteOutputs == 0 ? null : rowsWithNonFiniteOutputs + " row(s) with NaN/Inf outputs (first: row "
+                + firstNonFiniteRow + "); 'coar fit' refuses them unless given --exclude-non-finite";
+    }
 
     /** One worker (one device, one model replica). */
     public record WorkerState(String device, String state, long rowsBuilt) {

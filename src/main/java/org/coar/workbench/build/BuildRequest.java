@@ -3,6 +3,7 @@ package org.coar.workbench.build;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import org.coar.workbench.WorkbenchException;
 
 /**
  * One invocation of a build: what to make ({@code run}) and how to execute it here.
@@ -22,5 +23,16 @@ public record BuildRequest(Path storeDir, RunConfig run, List<String> devices, i
                            int batchSize, boolean rerun, Duration claimTimeout) {
     public BuildRequest {
         devices = List.copyOf(devices);
+        // Refused here, before any model is loaded, rather than by the first worker to start.
+        if (batchSize < 1) {
+            throw new WorkbenchException("--batch-size must be at least 1, got " + batchSize);
+        }
+        if (cpuWorkers < 0) {
+            throw new WorkbenchException("--cpu-workers must be 0 (one per core) or more, got " + cpuWorkers);
+        }
+        if (claimTimeout == null || claimTimeout.isNegative() || claimTimeout.isZero()) {
+            throw new WorkbenchException("--claim-timeout must be more than 0 minutes, got "
+                    + (claimTimeout == null ? "none" : claimTimeout.toMinutes()));
+        }
     }
 }

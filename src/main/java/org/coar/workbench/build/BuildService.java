@@ -21,6 +21,7 @@ import org.coar.workbench.data.DataSpec;
 import org.coar.workbench.data.EvalData;
 import org.coar.workbench.model.AblatedEvaluator;
 import org.coar.workbench.model.Components;
+import org.coar.workbench.model.ModelOutput;
 import org.coar.workbench.model.OutputFunction;
 import org.coar.workbench.model.TorchModel;
 import org.coar.workbench.npy.NpyArray;
@@ -33,6 +34,8 @@ import org.coar.workbench.store.Store;
  * processes off each other's rows; cancelling abandons the row in flight without marking it.
  */
 public final class BuildService {
+    /** How often a worker with nothing else to do looks again at rows that other processes hold. */
+    private static final long REVISIT_INTERVAL_MILLIS = 500;
 
     /**
      * The run settings to use for {@code storeDir}: those recorded in its run.json, checked against
@@ -47,6 +50,8 @@ public final class BuildService {
             conflict(conflicts, "--model", recorded.model(), requested.model() == null ? null : absolute(requested.model()));
             conflict(conflicts, "--data", recorded.data(), requestedData);
             conflict(conflicts, "--output", recorded.output(), requested.output());
+            conflict(conflicts, "--model-output", recorded.modelOutput().recorded(),
+                    requested.outputElement() == null ? null : ModelOutput.parse(requested.outputElement()).recorded());
             conflict(conflicts, "--alpha", recorded.alpha(), requested.alpha());
             conflict(conflicts, "--seed", recorded.seed(), requested.seed());
             conflict(conflicts, "--include", recorded.include(), requested.include().isEmpty() ? null : requested.include());
@@ -61,6 +66,10 @@ public final class BuildService {
         if (requested.model() == null || requested.data() == null) {
             throw new WorkbenchException(storeDir + ": no run.json yet, so the first build needs --model and --data");
         }
+        if (!Files.isRegularFile(Path.of(requested.model()))) {
+            throw new WorkbenchException(requested.model() + ": no such model file (--model); give a TorchScript file saved with "
+                    + "torch.jit.save");
+        }
         double alpha = requested.alpha() == null ? 0.05 : requested.alpha();
         if (!(alpha > 0 && alpha < 1)) {
             throw new WorkbenchException("--alpha: the ablated fraction must be in (0, 1), got " + alpha);
@@ -68,7 +77,8 @@ public final class BuildService {
         return new RunConfig(absolute(requested.model()), null, requestedData,
                 requested.output() == null ? OutputFunction.MARGIN.cliName() : OutputFunction.parse(requested.output()).cliName(),
                 requested.maskArray(), requested.outputArray(), alpha, requested.seed() == null ? 0L : requested.seed(),
-                requested.include(), requested.exclude(), Instant.now().toString(), Version.workbench());
+                requested.include(), requested.exclude(), Instant.now().toString(), Version.workbench(),
+                ModelOutput.parse(requested.outputElement()).recorded());
     }
 
     private static String absolute(String path) {
@@ -95,7 +105,9 @@ public final class BuildService {
         Path storeDir = request.storeDir();
         Path modelFile = Path.of(run.model());
         if (!Files.isRegularFile(modelFile)) {
-            throw new WorkbenchException(modelFile + ": the model file recorded for this store is missing; restore it, or build a new store");
+            throw new WorkbenchException(RunConfig.exists(storeDir)
+                    ? modelFile + ": the model file recorded for this store is missing; restore it, or build a new store"
+                    : modelFile + ": no such model file (--model); give a TorchScript file saved with torch.jit.save");
         }
         String sha = RunConfig.sha256(modelFile);
         List<Device> devices = workerDevices(resolveDevices(request.devices()), request.cpuWorkers());
@@ -104,12 +116,15 @@ public final class BuildService {
         try (Store store = Store.open(storeDir, true)) {
             String maskArray = run.maskArray() != null ? run.maskArray() : "masks";
             String outputArray = run.outputArray() != null ? run.outputArray() : onlyOtherArray(store, maskArray);
+            checkArrays(store, maskArray, outputArray);
+            // Before anything is recorded: a bad range must not pin the store's settings.
+            RowPlan plan = RowPlan.of(store.numModels(), request.start(), request.end(), request.partition());
             EvalData data = new DataLoader().load(run.data());
-            TorchModel first = TorchModel.load(modelFile, devices.getFirst());
+            TorchModel first = TorchModel.load(modelFile, devices.getFirst()).selectOutput(run.modelOutput());
             List<AutoCloseable> toClose = new ArrayList<>(List.of(first));
             try {
-                Components components = Components.select(first.parameters(), run.include(), run.exclude());
-                RunConfig recorded;
+                Components components = Components.select(modelFile, first.parameters(), run.include(), run.exclude());
+                Recorded recorded;
                 if (RunConfig.exists(storeDir)) {
                     recorded = checkAndRecord(store, run, sha, maskArray, outputArray, components, data);
                 } else {
@@ -119,10 +134,15 @@ public final class BuildService {
                         recorded = checkAndRecord(store, run, sha, maskArray, outputArray, components, data);
                     }
                 }
-
-                RowPlan plan = RowPlan.of(store.numModels(), request.start(), request.end(), request.partition());
-                return runWorkers(request, recorded, store, plan, components, data, outputFunction, devices, first, toClose,
-                        listener, control, started);
+                try {
+                    return runWorkers(request, recorded.run(), store, plan, components, data, outputFunction, devices, first,
+                            toClose, listener, control, started);
+                } catch (RuntimeException | Error e) {
+                    if (recorded.first()) {
+                        rollBack(store);
+                    }
+                    throw e;
+                }
             } finally {
                 for (AutoCloseable closeable : toClose.reversed()) {
                     try {
@@ -142,25 +162,47 @@ public final class BuildService {
      */
     public RunConfig record(Path storeDir, RunConfig run) {
         Path modelFile = Path.of(run.model());
-        try (Store store = Store.open(storeDir, true); TorchModel model = TorchModel.load(modelFile, Device.cpu())) {
+        try (Store store = Store.open(storeDir, true);
+             TorchModel model = TorchModel.load(modelFile, Device.cpu()).selectOutput(run.modelOutput())) {
             String sha = RunConfig.sha256(modelFile);
             String maskArray = run.maskArray() != null ? run.maskArray() : "masks";
             String outputArray = run.outputArray() != null ? run.outputArray() : onlyOtherArray(store, maskArray);
+            checkArrays(store, maskArray, outputArray);
             EvalData data = new DataLoader().load(run.data());
-            Components components = Components.select(model.parameters(), run.include(), run.exclude());
+            Components components = Components.select(modelFile, model.parameters(), run.include(), run.exclude());
             try (AblatedEvaluator probe = new AblatedEvaluator(model, components, data, 100, OutputFunction.parse(run.output()))) {
-                return checkAndRecord(store, run, sha, maskArray, outputArray, components, data);
+                return checkAndRecord(store, run, sha, maskArray, outputArray, components, data).run();
             }
         }
     }
 
-    private static RunConfig checkAndRecord(Store store, RunConfig run, String sha, String maskArray, String outputArray,
-                                            Components components, EvalData data) {
+    /** The settings the rows are built with, and whether this call recorded them first (so may roll them back). */
+    private record Recorded(RunConfig run, boolean first) {
+    }
+
+    private static Recorded checkAndRecord(Store store, RunConfig run, String sha, String maskArray, String outputArray,
+                                           Components components, EvalData data) {
         Path storeDir = store.dir();
         checkStoreFits(store, store.array(maskArray), store.array(outputArray), components, data);
         if (run.modelSha256() != null && !run.modelSha256().equals(sha)) {
             throw new WorkbenchException(run.model() + ": the model changed since this store's first rows (SHA-256 " + sha
                     + ", recorded " + run.modelSha256() + "); rows of one store must come from one model. Use a new store");
+        }
+        RunConfig ours = new RunConfig(run.model(), sha, run.data(), run.output(), maskArray, outputArray, run.alpha(),
+                run.seed(), run.include(), run.exclude(), run.created(), run.workbenchVersion(), run.outputElement());
+        // run.json is created exclusively: of two first builds started together, one records its settings
+        // and the other, finding them, is held to them like any resume.
+        if (!RunConfig.exists(storeDir) && ours.writeIfAbsent(storeDir)) {
+            components.write(storeDir);
+            return new Recorded(ours, true);
+        }
+        RunConfig recorded = RunConfig.read(storeDir);
+        List<String> conflicts = differences(recorded, ours);
+        if (!conflicts.isEmpty()) {
+            throw new WorkbenchException(storeDir.resolve(RunConfig.FILE) + ": this store's rows are made with other settings "
+                    + "(recorded by " + (recorded.created() == null ? "an earlier build" : "a build started " + recorded.created())
+                    + "): " + String.join("; ", conflicts) + ". Rows of one store must share them; use a new store for new "
+                    + "settings, or omit the options to build as recorded");
         }
         if (!Components.exists(storeDir)) {
             components.write(storeDir);
@@ -168,12 +210,65 @@ public final class BuildService {
             throw new WorkbenchException(storeDir.resolve(Components.FILE) + ": the store's component list differs from "
                     + "the model's selection " + components + "; rows would not be comparable. Use a new store");
         }
-        RunConfig recorded = new RunConfig(run.model(), sha, run.data(), run.output(), maskArray, outputArray, run.alpha(),
-                run.seed(), run.include(), run.exclude(), run.created(), run.workbenchVersion());
-        if (!recorded.equals(run) || !RunConfig.exists(storeDir)) {
+        if (recorded.modelSha256() == null || recorded.maskArray() == null || recorded.outputArray() == null) {
+            // run.json written by an earlier version, or by hand: complete it
+            recorded = new RunConfig(recorded.model(), sha, recorded.data(), recorded.output(), maskArray, outputArray,
+                    recorded.alpha(), recorded.seed(), recorded.include(), recorded.exclude(), recorded.created(),
+                    recorded.workbenchVersion(), recorded.outputElement());
             recorded.write(storeDir);
         }
-        return recorded;
+        return new Recorded(recorded, false);
+    }
+
+    /** Where {@code ours} differs from the {@code recorded} settings; fields an older run.json lacks are not compared. */
+    private static List<String> differences(RunConfig recorded, RunConfig ours) {
+        List<String> conflicts = new ArrayList<>();
+        differ(conflicts, "--model", recorded.model(), ours.model());
+        differ(conflicts, "--model (its SHA-256)", recorded.modelSha256(), ours.modelSha256());
+        differ(conflicts, "--data", recorded.data(), ours.data());
+        differ(conflicts, "--output", recorded.output(), ours.output());
+        differ(conflicts, "--model-output", Objects.requireNonNullElse(recorded.modelOutput().recorded(), "none (one tensor)"),
+                Objects.requireNonNullElse(ours.modelOutput().recorded(), "none (one tensor)"));
+        differ(conflicts, "mask array", recorded.maskArray(), ours.maskArray());
+        differ(conflicts, "--output-array", recorded.outputArray(), ours.outputArray());
+        differ(conflicts, "--alpha", recorded.alpha(), ours.alpha());
+        differ(conflicts, "--seed", recorded.seed(), ours.seed());
+        differ(conflicts, "--include", recorded.include(), ours.include());
+        differ(conflicts, "--exclude", recorded.exclude(), ours.exclude());
+        return conflicts;
+    }
+
+    private static void differ(List<String> conflicts, String option, Object recorded, Object ours) {
+        if (recorded != null && !deepEquals(recorded, ours)) {
+            conflicts.add(option + " recorded as " + describe(recorded) + ", requested " + describe(ours));
+        }
+    }
+
+    /**
+     * Undoes a first build's run.json and components.json when the build failed before any row was
+     * completed, so the failed settings do not lock the store. With a completed row they stay: that
+     * row was made with them.
+     */
+    private static void rollBack(Store store) {
+        if (store.completedCount() > 0) {
+            return;
+        }
+        try {
+            Files.deleteIfExists(store.dir().resolve(RunConfig.FILE));
+            Files.deleteIfExists(store.dir().resolve(Components.FILE));
+        } catch (java.io.IOException e) {
+            // The build's own failure is what the user must see.
+        }
+    }
+
+    /** The mask and output arrays must be two different arrays of the store. */
+    private static void checkArrays(Store store, String maskArray, String outputArray) {
+        store.array(maskArray);
+        store.array(outputArray);
+        if (maskArray.equals(outputArray)) {
+            throw new WorkbenchException("--output-array " + outputArray + ": that array holds the keep-masks; name the array for "
+                    + "the outputs (the store has " + String.join(", ", store.arrayNames()) + ")");
+        }
     }
 
     private static String onlyOtherArray(Store store, String maskArray) {
@@ -222,6 +317,9 @@ public final class BuildService {
 
     /** One entry per worker: each GPU once, the CPU once per CPU worker (0: one per core). */
     public static List<Device> workerDevices(List<Device> devices, int cpuWorkers) {
+        if (cpuWorkers < 0) {
+            throw new WorkbenchException("--cpu-workers must be 0 (one per core) or more, got " + cpuWorkers);
+        }
         int perCpu = cpuWorkers > 0 ? cpuWorkers : Runtime.getRuntime().availableProcessors();
         List<Device> workers = new ArrayList<>();
         for (Device device : devices) {
@@ -267,6 +365,7 @@ public final class BuildService {
             }
         }
         RowClaims claims = new RowClaims(store.dir(), request.claimTimeout());
+        ConcurrentLinkedQueue<Long> claimedElsewhere = new ConcurrentLinkedQueue<>();
         ProgressTracker tracker = new ProgressTracker(plan.size(), alreadyDone, devices,
                 listener.andThen(new TaskReporter(store.dir(), plan)));
         AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -281,20 +380,21 @@ public final class BuildService {
                     if (worker == 0) {
                         model = first;
                     } else {
-                        model = TorchModel.load(first.file(), device);
+                        model = TorchModel.load(first.file(), device).selectOutput(run.modelOutput());
                         synchronized (toClose) {
                             toClose.add(model);
                         }
                     }
                     try (AblatedEvaluator evaluator = new AblatedEvaluator(model, components, data, request.batchSize(), outputFunction)) {
                         tracker.state(worker, "running");
-                        buildRows(request, run, store, queue, claims, components, evaluator, tracker, worker, control);
+                        buildRows(request, run, store, queue, claimedElsewhere, claims, components, evaluator, tracker, worker, control);
                     }
                     tracker.state(worker, control.isCancelled() ? "cancelled" : "finished");
                 } catch (RuntimeException | Error e) {
                     // an Error (e.g. out of memory) in one worker must fail the build, not end it as if finished
                     failure.compareAndSet(null, e);
-                    tracker.state(worker, "failed: " + e.getMessage());
+                    // the message reaches the user once, as the build's error, not in every worker's progress
+                    tracker.state(worker, "failed");
                     control.cancel();
                 }
             }));
@@ -324,8 +424,8 @@ public final class BuildService {
     }
 
     private static void buildRows(BuildRequest request, RunConfig run, Store store, ConcurrentLinkedQueue<Long> queue,
-                                  RowClaims claims, Components components, AblatedEvaluator evaluator, ProgressTracker tracker,
-                                  int worker, BuildControl control) {
+                                  ConcurrentLinkedQueue<Long> claimedElsewhere, RowClaims claims, Components components,
+                                  AblatedEvaluator evaluator, ProgressTracker tracker, int worker, BuildControl control) {
         String maskArray = run.maskArray();
         String outputArray = run.outputArray();
         Long row;
@@ -335,18 +435,35 @@ public final class BuildService {
                 control.awaitRunning();
                 tracker.state(worker, "running");
             }
-            if (control.isCancelled() || (row = queue.poll()) == null) {
+            if (control.isCancelled()) {
                 return;
             }
-            if (!request.rerun() && store.isCompleted(row)) {
+            boolean revisit = false;
+            if ((row = queue.poll()) == null) {
+                // Rows another process had claimed: revisit them until they are completed, or their
+                // claimer is gone and the claim can be taken over.
+                if ((row = claimedElsewhere.poll()) == null) {
+                    return;
+                }
+                revisit = true;
+            }
+            if ((!request.rerun() || revisit) && store.isCompleted(row)) {
                 continue; // completed by another process since the queue was made
             }
             if (!claims.tryClaim(row)) {
-                continue; // another process is building it
+                claimedElsewhere.add(row); // another process is building it
+                if (revisit) {
+                    tracker.state(worker, "waiting");
+                    if (!pause(control)) {
+                        return;
+                    }
+                    tracker.state(worker, "running");
+                }
+                continue;
             }
             try {
                 if (store.isCompleted(row)) {
-                    if (!request.rerun()) {
+                    if (!request.rerun() || revisit) {
                         continue;
                     }
                     store.markPending(row);
@@ -357,11 +474,22 @@ public final class BuildService {
                     return; // cancelled mid-row: the row stays pending
                 }
                 store.writeRow(row, Map.of(maskArray, keep, outputArray, result.outputs()));
-                tracker.rowBuilt(worker, result.meanOutput(), result.accuracy());
+                tracker.rowBuilt(worker, row, result);
             } finally {
                 claims.release(row);
             }
         }
+    }
+
+    /** Waits a moment before revisiting rows claimed elsewhere; false when cancelled meanwhile. */
+    private static boolean pause(BuildControl control) {
+        try {
+            Thread.sleep(REVISIT_INTERVAL_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+        return !control.isCancelled();
     }
 
     /** Keeps this process's task record beside the store current, at most every two seconds. */
@@ -409,6 +537,8 @@ public final class BuildService {
         private final AtomicLong built = new AtomicLong();
         private double latestMean = Double.NaN;
         private double latestAccuracy = Double.NaN;
+        private long rowsWithNonFinite;
+        private long firstNonFiniteRow = -1;
 
         ProgressTracker(long total, long alreadyDone, List<Device> devices, Consumer<BuildProgress> listener) {
             this.total = total;
@@ -432,11 +562,15 @@ public final class BuildService {
             publish();
         }
 
-        synchronized void rowBuilt(int worker, double meanOutput, double accuracy) {
+        synchronized void rowBuilt(int worker, long row, AblatedEvaluator.Result result) {
             builtPerWorker[worker]++;
             built.incrementAndGet();
-            latestMean = meanOutput;
-            latestAccuracy = accuracy;
+            latestMean = result.meanOutput();
+            latestAccuracy = result.accuracy();
+            if (result.nonFiniteOutputs() > 0) {
+                rowsWithNonFinite++;
+                firstNonFiniteRow = firstNonFiniteRow < 0 ? row : Math.min(firstNonFiniteRow, row);
+            }
             publish();
         }
 
@@ -453,7 +587,8 @@ public final class BuildService {
             for (int w = 0; w < states.length; w++) {
                 workers.add(new BuildProgress.WorkerState(deviceNames.get(w), states[w], builtPerWorker[w]));
             }
-            listener.accept(new BuildProgress(done, total, rate, eta, workers, latestMean, latestAccuracy));
+            listener.accept(new BuildProgress(done, total, rate, eta, workers, latestMean, latestAccuracy, rowsWithNonFinite,
+                    firstNonFiniteRow));
         }
     }
 }

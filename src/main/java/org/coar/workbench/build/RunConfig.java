@@ -9,14 +9,15 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
+import org.coar.workbench.AtomicFiles;
 import org.coar.workbench.WorkbenchException;
 import org.coar.workbench.data.DataSpec;
+import org.coar.workbench.model.ModelOutput;
 
 /**
  * How a store's rows are made, recorded in the store's {@code run.json} so that a later
@@ -34,11 +35,13 @@ import org.coar.workbench.data.DataSpec;
  * @param exclude        component group globs to exclude
  * @param created        ISO-8601 time the run was first recorded
  * @param workbenchVersion version of the workbench that recorded it
+ * @param outputElement  which element of a tuple/list/dict forward output holds the logits (an index or a key);
+ *                       null: the model returns one tensor ({@link ModelOutput})
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RunConfig(String model, String modelSha256, DataSpec data, String output, String maskArray, String outputArray,
                         Double alpha, Long seed, List<String> include, List<String> exclude, String created,
-                        String workbenchVersion) {
+                        String workbenchVersion, String outputElement) {
     public static final String FILE = "run.json";
 
     private static final ObjectMapper JSON = new ObjectMapper()
@@ -49,6 +52,17 @@ public record RunConfig(String model, String modelSha256, DataSpec data, String 
     public RunConfig {
         include = include == null ? List.of() : List.copyOf(include);
         exclude = exclude == null ? List.of() : List.copyOf(exclude);
+    }
+
+    /** Settings of a model that returns one tensor. */
+    public RunConfig(String model, String modelSha256, DataSpec data, String output, String maskArray, String outputArray,
+                     Double alpha, Long seed, List<String> include, List<String> exclude, String created, String workbenchVersion) {
+        this(model, modelSha256, data, output, maskArray, outputArray, alpha, seed, include, exclude, created, workbenchVersion, null);
+    }
+
+    /** Which tensor of the model's output to take the logits from. */
+    public ModelOutput modelOutput() {
+        return ModelOutput.parse(outputElement);
     }
 
     public static boolean exists(Path storeDir) {
@@ -68,10 +82,20 @@ public record RunConfig(String model, String modelSha256, DataSpec data, String 
     public void write(Path storeDir) {
         Path file = storeDir.resolve(FILE);
         try {
-            // A unique temporary name: several processes may record the same run at once.
-            Path temp = Files.createTempFile(storeDir, FILE, ".tmp");
-            JSON.writeValue(temp.toFile(), this);
-            Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            AtomicFiles.replace(file, temp -> JSON.writeValue(temp.toFile(), this));
+        } catch (IOException e) {
+            throw new WorkbenchException(file + ": cannot write the run settings (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /**
+     * Records run.json only if the store has none: of two first builds racing, exactly one records
+     * its settings; the other gets false and must compare its settings with what won.
+     */
+    public boolean writeIfAbsent(Path storeDir) {
+        Path file = storeDir.resolve(FILE);
+        try {
+            return AtomicFiles.createExclusively(file, temp -> JSON.writeValue(temp.toFile(), this));
         } catch (IOException e) {
             throw new WorkbenchException(file + ": cannot write the run settings (" + e.getMessage() + ")", e);
         }

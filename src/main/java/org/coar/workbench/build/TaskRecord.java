@@ -8,11 +8,11 @@ import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import org.coar.workbench.AtomicFiles;
 
 /**
  * What one build process is doing, kept beside the store in {@code tasks/HOST-PID.json} so that
@@ -43,6 +43,19 @@ public record TaskRecord(String host, long pid, String slurmJob, String slurmTas
         return state.equals("running") || state.equals("paused");
     }
 
+    /**
+     * Running by its own account, but a process of this host that no longer exists (killed with
+     * kill -9, or its machine's power cut): dead now, not only once it has been silent for a while.
+     */
+    public boolean isDead() {
+        return isRunning() && host.equals(RowClaims.hostName()) && ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true);
+    }
+
+    /** What to show for its state: DEAD, STALLED (silent for longer than {@code quiet}) or its own state. */
+    public String displayState(Instant now, Duration quiet) {
+        return isDead() ? "DEAD" : isStalled(now, quiet) ? "STALLED" : state;
+    }
+
     /** Running (by its own account) but silent for longer than {@code quiet}: hung, or killed without a word. */
     public boolean isStalled(Instant now, Duration quiet) {
         return isRunning() && Instant.parse(updated).plus(quiet).isBefore(now);
@@ -55,9 +68,7 @@ public record TaskRecord(String host, long pid, String slurmJob, String slurmTas
     void write(Path storeDir) {
         try {
             Path dir = Files.createDirectories(storeDir.resolve(DIR));
-            Path temp = Files.createTempFile(dir, host + "-" + pid, ".tmp");
-            JSON.writeValue(temp.toFile(), this);
-            Files.move(temp, dir.resolve(host + "-" + pid + ".json"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            AtomicFiles.replace(dir.resolve(host + "-" + pid + ".json"), temp -> JSON.writeValue(temp.toFile(), this));
         } catch (IOException e) {
             // Monitoring must never stop a build; the rows themselves are what matters.
         }

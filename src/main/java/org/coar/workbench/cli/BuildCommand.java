@@ -79,6 +79,9 @@ final class BuildCommand implements Callable<Integer> {
                     () -> service.build(request, bar::update, control));
         } finally {
             bar.finish();
+            if (bar.latest() != null && bar.latest().nonFiniteWarning() != null) {
+                err.println("warning: " + bar.latest().nonFiniteWarning());
+            }
         }
     }
 }

@@ -41,7 +41,7 @@ final class ComponentsCommand implements Callable<Integer> {
         }
         List<ParameterInfo> candidates = Components.candidates(parameters);
         String head = Components.headName(parameters);
-        Components selected = Components.select(parameters, components.include, components.exclude);
+        Components selected = Components.select(model, parameters, components.include, components.exclude);
         List<String> chosen = selected.groups().stream().map(ComponentGroup::name).toList();
         out.printf("%s: %d parameters, %d candidate component groups (weights with 2 or more dimensions)%n",
                 model.toAbsolutePath().normalize(), parameters.size(), candidates.size());

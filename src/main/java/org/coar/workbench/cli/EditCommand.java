@@ -58,6 +58,11 @@ final class EditCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default: ATTRIBUTIONS/edit).")
     private Path out;
 
+    @Option(names = "--force-attributions",
+            description = "Use attributions fitted on another store or model (their report.json names both) instead of refusing "
+                    + "them; the report records that they were forced.")
+    private boolean forceAttributions;
+
     @Mixin
     private DeviceOptions deviceOptions;
 
@@ -65,7 +70,7 @@ final class EditCommand implements Callable<Integer> {
     public Integer call() {
         EditRequest request = new EditRequest(store, attributions, target, reference, k, EditMode.parse(mode), sweep, save,
                 out != null ? out : attributions.resolve(EditRequest.DEFAULT_OUT),
-                deviceOptions.devices, deviceOptions.cpuWorkers, deviceOptions.batchSize);
+                deviceOptions.devices, deviceOptions.cpuWorkers, deviceOptions.batchSize, forceAttributions);
         PrintWriter err = commandSpec.commandLine().getErr();
         StageProgressBar bar = new StageProgressBar(err, System.console() != null);
         EditResult result;
@@ -83,6 +88,7 @@ final class EditCommand implements Callable<Integer> {
                 String.join(", ", result.ablated().stream().limit(10).map(EditResult.AblatedComponent::label).toList()),
                 result.ablated().size() > 10 ? ", ..." : "");
         output.println(result.table());
+        result.warnings().forEach(w -> err.println("warning: " + w));
         if (result.saved() != null) {
             output.printf(Locale.ROOT, "Edited model: %s (reloaded: margins within %.2g of the edit)%n", result.saved(),
                     result.reloadMaxAbsDifference());

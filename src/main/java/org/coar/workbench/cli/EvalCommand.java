@@ -54,6 +54,11 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default: ATTRIBUTIONS/eval).")
     private Path out;
 
+    @Option(names = "--force-attributions",
+            description = "Use attributions fitted on another store or model (their report.json names both) instead of refusing "
+                    + "them; the report records that they were forced.")
+    private boolean forceAttributions;
+
     @Mixin
     private DeviceOptions deviceOptions;
 
@@ -68,7 +73,7 @@ final class EvalCommand implements Callable<Integer> {
         EvaluationRequest request = new EvaluationRequest(store, attributions,
                 out != null ? out : attributions.resolve(EvaluationRequest.DEFAULT_OUT), alphas, runs, seed, chosen,
                 deviceOptions.devices, deviceOptions.cpuWorkers,
-                deviceOptions.batchSize, example);
+                deviceOptions.batchSize, example, forceAttributions);
         PrintWriter err = commandSpec.commandLine().getErr();
         StageProgressBar bar = new StageProgressBar(err, System.console() != null);
         EvaluationResult result;

@@ -15,6 +15,7 @@ import org.coar.workbench.fit.FitProgress;
 import org.coar.workbench.fit.FitRequest;
 import org.coar.workbench.fit.FitResult;
 import org.coar.workbench.fit.FitService;
+import org.coar.workbench.fit.FitWarnings;
 import org.coar.workbench.fit.RowCount;
 import org.coar.workbench.fit.Solver;
 import picocli.CommandLine.Command;
@@ -128,6 +129,9 @@ final class FitCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "  time: %s%n", timings(result));
         out.printf(Locale.ROOT, "  memory: peak %.2f GiB resident (the plan: %s)%n", result.peakRssBytes() / (double) (1L << 30),
                 result.plan().describe().lines().filter(l -> l.contains("peak")).findFirst().orElse("").trim());
+        List<String> printed = config.warnings();
+        result.warnings().stream().filter(w -> !printed.contains(w)).forEach(w -> err.println("warning: " + w));
+        FitWarnings.forResult(result).forEach(w -> err.println("warning: " + w));
         return 0;
     }
 
@@ -161,6 +165,10 @@ final class FitCommand implements Callable<Integer> {
 
     private static RowCount rows(String option, double value) {
         if (value >= 0 && value == Math.rint(value) && value != 1.0 || value == 0) {
+            if (value > RowCount.MAX_ROWS) {
+                throw new WorkbenchException(option + ": " + String.format(Locale.ROOT, "%.0f", value) + " rows is more than a fit "
+                        + "can read (at most " + RowCount.MAX_ROWS + "); give a count up to the store's completed rows, or a fraction such as 0.9");
+            }
             return RowCount.of((long) value);
         }
         if (value > 0 && value <= 1) {

@@ -5,6 +5,7 @@ import java.util.concurrent.Callable;
 import org.coar.workbench.Sizes;
 import org.coar.workbench.spec.SpecCodec;
 import org.coar.workbench.spec.StoreSpec;
+import org.coar.workbench.store.DiskSpace;
 import org.coar.workbench.store.Store;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -29,6 +30,7 @@ final class InitCommand implements Callable<Integer> {
     public Integer call() {
         StoreSpec spec = new SpecCodec().read(specFile);
         Store.create(storeDir, spec);
+        DiskSpace.shortfall(storeDir, spec.dataBytes()).ifPresent(w -> commandSpec.commandLine().getErr().println("warning: " + w));
         commandSpec.commandLine().getOut().printf("Initialised %s: %d models, %d arrays, %s when filled%n",
                 storeDir, spec.numModels(), spec.schema().size(), Sizes.human(spec.dataBytes()));
         return 0;

@@ -29,10 +29,16 @@ final class ProgressBar {
     synchronized void update(BuildProgress progress) {
         latest = progress;
         long now = System.nanoTime();
-        if (drawn && now - lastPrint < (interactive ? REDRAW_INTERVAL_NANOS : PLAIN_INTERVAL_NANOS)) {
+        boolean newNonFinite = printed != null && progress.rowsWithNonFiniteOutputs() > printed.rowsWithNonFiniteOutputs();
+        if (drawn && !newNonFinite && now - lastPrint < (interactive ? REDRAW_INTERVAL_NANOS : PLAIN_INTERVAL_NANOS)) {
             return;
         }
         print(progress, now);
+    }
+
+    /** The most recent snapshot, or null before the first. */
+    synchronized BuildProgress latest() {
+        return latest;
     }
 
     /** Prints the final state once, whatever the throttling skipped. */
@@ -66,6 +72,10 @@ final class ProgressBar {
                 100 * p.fraction(), p.rowsPerSecond(), formatDuration(p.eta())));
         if (!Double.isNaN(p.latestAccuracy())) {
             line.append(String.format(Locale.ROOT, "  last row: acc %.3f, mean output %.3f", p.latestAccuracy(), p.latestMeanOutput()));
+        }
+        if (p.nonFiniteWarning() != null) {
+            line.append("  WARNING: ").append(p.rowsWithNonFiniteOutputs()).append(" row(s) with NaN/Inf outputs (first: row ")
+                    .append(p.firstNonFiniteRow()).append(')');
         }
         if (p.workers().size() > 1 || p.workers().stream().anyMatch(w -> !w.state().equals("running"))) {
             line.append("  [");

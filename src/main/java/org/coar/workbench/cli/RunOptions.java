@@ -23,6 +23,11 @@ final class RunOptions {
     @Option(names = "--output-array", paramLabel = "NAME", description = "Store array for outputs (default: the store's only array besides masks).")
     String outputArray;
 
+    @Option(names = "--model-output", paramLabel = "INDEX|KEY",
+            description = "For a model whose forward returns a tuple/list or dict: the element holding the logits, by position "
+                    + "(e.g. 1 for (features, logits)) or key (e.g. logits). Recorded in run.json.")
+    String modelOutput;
+
     @Option(names = "--alpha", paramLabel = "A", description = "Fraction of components ablated per model, each independently (default 0.05).")
     Double alpha;
 
@@ -35,6 +40,6 @@ final class RunOptions {
     /** The requested settings; null fields mean "as recorded in run.json" (or the default on a first build). */
     RunConfig toRequest() {
         return new RunConfig(model == null ? null : model.toString(), null, data == null ? null : data.toSpec(), output, null,
-                outputArray, alpha, seed, components.include, components.exclude, null, null);
+                outputArray, alpha, seed, components.include, components.exclude, null, null, modelOutput);
     }
 }

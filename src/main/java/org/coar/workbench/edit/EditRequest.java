@@ -19,13 +19,21 @@ import java.util.List;
  * @param devices         "cpu", "cuda:0", ...; empty for every GPU, else the CPU
  * @param cpuWorkers      model replicas on the CPU (0: one per core)
  * @param batchSize       examples per forward pass
+ * @param forceAttributions use attributions fitted on another store or model (recorded in the report) instead of refusing them
  */
 public record EditRequest(Path storeDir, Path attributionsDir, String target, String reference, int k, EditMode mode,
-                          Integer sweepMax, Path save, Path outDir, List<String> devices, int cpuWorkers, int batchSize) {
+                          Integer sweepMax, Path save, Path outDir, List<String> devices, int cpuWorkers, int batchSize,
+                          boolean forceAttributions) {
     public static final String DEFAULT_OUT = "edit";
 
     public EditRequest {
         devices = List.copyOf(devices);
+    }
+
+    /** An edit that refuses attributions fitted on another store or model. */
+    public EditRequest(Path storeDir, Path attributionsDir, String target, String reference, int k, EditMode mode,
+                       Integer sweepMax, Path save, Path outDir, List<String> devices, int cpuWorkers, int batchSize) {
+        this(storeDir, attributionsDir, target, reference, k, mode, sweepMax, save, outDir, devices, cpuWorkers, batchSize, false);
     }
 
     /** Defaults: reference "rest", no sweep, no saved model, output in ATTRIBUTIONS/edit, local devices. */

@@ -43,6 +43,17 @@ public record EditResult(int[] target, int[] reference, EditMode mode, List<Abla
     public record SweepRow(int k, Metrics metrics) {
     }
 
+    /** What the user should know about this edit: e.g. target and reference sets that are one set. */
+    public List<String> warnings() {
+        List<String> warnings = new ArrayList<>();
+        if (java.util.Arrays.equals(java.util.Arrays.stream(target).sorted().toArray(), java.util.Arrays.stream(reference).sorted().toArray())) {
+            warnings.add("--target and --reference are the same " + target.length + " example(s), so every component's t-statistic "
+                    + "is 0 and the ablated components are an arbitrary choice; give a --reference other than the target "
+                    + "(the default 'rest' is every other example)");
+        }
+        return warnings;
+    }
+
     /** A plain-text summary table. */
     public String table() {
         List<String> lines = new ArrayList<>();

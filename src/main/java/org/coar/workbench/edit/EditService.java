@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -18,6 +17,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.coar.workbench.StageProgress;
+import org.coar.workbench.AtomicFiles;
+import org.coar.workbench.attributions.FittedOn;
 import org.coar.workbench.WorkbenchException;
 import org.coar.workbench.attributions.Attributions;
 import org.coar.workbench.build.BuildService;
@@ -64,11 +65,12 @@ public final class EditService {
         ExampleSet.check("--reference", request.reference(), stored.data().labels(), true);
         try (Attributions attributions = Attributions.load(request.attributionsDir())) {
             attributions.checkMatches(request.storeDir(), p, m);
+            String provenance = FittedOn.check(attributions, FittedOn.of(request.storeDir()), request.forceAttributions());
             List<Device> workers = BuildService.workerDevices(BuildService.resolveDevices(request.devices()), request.cpuWorkers());
             Path modelFile = Path.of(stored.run().model());
             progress.accept(new StageProgress("loading " + workers.size() + " model replicas", 0, workers.size(), "replicas"));
             try (AblationPool pool = new AblationPool(modelFile, workers, components, stored.data(), request.batchSize(),
-                    OutputFunction.MARGIN)) {
+                    OutputFunction.MARGIN, stored.run().modelOutput())) {
                 float[] marginsBefore = margins(pool, allKept(p), "unedited model", progress, cancel);
                 if (marginsBefore == null) {
                     return null;
@@ -122,7 +124,7 @@ public final class EditService {
                 if (!sweep.isEmpty()) {
                     write(request.outDir().resolve(SWEEP_CSV), result.sweepCsv());
                 }
-                writeReport(report, request, stored, attributions, result, workers);
+                writeReport(report, request, stored, attributions, result, workers, provenance);
                 return result;
             }
         }
@@ -189,12 +191,13 @@ public final class EditService {
      */
     private static double save(Path modelFile, Device device, Components components, StoredRun stored, boolean[] keep, Path target,
                                float[] marginsAfter, int batchSize) {
-        try (TorchModel model = TorchModel.load(modelFile, device); Ablator ablator = new Ablator(model, components)) {
+        try (TorchModel model = TorchModel.load(modelFile, device).selectOutput(stored.run().modelOutput());
+             Ablator ablator = new Ablator(model, components)) {
             ablator.ablate(keep);
             model.saveTorchScript(target);
         }
         double worst = 0;
-        try (TorchModel reloaded = TorchModel.load(target, device);
+        try (TorchModel reloaded = TorchModel.load(target, device).selectOutput(stored.run().modelOutput());
              AblatedEvaluator evaluator = new AblatedEvaluator(reloaded, components, stored.data(), batchSize, OutputFunction.MARGIN)) {
             float[] margins = evaluator.evaluate(allKept(components.total()), () -> false).outputs();
             for (int j = 0; j < margins.length; j++) {
@@ -218,9 +221,7 @@ public final class EditService {
 
     private static void write(Path file, String text) {
         try {
-            Path temp = Files.createTempFile(file.toAbsolutePath().getParent(), file.getFileName().toString(), ".tmp");
-            Files.writeString(temp, text);
-            Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            AtomicFiles.replace(file, temp -> Files.writeString(temp, text));
         } catch (IOException e) {
             throw new WorkbenchException(file + ": cannot write (" + e.getMessage() + ")", e);
         }
@@ -244,7 +245,7 @@ public final class EditService {
     }
 
     private static void writeReport(Path file, EditRequest request, StoredRun stored, Attributions attributions, EditResult result,
-                                    List<Device> workers) {
+                                    List<Device> workers, String provenance) {
         ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         ObjectNode r = stored.reportHeader(json, REPORT_FORMAT, request.attributionsDir());
         r.put("target_spec", request.target());
@@ -283,10 +284,10 @@ public final class EditService {
         ArrayNode devices = r.putArray("devices");
         workers.stream().map(BuildService::deviceName).distinct().forEach(devices::add);
         r.put("attributions_report", attributions.report() == null ? "absent" : "present");
+        r.put("attributions_fitted_on", provenance);
+        r.set("warnings", json.valueToTree(result.warnings()));
         try {
-            Path temp = Files.createTempFile(file.toAbsolutePath().getParent(), REPORT, ".tmp");
-            json.writeValue(temp.toFile(), r);
-            Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            AtomicFiles.replace(file, temp -> json.writeValue(temp.toFile(), r));
         } catch (IOException e) {
             throw new WorkbenchException(file + ": cannot write the report (" + e.getMessage() + ")", e);
         }

@@ -53,6 +53,6 @@ public final class FixSearch {
 
     private static EditRequest copy(EditRequest t, int example, int k, Integer sweepMax, Path save) {
         return new EditRequest(t.storeDir(), t.attributionsDir(), Integer.toString(example), t.reference(), k, t.mode(), sweepMax, save,
-                t.outDir(), t.devices(), t.cpuWorkers(), t.batchSize());
+                t.outDir(), t.devices(), t.cpuWorkers(), t.batchSize(), t.forceAttributions());
     }
 }

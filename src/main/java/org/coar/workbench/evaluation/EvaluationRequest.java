@@ -19,9 +19,11 @@ import java.util.Set;
  * @param cpuWorkers      model replicas on the CPU (0: one per core)
  * @param batchSize       examples per forward pass
  * @param scatterExample  example for the predicted-vs-actual figure; null picks the one with COAR's median correlation
+ * @param forceAttributions use attributions fitted on another store or model (recorded in the report) instead of refusing them
  */
 public record EvaluationRequest(Path storeDir, Path attributionsDir, Path outDir, List<Double> alphas, int runs, Long seed,
-                                Set<Baseline> baselines, List<String> devices, int cpuWorkers, int batchSize, Integer scatterExample) {
+                                Set<Baseline> baselines, List<String> devices, int cpuWorkers, int batchSize, Integer scatterExample,
+                                boolean forceAttributions) {
     public static final List<Double> DEFAULT_ALPHAS = List.of(0.025, 0.05, 0.1);
     public static final int DEFAULT_RUNS = 100;
     public static final String DEFAULT_OUT = "eval";
@@ -30,6 +32,12 @@ public record EvaluationRequest(Path storeDir, Path attributionsDir, Path outDir
         alphas = List.copyOf(alphas);
         baselines = baselines.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(baselines));
         devices = List.copyOf(devices);
+    }
+
+    /** An evaluation that refuses attributions fitted on another store or model. */
+    public EvaluationRequest(Path storeDir, Path attributionsDir, Path outDir, List<Double> alphas, int runs, Long seed,
+                             Set<Baseline> baselines, List<String> devices, int cpuWorkers, int batchSize, Integer scatterExample) {
+        this(storeDir, attributionsDir, outDir, alphas, runs, seed, baselines, devices, cpuWorkers, batchSize, scatterExample, false);
     }
 
     /** The defaults: α 0.025, 0.05, 0.1, 100 runs each, every baseline, output in ATTRIBUTIONS/eval. */

@@ -19,6 +19,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.coar.workbench.StageProgress;
+import org.coar.workbench.AtomicFiles;
+import org.coar.workbench.StagedOutput;
+import org.coar.workbench.attributions.FittedOn;
 import org.coar.workbench.WorkbenchException;
 import org.coar.workbench.attributions.Attributions;
 import org.coar.workbench.attributions.FitSplit;
@@ -56,7 +59,8 @@ public final class EvaluationService {
     private static final int VALIDATION_BLOCK = 256;
 
     /**
-     * Runs the evaluation; returns null when {@code cancel} turns true (files written so far stay).
+     * Runs the evaluation; returns null when {@code cancel} turns true. The output directory is written all or nothing:
+     * a failure or cancel leaves it as it was (an earlier evaluation there stays whole).
      * {@code listener} hears progress from worker threads, one event at a time.
      */
     public EvaluationResult evaluate(EvaluationRequest request, Consumer<StageProgress> listener, AtomicBoolean cancel) {
@@ -85,9 +89,10 @@ public final class EvaluationService {
         }
         try (Attributions attributions = Attributions.load(request.attributionsDir())) {
             attributions.checkMatches(storeDir, p, m);
+            String provenance = FittedOn.check(attributions, FittedOn.of(storeDir), request.forceAttributions());
             // Only now: the default --out lies inside the attributions directory, so creating it
             // first would make a mistyped --attributions path look like an incomplete attributions directory.
-            prepareOutDir(request.outDir());
+            StagedOutput.refuseForeign(request.outDir(), EvaluationService::isEarlierEvaluation, "--out");
             long t = System.nanoTime();
             EvaluationResult.ValidationCheck validation = validationCheck(storeDir, run, attributions, progress, cancel);
             if (validation == null) {
@@ -99,7 +104,9 @@ public final class EvaluationService {
             OutputFunction output = OutputFunction.parse(run.output());
             Path modelFile = Path.of(run.model());
             progress.accept(new StageProgress("loading " + workers.size() + " model replicas", 0, workers.size(), "replicas"));
-            try (AblationPool pool = new AblationPool(modelFile, workers, components, data, request.batchSize(), output)) {
+            try (AblationPool pool = new AblationPool(modelFile, workers, components, data, request.batchSize(), output,
+                    run.modelOutput());
+                 StagedOutput staged = StagedOutput.replacing(request.outDir(), EvaluationService::isEarlierEvaluation, "--out")) {
                 t = System.nanoTime();
                 AblatedEvaluator.Result[] unablated = pool.evaluate(1, i -> allKept(p), (i, r) -> { }, cancel);
                 if (unablated == null) {
@@ -122,7 +129,7 @@ public final class EvaluationService {
                 }
                 if (request.baselines().contains(Baseline.GRADIENT_X_PARAMETER) || request.baselines().contains(Baseline.WEIGHT_NORM)) {
                     t = System.nanoTime();
-                    try (TorchModel gradients = TorchModel.loadForGradients(modelFile, workers.getFirst())) {
+                    try (TorchModel gradients = TorchModel.loadForGradients(modelFile, workers.getFirst()).selectOutput(run.modelOutput())) {
                         if (request.baselines().contains(Baseline.GRADIENT_X_PARAMETER)) {
                             AtomicLong done = new AtomicLong();
                             float[][] scores = GradientTimesParameter.scores(gradients, components, data, output,
@@ -166,15 +173,18 @@ public final class EvaluationService {
 
                 t = System.nanoTime();
                 progress.accept(new StageProgress("writing the report and figures", 0, 1, "files"));
-                writeArrays(request.outDir(), request.alphas(), runs, methods);
-                List<Path> figures = EvaluationFigures.write(request.outDir(), request.alphas(), methods, runs.correlations,
-                        scatter, runs.actualOf(scatter), runs.predictedOf(scatter), validation);
+                writeArrays(staged.dir(), request.alphas(), runs, methods);
+                List<Path> figures = EvaluationFigures.write(staged.dir(), request.alphas(), methods, runs.correlations,
+                        scatter, runs.actualOf(scatter), runs.predictedOf(scatter), validation).stream()
+                        .map(f -> request.outDir().resolve(f.getFileName().toString())).toList();
                 seconds.put("figures", elapsed(t));
                 seconds.put("total", elapsed(started));
                 Path report = request.outDir().resolve(REPORT);
                 EvaluationResult result = new EvaluationResult(request.outDir(), methods, alphaResults, validation, evaluationSeed,
                         request.runs(), scatter, report, figures);
-                writeReport(report, request, context, attributions, result, storeSeed, workers, baselineNotes, seconds);
+                writeReport(staged.dir().resolve(REPORT), request, context, attributions, result, storeSeed, workers, baselineNotes,
+                        seconds, provenance);
+                staged.commit();
                 progress.accept(new StageProgress("writing the report and figures", 1, 1, "files"));
                 return result;
             }
@@ -231,11 +241,17 @@ public final class EvaluationService {
         return Math.round((System.nanoTime() - startNanos) / 1e6) / 1e3;
     }
 
-    private static void prepareOutDir(Path outDir) {
-        try {
-            Files.createDirectories(outDir);
-        } catch (IOException e) {
-            throw new WorkbenchException(outDir + ": cannot create the output directory (" + e.getMessage() + "); choose a writable --out", e);
+    /**
+     * True when {@code dir} holds an earlier evaluation and nothing else (its report.json and the
+     * arrays and figures it lists), so a new evaluation may replace it whole.
+     */
+    static boolean isEarlierEvaluation(Path dir) {
+        try (java.util.stream.Stream<Path> entries = Files.list(dir)) {
+            boolean onlyOurs = entries.allMatch(f -> Files.isRegularFile(f) && f.getFileName().toString().matches(
+                    "report\\.json|(masks|outputs)_alpha_[0-9.e-]+\\.npy|correlation_[a-z0-9_]+\\.npy|[a-z0-9_]+\\.png"));
+            return onlyOurs && REPORT_FORMAT.equals(new ObjectMapper().readTree(dir.resolve(REPORT).toFile()).path("format").asText());
+        } catch (IOException | RuntimeException e) {
+            return false;
         }
     }
 
@@ -427,7 +443,7 @@ public final class EvaluationService {
 
     private static void writeReport(Path file, EvaluationRequest request, StoredRun context, Attributions attributions,
                                     EvaluationResult result, long storeSeed, List<Device> workers, Map<String, Object> baselineNotes,
-                                    Map<String, Double> seconds) {
+                                    Map<String, Double> seconds, String provenance) {
         ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         ObjectNode r = context.reportHeader(json, REPORT_FORMAT, request.attributionsDir());
         r.put("output", context.run().output());
@@ -474,10 +490,9 @@ public final class EvaluationService {
         workers.stream().map(BuildService::deviceName).distinct().forEach(devices::add);
         r.set("timings_seconds", json.valueToTree(seconds));
         r.put("attributions_report", attributions.report() == null ? "absent" : "present");
+        r.put("attributions_fitted_on", provenance);
         try {
-            Path temp = Files.createTempFile(file.getParent(), REPORT, ".tmp");
-            json.writeValue(temp.toFile(), r);
-            Files.move(temp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            AtomicFiles.replace(file, temp -> json.writeValue(temp.toFile(), r));
         } catch (IOException e) {
             throw new WorkbenchException(file + ": cannot write the report (" + e.getMessage() + ")", e);
         }

@@ -8,9 +8,7 @@ import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
-import java.util.UUID;
-import java.util.stream.Stream;
+import org.coar.workbench.StagingDirectories;
 import org.coar.workbench.WorkbenchException;
 import org.coar.workbench.fit.linalg.Matrix;
 import org.coar.workbench.npy.Dtype;
@@ -31,28 +29,19 @@ final class AttributionsWriter implements AutoCloseable {
     /** Checks the target and makes the staging directory now, before any long work, so bad paths fail fast. */
     AttributionsWriter(Path target) {
         this.target = target.toAbsolutePath().normalize();
-        if (Files.exists(this.target) && !isEmptyDirectory(this.target)) {
+        if (Files.exists(this.target) && !StagingDirectories.isEmptyDirectory(this.target)) {
             throw new WorkbenchException(target + ": already exists and is not an empty directory; choose another --out "
                     + "or remove it (attributions are never overwritten)");
         }
         Path parent = this.target.getParent();
         try {
             Files.createDirectories(parent);
-            this.staging = Files.createDirectory(parent.resolve("." + this.target.getFileName() + ".partial-" + UUID.randomUUID()));
+            // A fit killed with kill -9 cannot remove its staging directory; the next fit to this target does.
+            StagingDirectories.removeStale(this.target);
+            this.staging = StagingDirectories.create(this.target);
         } catch (IOException e) {
             throw new WorkbenchException(target + ": cannot write the attributions directory (" + e + "); choose a writable "
                     + "--out directory", e);
-        }
-    }
-
-    private static boolean isEmptyDirectory(Path dir) {
-        if (!Files.isDirectory(dir)) {
-            return false;
-        }
-        try (Stream<Path> entries = Files.list(dir)) {
-            return entries.findAny().isEmpty();
-        } catch (IOException e) {
-            return false;
         }
     }
 
@@ -234,10 +223,7 @@ final class AttributionsWriter implements AutoCloseable {
         if (committed) {
             return;
         }
-        try (Stream<Path> files = Files.walk(staging)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            // Best effort; the hidden directory name says what it is.
-        }
+        // Best effort; the hidden directory name says what it is, and the next fit removes it.
+        StagingDirectories.deleteTree(staging);
     }
 }

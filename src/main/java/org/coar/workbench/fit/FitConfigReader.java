@@ -1,17 +1,16 @@
 package org.coar.workbench.fit;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.coar.workbench.TextFiles;
 import org.coar.workbench.WorkbenchException;
 
 /**
@@ -34,18 +33,11 @@ public final class FitConfigReader {
             "workbench", Set.of("solver", "lambdas", "include_zero_lambda", "output_array", "exclude_non_finite", "tolerance",
                     "max_sweeps", "block_rows", "memory", "precision", "statistics"));
 
-    private final YAMLMapper mapper = new YAMLMapper();
+    /** A key given twice would otherwise win silently (the last one); the reference's own loader refuses it too. */
+    private final YAMLMapper mapper = YAMLMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
 
     public FitConfig read(Path file) {
-        String text;
-        try {
-            text = Files.readString(file);
-        } catch (NoSuchFileException e) {
-            throw new WorkbenchException(file + ": no such regression config file");
-        } catch (IOException e) {
-            throw new WorkbenchException(file + ": cannot read the regression config (" + e.getMessage() + ")", e);
-        }
-        return parse(text, file.toString());
+        return parse(TextFiles.readUtf8(file, "regression config"), file.toString());
     }
 
     /** Parses config YAML; {@code source} names the text in messages. */
@@ -54,7 +46,13 @@ public final class FitConfigReader {
         try {
             root = mapper.readTree(text);
         } catch (JsonProcessingException e) {
-            throw new WorkbenchException(source + ": not valid YAML (" + e.getOriginalMessage() + ")");
+            String message = e.getOriginalMessage();
+            java.util.regex.Matcher duplicate = java.util.regex.Pattern.compile("Duplicate field '(.*)'").matcher(message);
+            if (duplicate.find()) {
+                throw new WorkbenchException(source + (e.getLocation() == null ? "" : ", line " + e.getLocation().getLineNr())
+                        + ": '" + duplicate.group(1) + "' is given twice in one mapping; only one would count. Merge the two into one");
+            }
+            throw new WorkbenchException(source + ": not valid YAML (" + message + ")");
         }
         if (root == null || root.isMissingNode() || root.isNull()) {
             root = mapper.createObjectNode();
@@ -74,7 +72,7 @@ public final class FitConfigReader {
         boolean kGiven = r.has("cfg.k");
         boolean manualGiven = r.has("cfg.manual_max_lambda");
         int k = (int) r.integer("cfg.k", d.k(), 1);
-        double eps = r.number("cfg.eps", d.eps(), Double.MIN_VALUE, 1);
+        double eps = r.positive("cfg.eps", d.eps(), 1);
         boolean useBias = r.flag("cfg.use_bias", d.useBias());
         double manualMaxLambda = r.number("cfg.manual_max_lambda", d.manualMaxLambda(), -1, Double.MAX_VALUE);
         if (manualMaxLambda < 0 && manualMaxLambda != -1) {
@@ -94,7 +92,7 @@ public final class FitConfigReader {
         boolean includeZero = r.flag("workbench.include_zero_lambda", d.includeZeroLambda());
         String outputArray = r.text("workbench.output_array", null);
         boolean excludeNonFinite = r.flag("workbench.exclude_non_finite", d.excludeNonFinite());
-        double tolerance = r.number("workbench.tolerance", d.tolerance(), Double.MIN_VALUE, 1);
+        double tolerance = r.positive("workbench.tolerance", d.tolerance(), 1);
         int maxSweeps = (int) r.integer("workbench.max_sweeps", d.maxSweeps(), 1);
         int blockRows = (int) r.integer("workbench.block_rows", d.blockRows(), 1);
         String memoryText = r.text("workbench.memory", null);
@@ -176,6 +174,15 @@ public final class FitConfigReader {
         }
 
         double number(String path, double fallback, double min, double max) {
+            return number(path, fallback, min, false, max);
+        }
+
+        /** A number in (0, max]: the lower end is open, so the message says "(0, max]", not the smallest double. */
+        double positive(String path, double fallback, double max) {
+            return number(path, fallback, 0, true, max);
+        }
+
+        private double number(String path, double fallback, double min, boolean minExcluded, double max) {
             if (!has(path)) {
                 return fallback;
             }
@@ -185,11 +192,16 @@ public final class FitConfigReader {
                 problem(path, "expected a number, found " + describe(n));
                 return fallback;
             }
-            if (value < min || value > max) {
-                problem(path, "must be in [" + min + ", " + max + "], found " + value);
+            if ((minExcluded ? !(value > min) : value < min) || value > max) {
+                problem(path, "must be in " + (minExcluded ? "(" : "[") + plain(min) + ", " + plain(max) + "]"
+                        + (minExcluded ? " (greater than " + plain(min) + ")" : "") + ", found " + value);
                 return fallback;
             }
             return value;
+        }
+
+        private static String plain(double bound) {
+            return bound == Math.rint(bound) && Math.abs(bound) < 1e15 ? Long.toString((long) bound) : Double.toString(bound);
         }
 
         RowCount rows(String path, RowCount fallback) {
@@ -203,6 +215,11 @@ public final class FitConfigReader {
                 return fallback;
             }
             if (value == Math.rint(value) && !(n.isFloatingPointNumber() && value == 1)) {
+                if (value > RowCount.MAX_ROWS) {
+                    problem(path, describe(n) + " rows is more than a fit can read (at most " + RowCount.MAX_ROWS + "); give a "
+                            + "count up to the store's completed rows, or a fraction such as 0.9");
+                    return fallback;
+                }
                 return RowCount.of(value.longValue());
             }
             if (value > 0 && value < 1 || value == 1) {

@@ -146,13 +146,20 @@ public final class FitService {
                 mem.put("heap_max_bytes", memory.heapMaxBytes());
                 mem.put("note", "peak RSS of the whole process (JVM, heap, off-heap matrices and mask bits); the store is read "
                         + "with pread, so its pages stay in the page cache and out of the RSS");
+                List<String> warnings = new java.util.ArrayList<>(config.warnings());
+                warnings.addAll(FitWarnings.forSplit(split, config));
+                FitResult result = new FitResult(request.outDir(), config.solver(), trainRows, validationRows, written.finalRows(),
+                        components, components - written.varying(), examples, median(written.validationR2()), Map.copyOf(seconds),
+                        plan, memory.peakRssBytes(), warnings);
+                ArrayNode reported = (ArrayNode) report.get("warnings");
+                reported.removeAll();
+                warnings.forEach(reported::add);
+                FitWarnings.forResult(result).forEach(reported::add);
                 writer.writeReport(report);
                 checkCancel(cancel);
                 writer.commit();
                 listener.accept(new FitProgress(FitProgress.Stage.DONE, 1, 1, "wrote " + request.outDir()));
-                return new FitResult(request.outDir(), config.solver(), trainRows, validationRows, written.finalRows(), components,
-                        components - written.varying(), examples, median(written.validationR2()), Map.copyOf(seconds),
-                        plan, memory.peakRssBytes(), config.warnings());
+                return result;
             }
         } catch (IOException e) {
             throw new WorkbenchException(request.outDir() + ": writing the attributions failed (" + e + "); nothing was left behind", e);
@@ -384,6 +391,7 @@ public final class FitService {
         s.put("outputs", NpyHeader.shapeString(outputs.header().shape()) + " " + outputs.dtype().numpyName());
         s.put("rows", store.numModels());
         s.put("completed_rows", split.completed());
+        org.coar.workbench.attributions.FittedOn.of(store.dir()).putInto(s); // what eval and edit check the attributions against
 
         r.set("config", json.valueToTree(configMap(config)));
 

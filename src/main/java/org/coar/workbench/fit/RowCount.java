@@ -5,6 +5,8 @@ package org.coar.workbench.fit;
  * ({@code 0.9}), as {@code data.num_train} and {@code data.num_val} may be.
  */
 public record RowCount(double value, boolean fraction) {
+    /** The most rows a fit reads (its row index is an int). */
+    public static final long MAX_ROWS = Integer.MAX_VALUE - 8;
 
     public static RowCount of(long count) {
         return new RowCount(count, false);

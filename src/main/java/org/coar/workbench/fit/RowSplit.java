@@ -19,7 +19,7 @@ record RowSplit(byte[] subsetOfRow, long completed, long train, long validation,
 
     static RowSplit of(Store store, FitConfig config) {
         long n = store.numModels();
-        if (n > Integer.MAX_VALUE - 8) {
+        if (n > RowCount.MAX_ROWS) {
             throw new WorkbenchException(store.dir() + ": " + n + " rows; fitting supports up to 2^31 rows");
         }
         int[] completedRows = new int[(int) n];
@@ -39,7 +39,7 @@ record RowSplit(byte[] subsetOfRow, long completed, long train, long validation,
             throw new WorkbenchException("data.num_train: " + config.numTrain() + " gives no training rows among the "
                     + completed + " completed rows; raise data.num_train");
         }
-        if (train + validation > completed) {
+        if (train > completed || validation > completed - train) { // never train + validation: it may overflow
             throw new WorkbenchException(store.dir() + ": the split asks for data.num_train + data.num_val = " + train + " + "
                     + validation + " = " + (train + validation) + " rows but only " + completed + " of " + n
                     + " rows are completed; lower num_train/num_val (or give fractions such as 0.9 / 0.1), or build more rows");

@@ -23,6 +23,15 @@ public final class AblatedEvaluator implements AutoCloseable {
             return outputs.length == 0 ? 0 : (double) correct / outputs.length;
         }
 
+        /** Outputs that are NaN or infinite (e.g. a model that overflows when ablated). */
+        public int nonFiniteOutputs() {
+            int count = 0;
+            for (float v : outputs) {
+                count += Float.isFinite(v) ? 0 : 1;
+            }
+            return count;
+        }
+
         public double meanOutput() {
             double sum = 0;
             for (float v : outputs) {
@@ -80,10 +89,16 @@ public final class AblatedEvaluator implements AutoCloseable {
             } finally {
                 probe.close();
             }
-            if (logits.getShape().dimension() != 2) {
-                throw new WorkbenchException(model.file() + ": expected logits of shape (N, classes), got " + logits.getShape());
+            if (logits.getShape().dimension() != 2 || logits.getShape().get(0) != 1) {
+                throw new WorkbenchException(model.file() + ": expected logits of shape (N, classes), got " + logits.getShape()
+                        + " for a batch of 1 example");
             }
             classes = Math.toIntExact(logits.getShape().get(1));
+            // A whole batch too: a model may accept one example and fail on more (or return too few rows).
+            NDArray first = batches.getFirst();
+            if (first.getShape().get(0) > 1) {
+                checkLogits(forward(scratch, first, 0), first.getShape().get(0), 0);
+            }
         }
         int maxLabel = Arrays.stream(data.labels()).max().orElse(0);
         int minLabel = Arrays.stream(data.labels()).min().orElse(0);
@@ -126,7 +141,9 @@ public final class AblatedEvaluator implements AutoCloseable {
                 int count = Math.toIntExact(batch.getShape().get(0));
                 float[] logits;
                 try (NDManager scratch = model.manager().newSubManager()) {
-                    logits = model.forward(scratch, batch).toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
+                    NDArray result = forward(scratch, batch, start);
+                    checkLogits(result, count, start);
+                    logits = result.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
                 }
                 output.apply(logits, classes, data.labels(), start, outputs, start, count);
                 correct += predict(logits, start, count, predictions);
@@ -136,6 +153,29 @@ public final class AblatedEvaluator implements AutoCloseable {
             ablator.restore();
         }
         return new Result(outputs, correct, predictions);
+    }
+
+    /** The model's logits for one batch; the model's own error, once and without traces, when it raises. */
+    private NDArray forward(NDManager scratch, NDArray batch, int firstExample) {
+        try {
+            return model.forward(scratch, batch);
+        } catch (EngineException e) {
+            long count = batch.getShape().get(0);
+            throw new WorkbenchException(model.file() + ": the model failed on a batch of " + count + " examples (examples "
+                    + firstExample + ".." + (firstExample + count - 1) + " of " + data.description() + "): "
+                    + TorchModel.nativeReason(e.getMessage()) + ". Fix the model, or try another --batch-size if it only "
+                    + "accepts some batch sizes", e);
+        }
+    }
+
+    /** Logits must be (examples in the batch, classes): anything else would mix up examples or read past the row. */
+    private void checkLogits(NDArray logits, long count, int firstExample) {
+        Shape shape = logits.getShape();
+        if (shape.dimension() != 2 || shape.get(0) != count || shape.get(1) != classes) {
+            throw new WorkbenchException(model.file() + ": for a batch of " + count + " examples (examples " + firstExample + ".."
+                    + (firstExample + count - 1) + ") the model returned logits of shape " + shape + ", expected (" + count + ", "
+                    + classes + "): one row of logits per example. A model must not drop, add or reorder rows of its batch");
+        }
     }
 
     /** Writes each example's predicted class (arg max of its logits); returns how many are correct. */

@@ -26,6 +26,12 @@ public final class AblationPool implements AutoCloseable {
      */
     public AblationPool(Path modelFile, List<Device> workerDevices, Components components, EvalData data, int batchSize,
                         OutputFunction output) {
+        this(modelFile, workerDevices, components, data, batchSize, output, ModelOutput.SINGLE);
+    }
+
+    /** As above, for a model whose forward returns a tuple or dict: {@code modelOutput} names the logits. */
+    public AblationPool(Path modelFile, List<Device> workerDevices, Components components, EvalData data, int batchSize,
+                        OutputFunction output, ModelOutput modelOutput) {
         if (workerDevices.isEmpty()) {
             throw new IllegalArgumentException("no worker devices");
         }
@@ -37,7 +43,7 @@ public final class AblationPool implements AutoCloseable {
             int worker = w;
             threads.add(Thread.ofPlatform().name("coar-load-" + w).start(() -> {
                 try {
-                    loaded[worker] = TorchModel.load(modelFile, workerDevices.get(worker));
+                    loaded[worker] = TorchModel.load(modelFile, workerDevices.get(worker)).selectOutput(modelOutput);
                     made[worker] = new AblatedEvaluator(loaded[worker], components, data, batchSize, output);
                 } catch (RuntimeException e) {
                     failure.compareAndSet(null, e);

@@ -49,6 +49,12 @@ public final class Components {
      * Exclude patterns then remove groups. Patterns are globs on parameter names ({@code *}, {@code ?}).
      */
     public static Components select(List<ParameterInfo> parameters, List<String> include, List<String> exclude) {
+        return select(null, parameters, include, exclude);
+    }
+
+    /** As {@link #select(List, List, List)}, naming {@code model} (the file the parameters come from) in messages. */
+    public static Components select(java.nio.file.Path model, List<ParameterInfo> parameters, List<String> include,
+                                    List<String> exclude) {
         List<ParameterInfo> candidates = candidates(parameters);
         String head = headName(parameters);
         List<Pattern> includes = include.stream().map(Components::glob).toList();
@@ -60,9 +66,18 @@ public final class Components {
                 groups.add(new ComponentGroup(p.name(), p.shape()[0]));
             }
         }
+        String source = model == null ? "" : model + ": ";
+        if (candidates.isEmpty()) {
+            throw new WorkbenchException(source + "the model has no weight tensor with 2 or more dimensions (conv, linear or "
+                    + "attention projection weights), so it has no components to ablate; its parameters: "
+                    + String.join(", ", parameters.stream().map(p -> p.name() + " " + java.util.Arrays.toString(p.shape())).toList()));
+        }
         if (groups.isEmpty()) {
-            throw new WorkbenchException("no component groups selected (candidates: " + String.join(", ",
-                    candidates.stream().map(ParameterInfo::name).toList()) + "); check --include / --exclude");
+            throw new WorkbenchException(source + "no component groups selected by "
+                    + (include.isEmpty() ? "" : "--include " + String.join(",", include) + " ")
+                    + (exclude.isEmpty() ? "" : "--exclude " + String.join(",", exclude) + " ")
+                    + "(candidates: " + String.join(", ", candidates.stream().map(ParameterInfo::name).toList())
+                    + "); change --include / --exclude to match some of them");
         }
         return new Components(groups);
     }
@@ -119,10 +134,7 @@ public final class Components {
     /** Writes components.json through a temporary file and an atomic rename. */
     public void write(Path dir) {
         try {
-            Path temp = Files.createTempFile(dir, FILE, ".tmp");
-            JSON.writeValue(temp.toFile(), groups);
-            Files.move(temp, dir.resolve(FILE), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            org.coar.workbench.AtomicFiles.replace(dir.resolve(FILE), temp -> JSON.writeValue(temp.toFile(), groups));
         } catch (IOException e) {
             throw new WorkbenchException(dir.resolve(FILE) + ": cannot write (" + e.getMessage() + ")", e);
         }

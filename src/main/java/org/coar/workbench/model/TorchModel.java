@@ -49,6 +49,7 @@ public final class TorchModel implements AutoCloseable {
     private final Block block;
     private final List<Pair<String, Parameter>> parameters;
     private boolean recordsGradients;
+    private ModelOutput output = ModelOutput.SINGLE;
 
     private TorchModel(Path file, Device device, Model model) {
         this.file = file;
@@ -96,11 +97,24 @@ public final class TorchModel implements AutoCloseable {
         TorchModel loaded = new TorchModel(file, device, model);
         if (loaded.parameters.isEmpty()) {
             loaded.close();
-            throw new WorkbenchException(file + ": the model has no parameters, so it is frozen TorchScript (weights folded "
-                    + "into constants) and no component can be ablated. Save it unfrozen: torch.jit.save(torch.jit.trace(model.eval(), "
-                    + "example_input), path) without torch.jit.freeze");
+            if (holdsTensorConstants(file)) {
+                throw new WorkbenchException(file + ": the model has no parameters, so it is frozen TorchScript (weights folded "
+                        + "into constants) and no component can be ablated. Save it unfrozen: torch.jit.save(torch.jit.trace("
+                        + "model.eval(), example_input), path) without torch.jit.freeze");
+            }
+            throw new WorkbenchException(file + ": the model has no parameters and no folded weights: a module of parameter-free "
+                    + "operations only, so no component can be ablated. Give the model whose layers hold the weights");
         }
         return loaded;
+    }
+
+    /** A frozen module keeps its weights as tensor constants ({@code constants/N} in the TorchScript archive). */
+    private static boolean holdsTensorConstants(Path file) {
+        try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(file.toFile())) {
+            return zip.stream().anyMatch(entry -> entry.getName().matches(".*/constants/\\d+"));
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /**
@@ -112,7 +126,7 @@ public final class TorchModel implements AutoCloseable {
             return "no details";
         }
         String reason = message.strip().lines().findFirst().orElse(message);
-        java.util.regex.Matcher error = java.util.regex.Pattern.compile("(?m)^\\s*\\w*(Error|Exception): (.+)$").matcher(message);
+        java.util.regex.Matcher error = java.util.regex.Pattern.compile("(?m)^\\s*[\\w.]*(Error|Exception): (.+)$").matcher(message);
         while (error.find()) {
             reason = error.group(2).strip();
         }
@@ -121,6 +135,12 @@ public final class TorchModel implements AutoCloseable {
 
     public Path file() {
         return file;
+    }
+
+    /** Takes the logits from this element of the forward's output (a tuple, list or dict); see {@link ModelOutput}. */
+    public TorchModel selectOutput(ModelOutput selection) {
+        this.output = selection;
+        return this;
     }
 
     public Device device() {
@@ -165,14 +185,18 @@ public final class TorchModel implements AutoCloseable {
     }
 
     private NDArray run(NDManager manager, NDArray input, boolean recordGradients) {
-        NDList output = block.forward(new ParameterStore(manager, false), new NDList(input), recordGradients);
+        NDList outputs;
+        try {
+            outputs = block.forward(new ParameterStore(manager, false), new NDList(input), recordGradients);
+        } catch (UnsupportedOperationException e) {
+            // DJL turns tensors, tuples, lists and dicts of tensors into arrays; anything else it cannot.
+            throw new WorkbenchException(file + ": the model's forward returned something that is not a tensor (None, a number, "
+                    + "a string, or a container holding one); it must return the logits (N, classes)", e);
+        }
         // DJL attaches outputs to the input's manager, which lives as long as the build; move them
         // to the caller's manager so they are freed with it.
-        output.attach(manager);
-        if (output.isEmpty()) {
-            throw new WorkbenchException(file + ": the model returned nothing; it must return a logits tensor (N, classes)");
-        }
-        return output.get(0);
+        outputs.attach(manager);
+        return output.pick(outputs, file);
     }
 
     /**

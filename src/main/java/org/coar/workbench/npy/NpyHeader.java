@@ -125,7 +125,9 @@ public record NpyHeader(Dtype dtype, long[] shape, long dataOffset, int version)
                     + headerLength + " bytes, file has " + size + ")");
         }
         ByteBuffer headerBytes = ByteBuffer.allocate((int) headerLength);
-        channel.read(headerBytes, 8 + lengthFieldBytes);
+        while (headerBytes.hasRemaining() && channel.read(headerBytes, 8 + lengthFieldBytes + headerBytes.position()) > 0) {
+            // a file channel may return fewer bytes than asked
+        }
         String text = new String(headerBytes.array(), major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
         NpyHeader header = parseDict(text, dataOffset, major, file);
         if (size < header.fileBytes()) {
@@ -150,40 +152,70 @@ public record NpyHeader(Dtype dtype, long[] shape, long dataOffset, int version)
         try {
             dict = new PythonLiteralParser(text.trim()).parseDict();
         } catch (IllegalArgumentException e) {
-            throw new NpyFormatException(file, "malformed header dictionary (" + e.getMessage() + "): " + text.trim());
+            throw new NpyFormatException(file, "malformed header dictionary (" + e.getMessage() + "): " + excerpt(text.trim()));
         }
         Object descr = dict.get("descr");
         Object fortran = dict.get("fortran_order");
         Object shapeValue = dict.get("shape");
         if (descr == null || fortran == null || shapeValue == null) {
-            throw new NpyFormatException(file, "the header lacks one of 'descr', 'fortran_order', 'shape': " + text.trim());
+            throw new NpyFormatException(file, "the header lacks one of 'descr', 'fortran_order', 'shape': " + excerpt(text.trim()));
         }
         if (!(descr instanceof String descrText)) {
-            throw new NpyFormatException(file, "structured dtypes (descr " + descr + ") are not supported; "
+            throw new NpyFormatException(file, "structured dtypes (descr " + excerpt(String.valueOf(descr)) + ") are not supported; "
                     + "store each field as its own array");
+        }
+        if (!(fortran instanceof Boolean)) {
+            throw new NpyFormatException(file, "'fortran_order' is " + excerpt(String.valueOf(fortran)) + ", not True or False");
         }
         if (Boolean.TRUE.equals(fortran)) {
             throw new NpyFormatException(file, "Fortran-order arrays are not supported; save it in C order "
                     + "(numpy.ascontiguousarray) and try again");
         }
         if (descrText.startsWith(">")) {
-            throw new NpyFormatException(file, "big-endian data (" + descrText + ") is not supported; convert it "
+            throw new NpyFormatException(file, "big-endian data (" + excerpt(descrText) + ") is not supported; convert it "
                     + "with arr.astype(arr.dtype.newbyteorder('<'))");
         }
         Dtype dtype = Dtype.fromDescr(descrText).orElseThrow(() -> new NpyFormatException(file,
-                "unsupported dtype " + descrText + (descrText.contains("O") ? " (object arrays cannot be memory-mapped)" : "")
+                "unsupported dtype " + excerpt(descrText) + (descrText.contains("O") ? " (object arrays cannot be memory-mapped)" : "")
                         + "; supported: " + Dtype.supportedNames()));
         if (!(shapeValue instanceof List<?> dims)) {
-            throw new NpyFormatException(file, "'shape' is not a tuple: " + shapeValue);
+            throw new NpyFormatException(file, "'shape' is not a tuple: " + excerpt(String.valueOf(shapeValue)));
         }
         long[] shape = new long[dims.size()];
         for (int i = 0; i < shape.length; i++) {
             if (!(dims.get(i) instanceof Long dim) || dim < 0) {
-                throw new NpyFormatException(file, "'shape' holds " + dims.get(i) + ", not a non-negative integer");
+                throw new NpyFormatException(file, "'shape' holds " + excerpt(String.valueOf(dims.get(i))) + ", not a non-negative integer");
             }
             shape[i] = dim;
         }
-        return new NpyHeader(dtype, shape, dataOffset, version);
+        NpyHeader header = new NpyHeader(dtype, shape, dataOffset, version);
+        try {
+            Math.addExact(header.dataOffset, header.dataBytes());
+        } catch (ArithmeticException e) {
+            throw new NpyFormatException(file, "the header declares shape " + shapeString(shape) + " of " + descrText
+                    + ", more than 2^63 bytes; the header is corrupt (no file holds that). Write the array again with numpy.save");
+        }
+        return header;
+    }
+
+    /** At most a line of {@code text}, control and non-ASCII characters escaped: a corrupt header may be binary. */
+    static String excerpt(String text) {
+        int limit = 120;
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < text.length() && i < limit; i++) {
+            char c = text.charAt(i);
+            if (c >= 0x20 && c < 0x7f) {
+                out.append(c);
+            } else if (c <= 0xff) {
+                out.append(String.format("\\x%02x", (int) c));
+            } else {
+                out.append(String.format("\\u%04x", (int) c));
+            }
+        }
+        if (text.length() > limit) {
+            out.append("... (").append(text.length()).append(" characters in all)");
+        }
+        return out.toString();
     }
 
     public static String shapeString(long[] shape) {
@@ -192,8 +224,11 @@ public record NpyHeader(Dtype dtype, long[] shape, long dataOffset, int version)
 
     /** Just enough of Python's literal syntax for .npy headers: dicts, tuples, lists, strings, ints, booleans. */
     private static final class PythonLiteralParser {
+        /** numpy's headers nest two levels; far deeper nesting is corruption, and would overflow the stack. */
+        private static final int MAX_DEPTH = 32;
         private final String text;
         private int pos;
+        private int depth;
 
         PythonLiteralParser(String text) {
             this.text = text;
@@ -216,13 +251,15 @@ public record NpyHeader(Dtype dtype, long[] shape, long dataOffset, int version)
                 throw new IllegalArgumentException("unexpected end at " + pos);
             }
             char c = text.charAt(pos);
-            return switch (c) {
-                case '{' -> parseMap();
-                case '(' -> parseSequence(')');
-                case '[' -> parseSequence(']');
-                case '\'', '"' -> parseString(c);
-                default -> parseAtom();
-            };
+            if (c == '{' || c == '(' || c == '[') {
+                if (++depth > MAX_DEPTH) {
+                    throw new IllegalArgumentException("nested more than " + MAX_DEPTH + " levels deep at " + pos);
+                }
+                Object container = c == '{' ? parseMap() : parseSequence(c == '(' ? ')' : ']');
+                depth--;
+                return container;
+            }
+            return c == '\'' || c == '"' ? parseString(c) : parseAtom();
         }
 
         private Map<Object, Object> parseMap() {

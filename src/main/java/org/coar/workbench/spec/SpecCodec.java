@@ -11,13 +11,13 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
+import org.coar.workbench.TextFiles;
 import org.coar.workbench.WorkbenchException;
 import org.coar.workbench.npy.Dtype;
 
@@ -33,15 +33,7 @@ public final class SpecCodec {
             .enable(SerializationFeature.INDENT_OUTPUT);
 
     public StoreSpec read(Path file) {
-        String text;
-        try {
-            text = Files.readString(file);
-        } catch (NoSuchFileException e) {
-            throw new WorkbenchException(file + ": no such spec file");
-        } catch (IOException e) {
-            throw new WorkbenchException(file + ": cannot read the spec (" + e.getMessage() + ")", e);
-        }
-        return parse(text, file.toString());
+        return parse(TextFiles.readUtf8(file, "spec"), file.toString());
     }
 
     /** Parses spec JSON; {@code source} names the text in messages (a file path, or "editor"). */
@@ -105,7 +97,35 @@ public final class SpecCodec {
                 }
             });
         }
+        if (problems.isEmpty()) {
+            checkSizeFits(numModels, schema, problems);
+        }
         return problems.isEmpty() ? new StoreSpec(numModels, schema) : null;
+    }
+
+    /** Every array's byte size, and the store's, must fit in 64 bits; no filesystem holds more, and sizes are longs. */
+    private static void checkSizeFits(long numModels, Map<String, ArraySpec> schema, List<SpecProblem> problems) {
+        long total = numModels;
+        for (Map.Entry<String, ArraySpec> entry : schema.entrySet()) {
+            ArraySpec array = entry.getValue();
+            long bytes;
+            try {
+                // the header too: a file is header + data
+                bytes = Math.addExact(Math.multiplyExact(numModels, array.rowBytes()), 1L << 20);
+            } catch (ArithmeticException e) {
+                problems.add(problem("schema." + entry.getKey() + ".shape", "num_models " + numModels + " × shape " + array.shape()
+                        + " × " + array.dtype().itemSize() + " bytes exceeds 2^63 bytes (8 EiB), more than any file can hold; "
+                        + "lower num_models or the shape"));
+                continue;
+            }
+            try {
+                total = Math.addExact(total, bytes);
+            } catch (ArithmeticException e) {
+                problems.add(problem("num_models", "the arrays together exceed 2^63 bytes (8 EiB) at " + numModels
+                        + " rows; lower num_models or the shapes"));
+                return;
+            }
+        }
     }
 
     private ArraySpec validateArray(String name, JsonNode node, List<SpecProblem> problems) {

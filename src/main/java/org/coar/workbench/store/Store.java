@@ -42,6 +42,10 @@ public final class Store implements AutoCloseable {
      * written: files are sparse, so initialising any size takes milliseconds.
      */
     public static void create(Path dir, StoreSpec spec) {
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new WorkbenchException(dir + ": is a file, not a directory; give --store a directory for the store "
+                    + "(created if absent), e.g. " + dir.resolveSibling(dir.getFileName() + "-store"));
+        }
         List<String> names = new ArrayList<>(spec.schema().keySet());
         names.add(StoreSpec.COMPLETED);
         List<String> existing = names.stream().filter(n -> Files.exists(dir.resolve(n + ".npy"))).toList();
@@ -49,29 +53,52 @@ public final class Store implements AutoCloseable {
             throw new WorkbenchException(dir + ": already holds " + String.join(", ", existing.stream().map(n -> n + ".npy").toList())
                     + "; nothing was changed. Use an empty directory, or open the existing store with 'coar info " + dir + "'");
         }
-        List<Path> created = new ArrayList<>();
+        boolean madeDir = !Files.exists(dir);
+        // Each file is registered before it is created: a failure while writing its header or
+        // setting its length (full disk, "File too large") must remove it too.
+        List<Path> toRemove = new ArrayList<>();
         try {
             Files.createDirectories(dir);
             for (Map.Entry<String, ArraySpec> entry : spec.schema().entrySet()) {
                 Path file = dir.resolve(entry.getKey() + ".npy");
+                toRemove.add(file);
                 NpyArray.create(file, entry.getValue().dtype(), prepend(spec.numModels(), entry.getValue().rowShape()));
-                created.add(file);
             }
             // _completed.npy last: a store without it is recognisably half-initialised.
             Path completedFile = dir.resolve(COMPLETED_FILE);
+            toRemove.add(completedFile);
             NpyArray.create(completedFile, Dtype.BOOL, spec.numModels());
-            created.add(completedFile);
-        } catch (IOException e) {
-            for (Path file : created) {
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof java.nio.file.FileAlreadyExistsException taken) {
+                // made by someone else since the check above: theirs, not ours to remove
+                toRemove.remove(Path.of(taken.getFile()));
+            }
+            for (Path file : toRemove) {
                 try {
                     Files.deleteIfExists(file);
                 } catch (IOException ignored) {
                     // Best effort: the message below says what happened.
                 }
             }
-            throw new WorkbenchException(dir + ": cannot initialise the store (" + e + "); check that the directory "
+            if (madeDir) {
+                try {
+                    Files.deleteIfExists(dir);
+                } catch (IOException ignored) {
+                    // not empty (someone else's files) or not ours to remove
+                }
+            }
+            String reason = e instanceof IOException io ? describe(io) : String.valueOf(e.getMessage());
+            throw new WorkbenchException(dir + ": cannot initialise the store (" + reason + "); check that the directory "
                     + "is writable and the disk has room. Files created so far were removed.", e);
         }
+    }
+
+    /** An I/O failure in words: the exception's own message names only the file, e.g. "File too large" comes as its reason. */
+    private static String describe(IOException e) {
+        if (e instanceof java.nio.file.FileSystemException fs && fs.getReason() != null) {
+            return fs.getFile() + ": " + fs.getReason();
+        }
+        return String.valueOf(e.getMessage());
     }
 
     /** Opens the store in {@code dir}; {@code writable} maps it read-write for filling rows. */

@@ -51,7 +51,8 @@ class ComponentsTest {
                 Components.select(params, List.of("layer?.*", "fc.*"), List.of()).groups());
         assertEquals(List.of(new ComponentGroup("conv1.weight", 8)), Components.select(params, List.of(), List.of("layer*")).groups());
         WorkbenchException e = assertThrows(WorkbenchException.class, () -> Components.select(params, List.of("nothing*"), List.of()));
-        assertTrue(e.getMessage().contains("no component groups selected (candidates: conv1.weight, layer1.conv.weight, fc.weight)"));
+        assertTrue(e.getMessage().contains("no component groups selected by --include nothing* (candidates: conv1.weight, "
+                + "layer1.conv.weight, fc.weight)"), e.getMessage());
     }
 
     @Test

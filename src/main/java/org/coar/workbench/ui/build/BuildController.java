@@ -153,7 +153,7 @@ public final class BuildController {
         Cells.value(taskNameColumn, row -> row.label());
         Cells.value(taskRowsColumn, row -> row.start() + "-" + (row.end() - 1));
         Cells.value(taskBuiltColumn, row -> row.rowsBuilt());
-        Cells.value(taskStateColumn, row -> row.isStalled(java.time.Instant.now(), java.time.Duration.ofMinutes(5)) ? "STALLED" : row.state());
+        Cells.value(taskStateColumn, row -> row.displayState(java.time.Instant.now(), java.time.Duration.ofMinutes(5)));
         slurmTasksField.textProperty().bindBidirectional(viewModel.slurmTasksProperty());
         slurmGpusField.textProperty().bindBidirectional(viewModel.slurmGpusProperty());
         slurmPartitionField.textProperty().bindBidirectional(viewModel.slurmPartitionProperty());

@@ -190,7 +190,8 @@ public final class EditViewModel {
                 : String.format(Locale.ROOT, "Edited model saved to %s (reloaded: outputs within %.1e of the edit).", r.saved(),
                         r.reloadMaxAbsDifference());
         resultText.set(String.format(Locale.ROOT, "Ablated %d components (%s): %s.%n%s Report: %s", r.ablated().size(), r.mode().cliName(),
-                ablated, saved, r.report()));
+                ablated, saved, r.report()) + r.warnings().stream().map(w -> System.lineSeparator() + "Warning: " + w)
+                .collect(java.util.stream.Collectors.joining()));
     }
 
     private static SubsetRow row(String name, EditResult.SubsetMetrics before, EditResult.SubsetMetrics after) {
