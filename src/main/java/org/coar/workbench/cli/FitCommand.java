@@ -127,8 +127,9 @@ final class FitCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "  validation R^2 (median over examples): %.4f%n", result.medianValidationR2());
         }
         out.printf(Locale.ROOT, "  time: %s%n", timings(result));
-        out.printf(Locale.ROOT, "  memory: peak %.2f GiB resident (the plan: %s)%n", result.peakRssBytes() / (double) (1L << 30),
-                result.plan().describe().lines().filter(l -> l.contains("peak")).findFirst().orElse("").trim());
+        out.printf(Locale.ROOT, "  memory: peak %.2f GiB resident; the plan held %.2f GiB of its %.2f GiB budget (%s)%n",
+                result.peakRssBytes() / (double) (1L << 30), result.plan().peakBytes() / (double) (1L << 30),
+                result.plan().budget().bytes() / (double) (1L << 30), result.plan().budget().source());
         List<String> printed = config.warnings();
         result.warnings().stream().filter(w -> !printed.contains(w)).forEach(w -> err.println("warning: " + w));
         FitWarnings.forResult(result).forEach(w -> err.println("warning: " + w));
