@@ -1,14 +1,28 @@
 package org.coar.workbench.fit.linalg;
 
+import java.util.Map;
+
 /**
- * The dense linear algebra that fitting needs, and nothing more, so that a second backend (for
- * example DJL/PyTorch on CUDA GPUs newer than ND4J's builds support) is one class. Matrices are
- * row-major and host-visible; the backend may stage them on a device inside each call.
+ * The dense linear algebra that fitting needs, and nothing more, so that a second backend is one
+ * class: ND4J on the CPU ({@link Nd4jLinearAlgebra}), cuBLAS/cuSOLVER on NVIDIA GPUs
+ * ({@code cuda.CudaLinearAlgebra}). Matrices are row-major and host-visible through
+ * {@link Matrix#segment()}; a device backend keeps its own copy and moves data only when the
+ * other side needs it.
  */
 public interface LinearAlgebra extends AutoCloseable {
 
     /** Backend, library versions and threads, recorded in report.json. */
     String description();
+
+    /** Where the work runs (device, driver, library versions), for report.json's "device" section. */
+    default Map<String, String> provenance() {
+        return Map.of("device", "cpu", "linear_algebra", description());
+    }
+
+    /** Total and free memory of the device this backend computes on (the budget of a memory plan). */
+    default DeviceMemory memory() {
+        return DeviceMemory.host();
+    }
 
     /** A zeroed {@code rows × cols} matrix; freed by {@link #close()} or {@link #free(Matrix)}. */
     Matrix zeros(Precision precision, int rows, int cols);
@@ -26,17 +40,24 @@ public interface LinearAlgebra extends AutoCloseable {
     void gramLower(double alpha, Matrix a, double beta, Matrix c);
 
     /**
-     * Cholesky factorisation in place: the lower triangle of the square double matrix {@code a}
-     * becomes L with {@code a = L·Lᵀ}. Returns false, leaving {@code a} unspecified, when
-     * {@code a} is not positive definite.
+     * Cholesky factorisation in place: the lower triangle of the square matrix {@code a} (float or
+     * double) becomes L with {@code a = L·Lᵀ}; the upper triangle is left as it was. Returns
+     * false, leaving {@code a} unspecified, when {@code a} is not positive definite.
      */
     boolean choleskyInPlace(Matrix a);
 
     /**
      * Solves {@code a · x = b} for every row b of {@code rhs} (each row is one right-hand side),
-     * given the factor from {@link #choleskyInPlace}; the solutions replace the rows.
+     * given the factor from {@link #choleskyInPlace} (same precision); the solutions replace the rows.
      */
     void choleskySolveInPlace(Matrix factor, Matrix rhs);
+
+    /**
+     * Solves {@code L · x = b}, or {@code Lᵀ · x = b} when {@code transpose}, for every row b of
+     * {@code rhs}, with L the lower triangle of the square {@code factor} (same precision); the
+     * solutions replace the rows.
+     */
+    void solveTriangularInPlace(Matrix factor, boolean transpose, Matrix rhs);
 
     /** Eigendecomposition of the symmetric double matrix {@code a} (read from its lower triangle; {@code a} is kept). */
     SymmetricEigen symmetricEigen(Matrix a);

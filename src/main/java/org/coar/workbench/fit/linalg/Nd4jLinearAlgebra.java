@@ -74,19 +74,12 @@ public final class Nd4jLinearAlgebra implements LinearAlgebra {
 
     @Override
     public void gemm(double alpha, Matrix a, boolean transposeA, Matrix b, boolean transposeB, double beta, Matrix c) {
-        int m = transposeA ? a.cols() : a.rows();
-        int k = transposeA ? a.rows() : a.cols();
-        int kb = transposeB ? b.cols() : b.rows();
-        int n = transposeB ? b.rows() : b.cols();
-        if (k != kb || c.rows() != m || c.cols() != n || a.precision() != b.precision() || a.precision() != c.precision()) {
-            throw new IllegalArgumentException("gemm shapes: op(a) " + m + "x" + k + ", op(b) " + kb + "x" + n + ", c "
-                    + c.rows() + "x" + c.cols());
-        }
-        if (m == 0 || n == 0) {
+        int[] mnk = Shapes.gemm(a, transposeA, b, transposeB, c);
+        if (mnk[0] == 0 || mnk[1] == 0) {
             return;
         }
-        if (k == 0) {
-            scale(c, beta);
+        if (mnk[2] == 0) {
+            Shapes.scale(c, beta);
             return;
         }
         INDArray aa = array(a);
@@ -102,25 +95,11 @@ public final class Nd4jLinearAlgebra implements LinearAlgebra {
         affinity.ensureLocation(cc, AffinityManager.Location.HOST);
     }
 
-    private static void scale(Matrix c, double beta) {
-        if (beta == 0) {
-            c.fill(0);
-        } else if (beta != 1) {
-            for (int r = 0; r < c.rows(); r++) {
-                for (int col = 0; col < c.cols(); col++) {
-                    c.set(r, col, beta * c.get(r, col));
-                }
-            }
-        }
-    }
-
     @Override
     public void gramLower(double alpha, Matrix a, double beta, Matrix c) {
+        Shapes.gramLower(a, c);
         int n = a.cols();
         int k = a.rows();
-        if (c.rows() != n || c.cols() != n || a.precision() != c.precision()) {
-            throw new IllegalArgumentException("gramLower: a is " + k + "x" + n + ", c is " + c.rows() + "x" + c.cols());
-        }
         if (n == 0 || k == 0) {
             return;
         }
@@ -135,30 +114,53 @@ public final class Nd4jLinearAlgebra implements LinearAlgebra {
 
     @Override
     public boolean choleskyInPlace(Matrix a) {
-        requireSquareDouble(a, "choleskyInPlace");
+        Shapes.square(a, "choleskyInPlace");
         int n = a.rows();
-        return n == 0 || openblas.LAPACKE_dpotrf(openblas.LAPACK_COL_MAJOR, (byte) 'U', n, doubles(a), n) == 0;
+        if (n == 0) {
+            return true;
+        }
+        int info = a.precision() == Precision.FLOAT
+                ? openblas.LAPACKE_spotrf(openblas.LAPACK_COL_MAJOR, (byte) 'U', n, floats(a), n)
+                : openblas.LAPACKE_dpotrf(openblas.LAPACK_COL_MAJOR, (byte) 'U', n, doubles(a), n);
+        return info == 0;
     }
 
     @Override
     public void choleskySolveInPlace(Matrix factor, Matrix rhs) {
-        requireSquareDouble(factor, "choleskySolveInPlace");
+        Shapes.rightHandSides(factor, rhs, "choleskySolveInPlace");
         int n = factor.rows();
-        if (rhs.cols() != n || rhs.precision() != Precision.DOUBLE) {
-            throw new IllegalArgumentException("choleskySolveInPlace: rhs rows must have " + n + " doubles");
-        }
         if (n == 0 || rhs.rows() == 0) {
             return;
         }
-        int info = openblas.LAPACKE_dpotrs(openblas.LAPACK_COL_MAJOR, (byte) 'U', n, rhs.rows(), doubles(factor), n, doubles(rhs), n);
+        int info = factor.precision() == Precision.FLOAT
+                ? openblas.LAPACKE_spotrs(openblas.LAPACK_COL_MAJOR, (byte) 'U', n, rhs.rows(), floats(factor), n, floats(rhs), n)
+                : openblas.LAPACKE_dpotrs(openblas.LAPACK_COL_MAJOR, (byte) 'U', n, rhs.rows(), doubles(factor), n, doubles(rhs), n);
         if (info != 0) {
-            throw new IllegalStateException("LAPACKE_dpotrs failed with info " + info);
+            throw new IllegalStateException("LAPACKE_?potrs failed with info " + info);
+        }
+    }
+
+    @Override
+    public void solveTriangularInPlace(Matrix factor, boolean transpose, Matrix rhs) {
+        Shapes.rightHandSides(factor, rhs, "solveTriangularInPlace");
+        int n = factor.rows();
+        if (n == 0 || rhs.rows() == 0) {
+            return;
+        }
+        // Rows x of X with L·x = b are X·Lᵀ = B: a right-side solve (Lᵀ·x = b is X·L = B).
+        int op = transpose ? openblas.CblasNoTrans : openblas.CblasTrans;
+        if (factor.precision() == Precision.FLOAT) {
+            openblas.cblas_strsm(openblas.CblasRowMajor, openblas.CblasRight, openblas.CblasLower, op, openblas.CblasNonUnit,
+                    rhs.rows(), n, 1f, floats(factor), n, floats(rhs), n);
+        } else {
+            openblas.cblas_dtrsm(openblas.CblasRowMajor, openblas.CblasRight, openblas.CblasLower, op, openblas.CblasNonUnit,
+                    rhs.rows(), n, 1, doubles(factor), n, doubles(rhs), n);
         }
     }
 
     @Override
     public SymmetricEigen symmetricEigen(Matrix a) {
-        requireSquareDouble(a, "symmetricEigen");
+        Shapes.squareDouble(a, "symmetricEigen");
         int n = a.rows();
         Matrix vectors = zeros(Precision.DOUBLE, n, n);
         vectors.copyFrom(a);
@@ -177,12 +179,6 @@ public final class Nd4jLinearAlgebra implements LinearAlgebra {
         }
         // Column-major eigenvectors in columns are, read row-major, eigenvectors in rows.
         return new SymmetricEigen(values, vectors);
-    }
-
-    private static void requireSquareDouble(Matrix a, String op) {
-        if (a.rows() != a.cols() || a.precision() != Precision.DOUBLE) {
-            throw new IllegalArgumentException(op + ": needs a square double matrix, got " + a.rows() + "x" + a.cols() + " " + a.precision());
-        }
     }
 
     private static INDArray array(Matrix m) {
