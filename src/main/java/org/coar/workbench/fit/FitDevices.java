@@ -40,7 +40,7 @@ public final class FitDevices {
     public List<Choice> choices() {
         List<Choice> choices = new ArrayList<>();
         CudaDevices gpus = cuda();
-        choices.add(new Choice(FitDevice.AUTO, gpus.usable() ? "Auto (" + gpus.gpus().get(0).label() + ")" : "Auto (no usable GPU: the CPU)"));
+        choices.add(new Choice(FitDevice.AUTO, gpus.usable() ? "Auto (" + gpus.gpus().get(0).label() + ")" : "Auto (the CPU: no usable GPU)"));
         choices.add(new Choice(FitDevice.CPU, "CPU (ND4J)"));
         if (gpus.usable()) {
             gpus.gpus().forEach(g -> choices.add(new Choice(FitDevice.cuda(g.ordinal()), g.label())));
@@ -60,7 +60,7 @@ public final class FitDevices {
             case AUTO -> {
                 CudaDevices gpus = cuda();
                 yield gpus.usable() ? gpu(0, "auto: the first usable GPU")
-                        : cpu("auto: no usable GPU, " + gpus.problem().orElseThrow().lines().findFirst().orElse(""));
+                        : cpu("auto: no usable GPU, " + gpus.shortProblem().orElseThrow());
             }
         };
     }

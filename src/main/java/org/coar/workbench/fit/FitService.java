@@ -16,6 +16,7 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.coar.workbench.Version;
 import org.coar.workbench.WorkbenchException;
+import org.coar.workbench.fit.linalg.DeviceMemory;
 import org.coar.workbench.fit.linalg.LinearAlgebra;
 import org.coar.workbench.fit.linalg.Matrix;
 import org.coar.workbench.fit.linalg.Nd4jLinearAlgebra;
@@ -332,6 +333,12 @@ public final class FitService {
         versions.put("workbench", Version.workbench());
         versions.put("java", Runtime.version().toString() + " (" + System.getProperty("java.vendor") + ")");
         versions.put("linear_algebra", la.description());
+        ObjectNode device = r.putObject("device");
+        la.provenance().forEach(device::put);
+        DeviceMemory memory = la.memory();
+        device.put("memory", memory.device());
+        device.put("memory_total_bytes", memory.totalBytes());
+        device.put("memory_free_bytes_at_report", memory.freeBytes());
 
         ObjectNode s = r.putObject("store");
         s.put("dir", store.dir().toAbsolutePath().normalize().toString());

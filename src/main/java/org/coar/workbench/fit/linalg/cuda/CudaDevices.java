@@ -46,6 +46,7 @@ public final class CudaDevices {
     private final CudaBindings bindings;
     private final List<Gpu> gpus;
     private final String problem;
+    private final String shortProblem;
     private final Map<String, String> versions;
 
     private CudaDevices(CudaLibraries.Found found, CudaBindings bindings, List<Gpu> gpus, String problem, Map<String, String> versions) {
@@ -53,6 +54,7 @@ public final class CudaDevices {
         this.bindings = bindings;
         this.gpus = gpus;
         this.problem = problem;
+        this.shortProblem = problem == null ? null : problem.split("[;(\n]")[0].trim();
         this.versions = versions;
     }
 
@@ -65,7 +67,7 @@ public final class CudaDevices {
         CudaLibraries.Found found = libraries.find(folder);
         Map<String, String> versions = new LinkedHashMap<>();
         if (found.source().isEmpty()) {
-            return new CudaDevices(found, null, List.of(), "no CUDA libraries (CUDA runtime, cuBLAS, cuSOLVER) were found; "
+            return new CudaDevices(found, null, List.of(), "no CUDA libraries were found (CUDA runtime, cuBLAS, cuSOLVER); "
                     + found.searchReport() + "\nFix: pip install nvidia-cuda-runtime nvidia-cublas nvidia-cusolver (CUDA 13; the "
                     + "-cu12 packages for a CUDA 12 driver; a CUDA build of PyTorch brings them), or name their folder with "
                     + "--cuda-libs DIR", versions);
@@ -156,6 +158,11 @@ public final class CudaDevices {
     /** Why no GPU can be used; empty when one can. */
     public Optional<String> problem() {
         return Optional.ofNullable(problem);
+    }
+
+    /** The first clause of {@link #problem()}, e.g. "no NVIDIA driver is installed", for a status line. */
+    public Optional<String> shortProblem() {
+        return Optional.ofNullable(shortProblem);
     }
 
     public List<Gpu> gpus() {
