@@ -23,10 +23,10 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * <p>Row-major matrices are handed to column-major LAPACK as their transposes: the row-major
  * lower triangle is the column-major upper triangle, so no copies are made.
  *
- * <p>Verified on the CPU backend only. With the {@code cuda} Maven profile the GEMMs would run on
- * the GPU through ND4J (host copies are tagged and synchronised around each call) while the
- * LAPACK calls and the symmetric rank-k update stay on the host's OpenBLAS; that combination has
- * never run (no GPU here), and ND4J's CUDA builds stop at compute capability 8.6.
+ * <p>Verified on the CPU backend only. GPUs have their own implementation,
+ * {@code cuda.CudaLinearAlgebra}; with the legacy {@code cuda} Maven profile (ND4J's CUDA 11.6 build,
+ * pre-Hopper only, never run) the GEMMs here would run on the GPU through ND4J (host copies are
+ * tagged and synchronised around each call) while the LAPACK calls stay on the host's OpenBLAS.
  */
 public final class Nd4jLinearAlgebra implements LinearAlgebra {
 
