@@ -10,7 +10,6 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 import java.util.HashMap;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.coar.workbench.Sizes;
@@ -41,8 +40,8 @@ final class CudaGpu implements GpuApi {
     private int nextEvent;
     /** Device pointer → the event recorded after the last kernel that used it. */
     private final Map<Long, MemorySegment> lastUse = new HashMap<>();
-    /** Host allocations made by cudaMallocHost (the others came from the arena of their own). */
-    private final Map<MemorySegment, Arena> pageable = new IdentityHashMap<>();
+    /** Host allocations too large to page-lock, by address (callers may hand back a reinterpreted view), each in its own arena. */
+    private final Map<Long, Arena> pageable = new HashMap<>();
     private long workspace;
     private long workspaceBytes;
     private boolean closed;
@@ -145,13 +144,13 @@ final class CudaGpu implements GpuApi {
         }
         Arena own = Arena.ofShared();
         MemorySegment segment = own.allocate(bytes, 64);
-        pageable.put(segment, own);
+        pageable.put(segment.address(), own);
         return segment;
     }
 
     @Override
     public void freeHost(MemorySegment host) {
-        Arena own = pageable.remove(host);
+        Arena own = pageable.remove(host.address());
         if (own != null) {
             own.close();
         } else {
