@@ -16,6 +16,7 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.coar.workbench.Version;
 import org.coar.workbench.WorkbenchException;
+import org.coar.workbench.fit.linalg.DeviceMemory;
 import org.coar.workbench.fit.linalg.LinearAlgebra;
 import org.coar.workbench.fit.linalg.Matrix;
 import org.coar.workbench.fit.linalg.Nd4jLinearAlgebra;
@@ -62,7 +63,7 @@ public final class FitService {
         RowSplit split = RowSplit.of(store, config);
         FitPlan.Shape shape = new FitPlan.Shape(Math.toIntExact(masks.rowLength()), targets[1] - targets[0], split.train(),
                 split.validation(), config.solver());
-        return FitPlanner.plan(shape, config.plan(), MemoryBudget.of(config.plan(), la.deviceMemoryBytes()));
+        return FitPlanner.plan(shape, config.plan(), MemoryBudget.of(config.plan(), la));
     }
 
     /**
@@ -383,6 +384,12 @@ public final class FitService {
         versions.put("workbench", Version.workbench());
         versions.put("java", Runtime.version().toString() + " (" + System.getProperty("java.vendor") + ")");
         versions.put("linear_algebra", la.description());
+        ObjectNode device = r.putObject("device");
+        la.provenance().forEach(device::put);
+        DeviceMemory memory = la.memory();
+        device.put("memory", memory.device());
+        device.put("memory_total_bytes", memory.totalBytes());
+        device.put("memory_free_bytes_at_report", memory.freeBytes());
 
         ObjectNode s = r.putObject("store");
         s.put("dir", store.dir().toAbsolutePath().normalize().toString());

@@ -900,7 +900,8 @@ final class LeastSquaresFit implements AutoCloseable {
         int steps = 0;
         if (precision == Precision.FLOAT && eigenFinalPrimal == null) {
             double error = FLOAT_EPS / rcondFinal;
-            steps = error > REFINE_ABOVE ? (error > 1e-2 ? 2 : 1) : 0;
+            // No estimate (a GPU backend): refine once, which is cheap next to the solve there.
+            steps = Double.isNaN(error) ? 1 : error > REFINE_ABOVE ? (error > 1e-2 ? 2 : 1) : 0;
         }
         Matrix c = cross[0];
         if (steps > 0) {

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.OptionalLong;
+import org.coar.workbench.fit.linalg.DeviceMemory;
+import org.coar.workbench.fit.linalg.LinearAlgebra;
 
 /**
  * The memory a fit may plan with: what the user set, or the machine's available memory
@@ -17,14 +19,28 @@ public record MemoryBudget(long bytes, String source) {
     /** Kept free beyond the plan: the JVM, ND4J and OpenBLAS (about 0.3–0.6 GiB), and headroom for the machine. */
     static final long MARGIN = 1L << 30;
 
-    static MemoryBudget of(PlanOptions options, OptionalLong deviceBytes) {
+    /**
+     * The budget for a fit on {@code la}: --memory when given; else the host's available memory
+     * less a margin, and for a backend whose matrices live on a GPU also at most its free memory
+     * less 5 % (matrices have a copy on each side there).
+     */
+    static MemoryBudget of(PlanOptions options, LinearAlgebra la) {
         if (options.memoryBytes() != null) {
             return new MemoryBudget(options.memoryBytes(), "--memory / workbench.memory");
         }
-        if (deviceBytes.isPresent()) {
-            long usable = deviceBytes.getAsLong() - (deviceBytes.getAsLong() / 20);
-            return new MemoryBudget(usable, "the device's memory (" + Sizes.bytes(deviceBytes.getAsLong()) + ") less 5 %");
+        MemoryBudget host = host();
+        if (la.deviceResident()) {
+            DeviceMemory device = la.memory();
+            long free = device.freeBytes() >= 0 ? device.freeBytes() : device.totalBytes();
+            long usable = free - free / 20;
+            if (free >= 0 && usable < host.bytes()) {
+                return new MemoryBudget(usable, device.device() + " free memory (" + Sizes.bytes(free) + ") less 5 %");
+            }
         }
+        return host;
+    }
+
+    private static MemoryBudget host() {
         OptionalLong available = available(Path.of("/proc/meminfo"));
         if (available.isEmpty()) {
             long max = Runtime.getRuntime().maxMemory();

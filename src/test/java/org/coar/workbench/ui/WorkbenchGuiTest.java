@@ -219,7 +219,7 @@ class WorkbenchGuiTest {
         robot.doubleClickOn(validation).eraseText(4).write("6");
         robot.clickOn("#runButton");
         Label fitResult = robot.lookup("#resultLabel").queryAs(Label.class);
-        waitFor("the fit", () -> fitResult.getText().startsWith("ols: 50 examples × 240 components")
+        waitFor("the fit", () -> fitResult.getText().startsWith("ols on CPU (ND4J): 50 examples × 240 components")
                 && !workbench.regressionViewModel().runningProperty().get());
         assertTrue(dialogs.errors.isEmpty(), dialogs.errors.toString());
         assertTrue(fitResult.getText().contains("24 training and 6 validation rows, final fit on 30"), fitResult.getText());

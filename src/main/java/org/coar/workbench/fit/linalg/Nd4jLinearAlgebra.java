@@ -21,6 +21,10 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * <p>Row-major matrices are handed to column-major LAPACK as their transposes: the row-major
  * lower triangle is the column-major upper triangle, so no copies are made.
+ *
+ * <p>GPUs have their own implementation, {@code cuda.CudaLinearAlgebra}; the legacy {@code cuda}
+ * Maven profile (ND4J's CUDA 11.6 build, pre-Hopper only, never run) swaps ND4J's backend but not
+ * these OpenBLAS calls.
  */
 public final class Nd4jLinearAlgebra implements LinearAlgebra {
     static {
@@ -111,15 +115,15 @@ public final class Nd4jLinearAlgebra implements LinearAlgebra {
 
     @Override
     public void gemm(double alpha, Matrix a, boolean transposeA, Matrix b, boolean transposeB, double beta, Matrix c) {
-        int m = transposeA ? a.cols() : a.rows();
-        int k = transposeA ? a.rows() : a.cols();
-        int kb = transposeB ? b.cols() : b.rows();
-        int n = transposeB ? b.rows() : b.cols();
-        if (k != kb || c.rows() != m || c.cols() != n || a.precision() != b.precision() || a.precision() != c.precision()) {
-            throw new IllegalArgumentException("gemm shapes: op(a) " + m + "x" + k + ", op(b) " + kb + "x" + n + ", c "
-                    + c.rows() + "x" + c.cols());
-        }
+        int[] mnk = Shapes.gemm(a, transposeA, b, transposeB, c);
+        int m = mnk[0];
+        int n = mnk[1];
+        int k = mnk[2];
         if (m == 0 || n == 0) {
+            return;
+        }
+        if (k == 0) {
+            Shapes.scale(c, beta);
             return;
         }
         int ta = transposeA ? openblas.CblasTrans : openblas.CblasNoTrans;
@@ -135,11 +139,9 @@ public final class Nd4jLinearAlgebra implements LinearAlgebra {
 
     @Override
     public void gramLower(double alpha, Matrix a, double beta, Matrix c) {
+        Shapes.gramLower(a, c);
         int n = a.cols();
         int k = a.rows();
-        if (c.rows() != n || c.cols() != n || a.precision() != c.precision()) {
-            throw new IllegalArgumentException("gramLower: a is " + k + "x" + n + ", c is " + c.rows() + "x" + c.cols());
-        }
         if (n == 0 || k == 0) {
             return;
         }
@@ -159,7 +161,7 @@ public final class Nd4jLinearAlgebra implements LinearAlgebra {
 
     @Override
     public boolean cholesky(Matrix a, Triangle t) {
-        requireSquare(a, "cholesky");
+        Shapes.square(a, "cholesky");
         int n = a.rows();
         if (n == 0) {
             return true;
@@ -175,11 +177,8 @@ public final class Nd4jLinearAlgebra implements LinearAlgebra {
 
     @Override
     public void choleskySolveInPlace(Matrix factor, Matrix rhs) {
-        requireSquare(factor, "choleskySolveInPlace");
+        Shapes.rightHandSides(factor, rhs, "choleskySolveInPlace");
         int n = factor.rows();
-        if (rhs.cols() != n || rhs.precision() != factor.precision()) {
-            throw new IllegalArgumentException("choleskySolveInPlace: rhs rows must have " + n + " " + factor.precision() + " elements");
-        }
         if (n == 0 || rhs.rows() == 0) {
             return;
         }
@@ -194,7 +193,7 @@ public final class Nd4jLinearAlgebra implements LinearAlgebra {
 
     @Override
     public void choleskySolveColumns(Matrix factor, Triangle t, Matrix rhs) {
-        requireSquare(factor, "choleskySolveColumns");
+        Shapes.square(factor, "choleskySolveColumns");
         int n = factor.rows();
         if (rhs.rows() != n || rhs.precision() != factor.precision()) {
             throw new IllegalArgumentException("choleskySolveColumns: rhs must have " + n + " rows of " + factor.precision());
@@ -223,7 +222,7 @@ public final class Nd4jLinearAlgebra implements LinearAlgebra {
 
     @Override
     public double reciprocalCondition(Matrix factor, Triangle t, double oneNorm) {
-        requireSquare(factor, "reciprocalCondition");
+        Shapes.square(factor, "reciprocalCondition");
         int n = factor.rows();
         if (n == 0) {
             return 1;
@@ -249,7 +248,7 @@ public final class Nd4jLinearAlgebra implements LinearAlgebra {
 
     @Override
     public SymmetricEigen symmetricEigen(Matrix a) {
-        requireSquare(a, "symmetricEigen");
+        Shapes.square(a, "symmetricEigen");
         if (a.precision() != Precision.DOUBLE) {
             throw new IllegalArgumentException("symmetricEigen: needs a double matrix");
         }
@@ -269,12 +268,6 @@ public final class Nd4jLinearAlgebra implements LinearAlgebra {
         }
         // Column-major eigenvectors in columns are, read row-major, eigenvectors in rows.
         return new SymmetricEigen(values, vectors);
-    }
-
-    private static void requireSquare(Matrix a, String op) {
-        if (a.rows() != a.cols()) {
-            throw new IllegalArgumentException(op + ": needs a square matrix, got " + a.rows() + "x" + a.cols());
-        }
     }
 
     /** A JavaCPP pointer at a matrix's first element (JavaCPP's address field is only reachable from a subclass). */

@@ -10,6 +10,7 @@ import javafx.scene.control.Label;
 import javafx.scene.control.ProgressBar;
 import javafx.scene.control.TextField;
 import org.coar.workbench.fit.AttributionsSummary;
+import org.coar.workbench.fit.FitDevices;
 import org.coar.workbench.fit.Solver;
 import org.coar.workbench.ui.common.DialogService;
 import org.coar.workbench.ui.common.ProjectState;
@@ -22,6 +23,10 @@ public final class RegressionController {
 
     @FXML
     private ComboBox<Solver> solverBox;
+    @FXML
+    private ComboBox<FitDevices.Choice> deviceBox;
+    @FXML
+    private Label deviceNote;
     @FXML
     private TextField numTrainField;
     @FXML
@@ -63,6 +68,11 @@ public final class RegressionController {
     private void initialize() {
         solverBox.getItems().setAll(Solver.values());
         solverBox.valueProperty().bindBidirectional(viewModel.solverProperty());
+        deviceBox.setItems(viewModel.deviceChoices());
+        deviceBox.valueProperty().bindBidirectional(viewModel.deviceProperty());
+        deviceNote.textProperty().bind(viewModel.deviceNoteProperty());
+        deviceNote.managedProperty().bind(deviceNote.textProperty().isEmpty().not());
+        deviceNote.visibleProperty().bind(deviceNote.managedProperty());
         numTrainField.textProperty().bindBidirectional(viewModel.numTrainProperty());
         numValField.textProperty().bindBidirectional(viewModel.numValProperty());
         splitSeedField.textProperty().bindBidirectional(viewModel.splitSeedProperty());
