@@ -50,6 +50,8 @@ public final class RegressionController {
     @FXML
     private Label stageLabel;
     @FXML
+    private javafx.scene.control.TextArea planArea;
+    @FXML
     private Label resultLabel;
     @FXML
     private BarChart<String, Number> r2Chart;
@@ -88,6 +90,7 @@ public final class RegressionController {
         cancelButton.disableProperty().bind(viewModel.runningProperty().not());
         progressBar.progressProperty().bind(viewModel.progressProperty());
         stageLabel.textProperty().bind(viewModel.stageProperty());
+        planArea.textProperty().bind(viewModel.planTextProperty());
         resultLabel.textProperty().bind(viewModel.resultTextProperty());
         r2Chart.managedProperty().bind(r2Chart.visibleProperty());
         lambdaChart.managedProperty().bind(lambdaChart.visibleProperty());

@@ -58,6 +58,10 @@ public final class RegressionViewModel {
     private final ObjectProperty<FitDevices.Choice> device = new SimpleObjectProperty<>(deviceChoices.get(0));
     private final ReadOnlyStringWrapper deviceNote = new ReadOnlyStringWrapper("");
 
+    private final ReadOnlyStringWrapper planText = new ReadOnlyStringWrapper("Open a store to see the fit's memory plan.");
+    private final javafx.animation.PauseTransition planDelay = new javafx.animation.PauseTransition(javafx.util.Duration.millis(400));
+    private long planRequest;
+
     private final ReadOnlyBooleanWrapper running = new ReadOnlyBooleanWrapper();
     private final DoubleProperty progress = new SimpleDoubleProperty(0);
     private final ReadOnlyStringWrapper stage = new ReadOnlyStringWrapper("");
@@ -81,6 +85,46 @@ public final class RegressionViewModel {
             outDir.set(project.storeProperty().get().resolve(org.coar.workbench.attributions.Attributions.DEFAULT_DIR).toString());
         }
         findDevices();
+        // The plan follows the store, the split, the solver and the device, once the user pauses typing.
+        planDelay.setOnFinished(e -> refreshPlan());
+        for (javafx.beans.Observable input : List.of(project.storeProperty(), numTrain, numVal, splitSeed, solver, device)) {
+            input.addListener(o -> planDelay.playFromStart());
+        }
+        refreshPlan();
+    }
+
+    /**
+     * Works out, in the background, the memory plan a fit with the form's settings would follow
+     * (reading no rows): method, precision, blocks and every large allocation against the budget,
+     * or why no plan fits. Shown before the user starts the fit.
+     */
+    public void refreshPlan() {
+        Path store = project.storeProperty().get();
+        long id = ++planRequest;
+        if (store == null) {
+            planText.set("Open a store to see the fit's memory plan.");
+            return;
+        }
+        FitConfig config;
+        try {
+            config = config();
+        } catch (WorkbenchException e) {
+            planText.set("No plan: " + e.getMessage());
+            return;
+        }
+        FitDevice chosen = device.get().device();
+        planText.set("Planning the fit…");
+        tasks.run("Planning the fit", p -> {
+            try {
+                return devices.select(chosen).service().plan(new FitRequest(store, store.resolve("attributions"), config)).describe();
+            } catch (WorkbenchException e) {
+                return "No plan fits: " + e.getMessage();
+            }
+        }, text -> {
+            if (id == planRequest) {
+                planText.set(text);
+            }
+        });
     }
 
     /** Probes for GPUs in the background (loading the CUDA libraries takes a moment) and offers what it finds. */
@@ -214,6 +258,7 @@ public final class RegressionViewModel {
     public ObservableList<FitDevices.Choice> deviceChoices() { return deviceChoices; }
     public ObjectProperty<FitDevices.Choice> deviceProperty() { return device; }
     public ReadOnlyStringProperty deviceNoteProperty() { return deviceNote.getReadOnlyProperty(); }
+    public ReadOnlyStringProperty planTextProperty() { return planText.getReadOnlyProperty(); }
     public ReadOnlyBooleanProperty runningProperty() { return running.getReadOnlyProperty(); }
     public DoubleProperty progressProperty() { return progress; }
     public ReadOnlyStringProperty stageProperty() { return stage.getReadOnlyProperty(); }
