@@ -440,35 +440,17 @@ final class LeastSquaresFit implements AutoCloseable {
         return rank;
     }
 
-    /** M = Z_v G_t⁻¹ (validation rows standardised with the training rows' statistics), in the plan's precision. */
+    /**
+     * Mᵀ = G_t⁻¹ Z_vᵀ (q × validation rows; the validation rows standardised with the training rows'
+     * statistics), in the plan's precision: then z_v · w_t = (Mᵀ)ᵀ c_t for every block.
+     */
     private void makeProjection() {
         progress.accept(FitProgress.solving(0, 1, "projecting the " + bitsV.rows() + " validation rows through the training Gram"));
         long t = System.nanoTime();
-        projection = standardisedRows(bitsV, trainStats, precision, true);
+        projection = standardisedColumns(bitsV, null, trainStats, true);
         useDiagonal(diagonalTrain);
-        la.choleskySolveInPlace(gram, projection);
+        la.choleskySolveColumns(gram, Triangle.LOWER, projection);
         details.put("projection_seconds", seconds(t));
-    }
-
-    /**
-     * Z (rows × q) of one set standardised with {@code stats}; components not active in the training
-     * fit get 0 when {@code trainOnly}.
-     */
-    private Matrix standardisedRows(MaskBits bits, MaskStatistics stats, Precision p, boolean trainOnly) {
-        int rows = bits.rows();
-        Matrix z = la.zeros(p, rows, q);
-        for (int a = 0; a < q; a++) {
-            int i = order[a];
-            if (trainOnly && !trainActive[a]) {
-                continue;
-            }
-            double off = -stats.mean[i] / stats.std[i];
-            double on = (1 - stats.mean[i]) / stats.std[i];
-            for (int r = 0; r < rows; r++) {
-                z.set(r, a, bits.get(r, i) ? on : off);
-            }
-        }
-        return z;
     }
 
     /** Zᵀ (q × rows) of the given sets (rows of the first, then of the second) standardised with {@code stats}. */
@@ -750,7 +732,7 @@ final class LeastSquaresFit implements AutoCloseable {
                 if (c != ct) {
                     copyInto(ct, c);
                 }
-                la.gemm(1, projection, false, c, false, 0, p);
+                la.gemm(1, projection, true, c, false, 0, p);
                 score(first, w, tiles[RowSplit.VALIDATION], p::get);
             } finally {
                 la.free(p);

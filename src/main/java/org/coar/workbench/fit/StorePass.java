@@ -74,15 +74,19 @@ final class StorePass {
 
         @Override
         public void close() {
-            for (MaskBits b : bits) {
-                if (b != null) {
-                    b.close();
-                }
+            closeAll(bits, firstBlock);
+        }
+    }
+
+    private static void closeAll(MaskBits[] bits, TileMatrix[] tiles) {
+        for (MaskBits b : bits) {
+            if (b != null) {
+                b.close();
             }
-            for (TileMatrix t : firstBlock) {
-                if (t != null) {
-                    t.close();
-                }
+        }
+        for (TileMatrix t : tiles) {
+            if (t != null) {
+                t.close();
             }
         }
     }
@@ -201,16 +205,7 @@ final class StorePass {
             throw new WorkbenchException(masks.file().getParent() + ": reading the store failed (" + e.getMessage() + ")", e);
         } finally {
             if (!ok) {
-                for (MaskBits b : bits) {
-                    if (b != null) {
-                        b.close();
-                    }
-                }
-                for (TileMatrix t : tiles) {
-                    if (t != null) {
-                        t.close();
-                    }
-                }
+                closeAll(bits, tiles);
             }
         }
     }

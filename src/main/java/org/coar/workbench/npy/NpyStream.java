@@ -39,12 +39,7 @@ public final class NpyStream implements AutoCloseable {
         this.file = file;
         this.header = header;
         this.channel = channel;
-        long[] shape = header.shape();
-        long perRow = 1;
-        for (int i = 1; i < shape.length; i++) {
-            perRow = Math.multiplyExact(perRow, shape[i]);
-        }
-        this.rowLength = perRow;
+        this.rowLength = header.rowLength();
         this.itemSize = header.dtype().itemSize();
     }
 
