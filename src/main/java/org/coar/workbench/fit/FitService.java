@@ -211,7 +211,7 @@ public final class FitService {
                                     AttributionsWriter writer, int components, Map<String, Object> details,
                                     Consumer<FitProgress> listener, AtomicBoolean cancel, LassoPath.Observer observer)
             throws IOException {
-        SufficientStatistics[] stats = GramPathStatistics.of(la, pass, read, plan.blockWidth(), listener, cancel);
+        SufficientStatistics[] stats = GramPathStatistics.of(la, plan, pass, read, listener, cancel);
         try (SolvingContext ctx = new SolvingContext(la, stats[RowSplit.TRAIN], stats[RowSplit.VALIDATION], listener, cancel)) {
             Solution solution = switch (config.solver()) {
                 case LASSO -> new LassoPath(la, config, listener, cancel).observe(observer).run(ctx.train(), ctx.scorer(), ctx.finalProblem(), details);

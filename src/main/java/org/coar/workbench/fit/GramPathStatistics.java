@@ -20,10 +20,12 @@ final class GramPathStatistics {
     }
 
     /** Train and validation statistics (index {@link RowSplit#TRAIN}, {@link RowSplit#VALIDATION}). */
-    static SufficientStatistics[] of(LinearAlgebra la, StorePass pass, StorePass.Masks read, int blockWidth,
+    static SufficientStatistics[] of(LinearAlgebra la, FitPlan plan, StorePass pass, StorePass.Masks read,
                                      Consumer<FitProgress> progress, AtomicBoolean cancel) {
+        int blockWidth = plan.blockWidth();
         MaskBits bt = read.train();
         MaskBits bv = read.validation();
+        LeastSquaresFit.listRows(plan, bt, bv);
         int p = bt.components();
         int m = read.sums()[RowSplit.TRAIN].examples;
         int[] all = java.util.stream.IntStream.range(0, p).toArray();

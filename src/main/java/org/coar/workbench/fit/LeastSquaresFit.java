@@ -141,6 +141,7 @@ final class LeastSquaresFit implements AutoCloseable {
 
     /** Runs the plan, handing the final weights to {@code sink} block by block. */
     void run(WeightSink sink) {
+        details.put("row_lists", listRows(plan, bitsT, bitsV));
         long t = System.nanoTime();
         if (q > 0) {
             setUp();
@@ -219,6 +220,26 @@ final class LeastSquaresFit implements AutoCloseable {
         if (!Double.isNaN(rcondFinal)) {
             details.put("final_gram_condition_estimate", 1 / rcondFinal);
         }
+    }
+
+    /**
+     * Lists the set bits of both sets by block and component (faster gathers) when the plan leaves
+     * room for them in its budget; says what it did, for report.json.
+     */
+    static String listRows(FitPlan plan, MaskBits... sets) {
+        long need = 0;
+        for (MaskBits b : sets) {
+            need += org.coar.workbench.fit.sparse.RowLists.bytesFor(b);
+        }
+        long room = plan.budget().bytes() - plan.peakBytes();
+        if (need > room) {
+            return "not listed: " + Sizes.bytes(need) + " would exceed the budget's " + Sizes.bytes(Math.max(0, room))
+                    + " left; the kernels decode the bits instead";
+        }
+        for (MaskBits b : sets) {
+            b.listRows();
+        }
+        return "listed by block and component: " + Sizes.bytes(need);
     }
 
     private boolean isFirstBlock(TileMatrix tile) {
@@ -716,10 +737,12 @@ final class LeastSquaresFit implements AutoCloseable {
     /** Validation MSE and R² of the training fit for this block; C_t (cross[0]) becomes the training fit's c_t, then scratch. */
     private void validate(int first, int w, TileMatrix[] tiles, Matrix[] cross) {
         int nv = bitsV.rows();
+        TileMatrix yv = tiles[RowSplit.VALIDATION];
+        double[] none = new double[w];
         if (trainMethod == Method.DUAL) {
             Matrix p = kernelPredictions(first, w, tiles[RowSplit.TRAIN]);
             try {
-                score(first, w, tiles[RowSplit.VALIDATION], p::get);
+                score(first, yv, ValidationErrors.ofRows(p), none);
             } finally {
                 la.free(p);
             }
@@ -733,7 +756,7 @@ final class LeastSquaresFit implements AutoCloseable {
                     copyInto(ct, c);
                 }
                 la.gemm(1, projection, true, c, false, 0, p);
-                score(first, w, tiles[RowSplit.VALIDATION], p::get);
+                score(first, yv, ValidationErrors.ofRows(p), none);
             } finally {
                 la.free(p);
                 if (c != ct) {
@@ -742,40 +765,39 @@ final class LeastSquaresFit implements AutoCloseable {
             }
         } else {
             try (TileMatrix predictions = TileMatrix.doubles(nv, w)) {
-                weightPredictions(first, w, cross[0], predictions);
-                score(first, w, tiles[RowSplit.VALIDATION], predictions::get);
+                double[] offset = weightPredictions(first, w, cross[0], predictions);
+                score(first, yv, ValidationErrors.ofTiles(predictions), offset);
             }
         }
     }
 
-    /** A validation row's prediction z_v · w (without the intercept) for an output of the block. */
-    private interface Prediction {
-        double at(int row, int column);
-    }
-
-    private void score(int first, int w, TileMatrix yv, Prediction prediction) {
+    /** MSE and R² per output of the block from the validation rows' predictions (plus {@code offset} per column). */
+    private void score(int first, TileMatrix yv, ValidationErrors.Predictions predictions, double[] offset) {
         int nv = bitsV.rows();
+        int w = offset.length;
+        double[] intercept = new double[w];
         for (int j = 0; j < w; j++) {
-            double intercept = interceptShifted(false, first + j);
-            double sse = 0;
-            for (int r = 0; r < nv; r++) {
-                double e = yv.get(r, j) - intercept - prediction.at(r, j);
-                sse += e * e;
-            }
-            double mse = sse / nv;
+            intercept[j] = interceptShifted(false, first + j) + offset[j];
+        }
+        double[] sse = ValidationErrors.sumOfSquares(yv, nv, intercept, predictions);
+        for (int j = 0; j < w; j++) {
+            double mse = sse[j] / nv;
             validationMse[first + j] = mse;
             double variance = sumsV.variance(first + j);
             validationR2[first + j] = variance > 0 ? 1 - mse / variance : Double.NaN;
         }
     }
 
-    /** z_v · w_t for every validation row, w_t = G_t⁻¹ c_t solved for this block: S_v U − μᵀU with U = w/σ. */
-    private void weightPredictions(int first, int w, Matrix u, TileMatrix predictions) {
+    /**
+     * z_v · w_t − offset for every validation row, w_t = G_t⁻¹ c_t solved for this block: S_v U with
+     * U = w/σ; returns the offset −μᵀU per column, which the caller adds.
+     */
+    private double[] weightPredictions(int first, int w, Matrix u, TileMatrix predictions) {
         rightHandSides(u, null, false, first, w, u);
         solve(true, u);
         double[] offset = toRaw(u, trainStats, true);
         SparseProducts.scatter(bitsV, order, u, predictions, cancel);
-        addToRows(predictions, offset);
+        return offset;
     }
 
     /** W ↦ U = W/σ in place (0 for components outside the fit); returns −μᵀU per column. */
@@ -794,14 +816,6 @@ final class LeastSquaresFit implements AutoCloseable {
             weights.setRow(a, row);
         }
         return offset;
-    }
-
-    private static void addToRows(TileMatrix values, double[] offset) {
-        for (int r = 0; r < values.rows(); r++) {
-            for (int j = 0; j < offset.length; j++) {
-                values.set(r, j, values.get(r, j) + offset[j]);
-            }
-        }
     }
 
     /** K_vt α with α = K_t⁺ (ỹ_t − mean) for this block (validation rows × outputs, float64). */
@@ -1019,7 +1033,7 @@ final class LeastSquaresFit implements AutoCloseable {
     }
 
     private void scoreConstant(int first, int w, TileMatrix[] tiles) {
-        score(first, w, tiles[RowSplit.VALIDATION], (r, j) -> 0);
+        score(first, tiles[RowSplit.VALIDATION], ValidationErrors.NONE, new double[w]);
     }
 
     private static double seconds(long since) {

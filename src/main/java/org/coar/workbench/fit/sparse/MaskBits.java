@@ -27,6 +27,7 @@ public final class MaskBits implements AutoCloseable {
     private int stagedWord = -1;
     private int rows;
     private boolean ablatedSide;
+    private RowLists lists;
 
     private MaskBits(int components, int capacity, boolean ablatedSide) {
         this.arena = Arena.ofShared();
@@ -88,6 +89,9 @@ public final class MaskBits implements AutoCloseable {
      * always the sparser side; bits past the last row stay 0.
      */
     public void flip() {
+        if (lists != null) {
+            throw new IllegalStateException("flip before listing the rows");
+        }
         int used = (rows + 63) >>> 6;
         long tail = (rows & 63) == 0 ? -1L : (1L << (rows & 63)) - 1;
         for (int i = 0; i < components; i++) {
@@ -138,6 +142,21 @@ public final class MaskBits implements AutoCloseable {
         return bits.getAtIndex(ValueLayout.JAVA_LONG, (long) component * words + word);
     }
 
+    /**
+     * Lists the set bits by block of rows and component ({@link RowLists}, {@link RowLists#bytesFor}
+     * bytes), which the gather and scatter kernels then use; call once the bits are final.
+     */
+    public void listRows() {
+        if (lists == null) {
+            lists = RowLists.of(this);
+        }
+    }
+
+    /** The row lists, or null before {@link #listRows}. */
+    RowLists lists() {
+        return lists;
+    }
+
     /** s for (row, component). */
     public boolean get(int row, int component) {
         return (word(component, row >>> 6) >>> (row & 63) & 1) != 0;
@@ -145,6 +164,9 @@ public final class MaskBits implements AutoCloseable {
 
     @Override
     public void close() {
+        if (lists != null) {
+            lists.close();
+        }
         arena.close();
     }
 }

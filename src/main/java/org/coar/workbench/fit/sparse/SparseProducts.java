@@ -45,22 +45,40 @@ public final class SparseProducts {
         Parallel.forEach(tiles, cancel, t -> {
             int width = Math.min(TileMatrix.TILE, cols - t * TileMatrix.TILE);
             long tileBase = (long) t * rows * TileMatrix.TILE;
-            double[] sum = new double[TileMatrix.TILE];
+            // This tile's column of c, contiguous: c's rows are a whole output block apart (one page or more each),
+            // so adding into c per row block would touch every component's page again and again.
+            double[] local = new double[order.length * TileMatrix.TILE];
             float[] part = new float[TileMatrix.TILE];
             double[] partD = new double[TileMatrix.TILE];
-            for (int w0 = 0; w0 < bits.words(); w0 += BLOCK_WORDS) {
+            RowLists lists = bits.lists();
+            for (int w0 = 0, block = 0; w0 < bits.words(); w0 += BLOCK_WORDS, block++) {
                 int w1 = Math.min(bits.words(), w0 + BLOCK_WORDS);
+                long blockBase = tileBase + (long) w0 * 64 * TileMatrix.TILE;
                 for (int a = 0; a < order.length; a++) {
                     int component = order[a];
-                    if (isDouble) {
+                    if (lists != null) {
+                        int from = lists.from(block, component);
+                        int to = lists.to(block, component);
+                        if (isDouble) {
+                            gatherDoubleListed(lists.rows(), from, to, ys, blockBase, partD);
+                        } else {
+                            gatherFloatListed(lists.rows(), from, to, ys, blockBase, part, partD);
+                        }
+                    } else if (isDouble) {
                         gatherDoubleRows(bits, component, w0, w1, ys, tileBase, partD);
                     } else {
                         gatherFloatRows(bits, component, w0, w1, ys, tileBase, part, partD);
                     }
-                    long at = (long) a * cols + (long) t * TileMatrix.TILE;
-                    for (int j = 0; j < width; j++) {
-                        cs.setAtIndex(ValueLayout.JAVA_DOUBLE, at + j, cs.getAtIndex(ValueLayout.JAVA_DOUBLE, at + j) + partD[j]);
+                    int at = a * TileMatrix.TILE;
+                    for (int j = 0; j < TileMatrix.TILE; j++) {
+                        local[at + j] += partD[j];
                     }
+                }
+            }
+            for (int a = 0; a < order.length; a++) {
+                long at = (long) a * cols + (long) t * TileMatrix.TILE;
+                for (int j = 0; j < width; j++) {
+                    cs.setAtIndex(ValueLayout.JAVA_DOUBLE, at + j, cs.getAtIndex(ValueLayout.JAVA_DOUBLE, at + j) + local[a * TileMatrix.TILE + j]);
                 }
             }
         });
@@ -91,6 +109,59 @@ public final class SparseProducts {
         for (int j = 0; j < TileMatrix.TILE; j++) {
             out[j] = part[j];
         }
+    }
+
+    /** As {@link #gatherFloatRows} for the listed rows {@code rows[from..to)} of a block starting at {@code blockBase}. */
+    private static void gatherFloatListed(MemorySegment rows, int from, int to, MemorySegment ys, long blockBase, float[] part,
+                                          double[] out) {
+        FloatVector s0 = FloatVector.zero(F);
+        FloatVector s1 = s0;
+        FloatVector s2 = s0;
+        FloatVector s3 = s0;
+        for (int k = from; k < to; k++) {
+            long off = (blockBase + (long) rows.getAtIndex(ValueLayout.JAVA_CHAR, k) * TileMatrix.TILE) * 4;
+            s0 = s0.add(FloatVector.fromMemorySegment(F, ys, off, NATIVE));
+            s1 = s1.add(FloatVector.fromMemorySegment(F, ys, off + 32, NATIVE));
+            s2 = s2.add(FloatVector.fromMemorySegment(F, ys, off + 64, NATIVE));
+            s3 = s3.add(FloatVector.fromMemorySegment(F, ys, off + 96, NATIVE));
+        }
+        s0.intoArray(part, 0);
+        s1.intoArray(part, 8);
+        s2.intoArray(part, 16);
+        s3.intoArray(part, 24);
+        for (int j = 0; j < TileMatrix.TILE; j++) {
+            out[j] = part[j];
+        }
+    }
+
+    private static void gatherDoubleListed(MemorySegment rows, int from, int to, MemorySegment ys, long blockBase, double[] out) {
+        DoubleVector s0 = DoubleVector.zero(D);
+        DoubleVector s1 = s0;
+        DoubleVector s2 = s0;
+        DoubleVector s3 = s0;
+        DoubleVector s4 = s0;
+        DoubleVector s5 = s0;
+        DoubleVector s6 = s0;
+        DoubleVector s7 = s0;
+        for (int k = from; k < to; k++) {
+            long off = (blockBase + (long) rows.getAtIndex(ValueLayout.JAVA_CHAR, k) * TileMatrix.TILE) * 8;
+            s0 = s0.add(DoubleVector.fromMemorySegment(D, ys, off, NATIVE));
+            s1 = s1.add(DoubleVector.fromMemorySegment(D, ys, off + 32, NATIVE));
+            s2 = s2.add(DoubleVector.fromMemorySegment(D, ys, off + 64, NATIVE));
+            s3 = s3.add(DoubleVector.fromMemorySegment(D, ys, off + 96, NATIVE));
+            s4 = s4.add(DoubleVector.fromMemorySegment(D, ys, off + 128, NATIVE));
+            s5 = s5.add(DoubleVector.fromMemorySegment(D, ys, off + 160, NATIVE));
+            s6 = s6.add(DoubleVector.fromMemorySegment(D, ys, off + 192, NATIVE));
+            s7 = s7.add(DoubleVector.fromMemorySegment(D, ys, off + 224, NATIVE));
+        }
+        s0.intoArray(out, 0);
+        s1.intoArray(out, 4);
+        s2.intoArray(out, 8);
+        s3.intoArray(out, 12);
+        s4.intoArray(out, 16);
+        s5.intoArray(out, 20);
+        s6.intoArray(out, 24);
+        s7.intoArray(out, 28);
     }
 
     private static void gatherDoubleRows(MaskBits bits, int component, int w0, int w1, MemorySegment ys, long tileBase,
@@ -144,29 +215,38 @@ public final class SparseProducts {
         Parallel.forEach(p.tiles(), cancel, t -> {
             int width = Math.min(TileMatrix.TILE, cols - t * TileMatrix.TILE);
             long tileBase = (long) t * rows * TileMatrix.TILE;
-            double[] row = new double[TileMatrix.TILE];
-            for (int w0 = 0; w0 < bits.words(); w0 += BLOCK_WORDS) {
+            // This tile's column of u, contiguous (u's rows are far apart; read them once, not once per row block).
+            double[] local = new double[order.length * TileMatrix.TILE];
+            for (int a = 0; a < order.length; a++) {
+                MemorySegment.copy(us, ValueLayout.JAVA_DOUBLE, ((long) a * cols + (long) t * TileMatrix.TILE) * 8, local,
+                        a * TileMatrix.TILE, width);
+            }
+            RowLists lists = bits.lists();
+            for (int w0 = 0, block = 0; w0 < bits.words(); w0 += BLOCK_WORDS, block++) {
                 int w1 = Math.min(bits.words(), w0 + BLOCK_WORDS);
+                long blockBase = tileBase + (long) w0 * 64 * TileMatrix.TILE;
                 for (int a = 0; a < order.length; a++) {
-                    MemorySegment.copy(us, ValueLayout.JAVA_DOUBLE, ((long) a * cols + (long) t * TileMatrix.TILE) * 8, row, 0, width);
-                    for (int j = width; j < TileMatrix.TILE; j++) {
-                        row[j] = 0;
+                    if (lists != null) {
+                        scatterListed(lists.rows(), lists.from(block, order[a]), lists.to(block, order[a]), local, a * TileMatrix.TILE,
+                                ps, blockBase);
+                    } else {
+                        scatterRows(bits, order[a], w0, w1, local, a * TileMatrix.TILE, ps, tileBase);
                     }
-                    scatterRows(bits, order[a], w0, w1, row, ps, tileBase);
                 }
             }
         });
     }
 
-    private static void scatterRows(MaskBits bits, int component, int w0, int w1, double[] row, MemorySegment ps, long tileBase) {
-        DoubleVector u0 = DoubleVector.fromArray(D, row, 0);
-        DoubleVector u1 = DoubleVector.fromArray(D, row, 4);
-        DoubleVector u2 = DoubleVector.fromArray(D, row, 8);
-        DoubleVector u3 = DoubleVector.fromArray(D, row, 12);
-        DoubleVector u4 = DoubleVector.fromArray(D, row, 16);
-        DoubleVector u5 = DoubleVector.fromArray(D, row, 20);
-        DoubleVector u6 = DoubleVector.fromArray(D, row, 24);
-        DoubleVector u7 = DoubleVector.fromArray(D, row, 28);
+    private static void scatterRows(MaskBits bits, int component, int w0, int w1, double[] u, int at, MemorySegment ps,
+                                    long tileBase) {
+        DoubleVector u0 = DoubleVector.fromArray(D, u, at);
+        DoubleVector u1 = DoubleVector.fromArray(D, u, at + 4);
+        DoubleVector u2 = DoubleVector.fromArray(D, u, at + 8);
+        DoubleVector u3 = DoubleVector.fromArray(D, u, at + 12);
+        DoubleVector u4 = DoubleVector.fromArray(D, u, at + 16);
+        DoubleVector u5 = DoubleVector.fromArray(D, u, at + 20);
+        DoubleVector u6 = DoubleVector.fromArray(D, u, at + 24);
+        DoubleVector u7 = DoubleVector.fromArray(D, u, at + 28);
         for (int w = w0; w < w1; w++) {
             long word = bits.word(component, w);
             while (word != 0) {
@@ -182,6 +262,28 @@ public final class SparseProducts {
                 DoubleVector.fromMemorySegment(D, ps, off + 192, NATIVE).add(u6).intoMemorySegment(ps, off + 192, NATIVE);
                 DoubleVector.fromMemorySegment(D, ps, off + 224, NATIVE).add(u7).intoMemorySegment(ps, off + 224, NATIVE);
             }
+        }
+    }
+
+    private static void scatterListed(MemorySegment rows, int from, int to, double[] u, int at, MemorySegment ps, long blockBase) {
+        DoubleVector u0 = DoubleVector.fromArray(D, u, at);
+        DoubleVector u1 = DoubleVector.fromArray(D, u, at + 4);
+        DoubleVector u2 = DoubleVector.fromArray(D, u, at + 8);
+        DoubleVector u3 = DoubleVector.fromArray(D, u, at + 12);
+        DoubleVector u4 = DoubleVector.fromArray(D, u, at + 16);
+        DoubleVector u5 = DoubleVector.fromArray(D, u, at + 20);
+        DoubleVector u6 = DoubleVector.fromArray(D, u, at + 24);
+        DoubleVector u7 = DoubleVector.fromArray(D, u, at + 28);
+        for (int k = from; k < to; k++) {
+            long off = (blockBase + (long) rows.getAtIndex(ValueLayout.JAVA_CHAR, k) * TileMatrix.TILE) * 8;
+            DoubleVector.fromMemorySegment(D, ps, off, NATIVE).add(u0).intoMemorySegment(ps, off, NATIVE);
+            DoubleVector.fromMemorySegment(D, ps, off + 32, NATIVE).add(u1).intoMemorySegment(ps, off + 32, NATIVE);
+            DoubleVector.fromMemorySegment(D, ps, off + 64, NATIVE).add(u2).intoMemorySegment(ps, off + 64, NATIVE);
+            DoubleVector.fromMemorySegment(D, ps, off + 96, NATIVE).add(u3).intoMemorySegment(ps, off + 96, NATIVE);
+            DoubleVector.fromMemorySegment(D, ps, off + 128, NATIVE).add(u4).intoMemorySegment(ps, off + 128, NATIVE);
+            DoubleVector.fromMemorySegment(D, ps, off + 160, NATIVE).add(u5).intoMemorySegment(ps, off + 160, NATIVE);
+            DoubleVector.fromMemorySegment(D, ps, off + 192, NATIVE).add(u6).intoMemorySegment(ps, off + 192, NATIVE);
+            DoubleVector.fromMemorySegment(D, ps, off + 224, NATIVE).add(u7).intoMemorySegment(ps, off + 224, NATIVE);
         }
     }
 

@@ -104,7 +104,8 @@ public final class TileMatrix implements AutoCloseable {
         }
     }
 
-    MemorySegment segment() {
+    /** The elements in the tile layout described above (float or double). */
+    public MemorySegment segment() {
         return data;
     }
 

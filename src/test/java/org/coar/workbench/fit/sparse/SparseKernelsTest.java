@@ -122,34 +122,40 @@ class SparseKernelsTest {
                     yd.set(row, j, y[row][j]);
                 }
             }
-            Matrix cf = la.zeros(Precision.DOUBLE, order.length, w);
-            Matrix cd = la.zeros(Precision.DOUBLE, order.length, w);
-            SparseProducts.gather(b, order, yf, cf, new AtomicBoolean());
-            SparseProducts.gather(b, order, yd, cd, new AtomicBoolean());
-            for (int a = 0; a < order.length; a++) {
-                for (int j = 0; j < w; j++) {
-                    double want = 0;
-                    for (int row = 0; row < rows; row++) {
-                        want += s[row][order[a]] ? y[row][j] : 0;
-                    }
-                    assertEquals(want, cf.get(a, j), 1e-4, "float gather");
-                    assertEquals(want, cd.get(a, j), 1e-10, "double gather");
+            for (boolean listed : new boolean[] {false, true}) {
+                if (listed) {
+                    b.listRows(); // the second round walks the row lists instead of the bit words
                 }
-            }
-            Matrix u = la.zeros(Precision.DOUBLE, order.length, w);
-            for (int a = 0; a < order.length; a++) {
-                for (int j = 0; j < w; j++) {
-                    u.set(a, j, r.nextGaussian());
-                }
-            }
-            SparseProducts.scatter(b, order, u, pd, new AtomicBoolean());
-            for (int row = 0; row < rows; row++) {
-                for (int j = 0; j < w; j++) {
-                    double want = 0;
-                    for (int a = 0; a < order.length; a++) {
-                        want += s[row][order[a]] ? u.get(a, j) : 0;
+                Matrix cf = la.zeros(Precision.DOUBLE, order.length, w);
+                Matrix cd = la.zeros(Precision.DOUBLE, order.length, w);
+                SparseProducts.gather(b, order, yf, cf, new AtomicBoolean());
+                SparseProducts.gather(b, order, yd, cd, new AtomicBoolean());
+                for (int a = 0; a < order.length; a++) {
+                    for (int j = 0; j < w; j++) {
+                        double want = 0;
+                        for (int row = 0; row < rows; row++) {
+                            want += s[row][order[a]] ? y[row][j] : 0;
+                        }
+                        assertEquals(want, cf.get(a, j), 1e-4, "float gather, listed " + listed);
+                        assertEquals(want, cd.get(a, j), 1e-10, "double gather, listed " + listed);
                     }
-                    assertEquals(want, pd.get(row, j), 1e-10, "scatter");
+                }
+                Matrix u = la.zeros(Precision.DOUBLE, order.length, w);
+                for (int a = 0; a < order.length; a++) {
+                    for (int j = 0; j < w; j++) {
+                        u.set(a, j, r.nextGaussian());
+                    }
+                }
+                pd.fill(0);
+                SparseProducts.scatter(b, order, u, pd, new AtomicBoolean());
+                for (int row = 0; row < rows; row++) {
+                    for (int j = 0; j < w; j++) {
+                        double want = 0;
+                        for (int a = 0; a < order.length; a++) {
+                            want += s[row][order[a]] ? u.get(a, j) : 0;
+                        }
+                        assertEquals(want, pd.get(row, j), 1e-10, "scatter, listed " + listed);
+                    }
                 }
             }
         }
