@@ -153,6 +153,9 @@ final class DenseStatistics {
             }
         }
         sample.finish(rows);
+        if (bits.listed()) {
+            sample.listRows(); // time the path the fit will take
+        }
         return sample;
     }
 }

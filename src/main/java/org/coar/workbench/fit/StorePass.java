@@ -12,6 +12,7 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import org.coar.workbench.WorkbenchException;
 import org.coar.workbench.fit.sparse.MaskBits;
+import org.coar.workbench.fit.sparse.Parallel;
 import org.coar.workbench.fit.sparse.TileMatrix;
 import org.coar.workbench.npy.Dtype;
 import org.coar.workbench.npy.NpyArray;
@@ -29,6 +30,8 @@ final class StorePass {
     private static final VectorSpecies<Byte> BYTES = ByteVector.SPECIES_256;
     private static final int SHIFT_ROWS = 256;
     private static final long CHUNK_BYTES = 16L << 20;
+    /** The decoded outputs of a chunk of rows (float): 32 MiB at most. */
+    private static final long DECODED_BYTES = 32L << 20;
     private static final int NAMED_BAD_ROWS = 20;
     /** Counts of co-occurring mask bits stay exact in float32 below this many rows. */
     static final long EXACT_FLOAT_COUNT = 1L << 24;
@@ -136,8 +139,16 @@ final class StorePass {
                 tiles[s] = firstBlockWidth > 0 && capacity[s] > 0 ? TileMatrix.floats(capacity[s], firstBlockWidth) : null;
             }
             long rowBytes = (long) components * masks.dtype().itemSize() + (long) examples * outputs.dtype().itemSize();
-            int chunkRows = (int) Math.max(1, Math.min(4096, CHUNK_BYTES / Math.max(1, rowBytes)));
-            float[] outRow = new float[examples];
+            int chunkRows = (int) Math.max(1, Math.min(Math.min(4096, CHUNK_BYTES / Math.max(1, rowBytes)),
+                    DECODED_BYTES / Math.max(1L, 4L * examples)));
+            // The outputs' columns in halves (at a tile boundary), one per thread: decoding float16 and summing is
+            // most of the reading's work, and columns are independent. Masks stay on one thread (bits fill in order).
+            int halves = Parallel.threads() > 1 && examples >= 2 * TileMatrix.TILE ? 2 : 1;
+            int middle = halves == 1 ? examples : (examples / 2 + TileMatrix.TILE - 1) / TileMatrix.TILE * TileMatrix.TILE;
+            int[][] columns = halves == 1 ? new int[][] {{0, examples}} : new int[][] {{0, middle}, {middle, examples}};
+            float[] decoded = new float[chunkRows * examples];
+            boolean[][] finiteIn = new boolean[halves][chunkRows];
+            int[] position = new int[chunkRows];
             long seen = 0;
             long reportEvery = Math.max(1, selected / 200);
             progress.accept(FitProgress.reading(0, selected, "reading " + selected + " rows (masks and outputs)"));
@@ -152,7 +163,11 @@ final class StorePass {
                 }
                 MemorySegment rawMasks = maskStream.readSlices(r0, count, 0, components);
                 MemorySegment rawOutputs = outputStream.readSlices(r0, count, targetStart, examples);
+                int first = r0;
+                Parallel.forEach(halves, cancel, h -> decode(outputStream, rawOutputs, subset, first, count, columns[h], decoded,
+                        finiteIn[h]));
                 for (int k = 0; k < count; k++) {
+                    position[k] = -1;
                     int row = r0 + k;
                     int s = subset[row];
                     if (s == RowSplit.SKIP) {
@@ -161,28 +176,32 @@ final class StorePass {
                     if (++seen % reportEvery == 0) {
                         progress.accept(FitProgress.reading(seen, selected, "reading rows"));
                     }
-                    outputStream.floats(rawOutputs, (long) k * examples, examples, outRow, 0);
-                    if (!finite(outRow)) {
+                    boolean finite = true;
+                    for (boolean[] f : finiteIn) {
+                        finite &= f[k];
+                    }
+                    if (!finite) {
                         nonFinite.add((long) row);
                         continue;
                     }
                     if (!nonFinite.isEmpty() && !excludeNonFinite) {
                         continue; // the fit will fail; only keep scanning to name every bad row
                     }
-                    SetSums sum = sums[s];
-                    int position = sum.rows++;
-                    storeRows[s][position] = row;
-                    addMask(maskStream, rawMasks, (long) k * components, row, position, bits[s]);
-                    for (int j = 0; j < examples; j++) {
-                        float v = outRow[j] - shift[j];
-                        outRow[j] = v;
-                        sum.outputSums[j] += v;
-                        sum.outputSquares[j] += (double) v * v;
-                    }
-                    if (tiles[s] != null) {
-                        tiles[s].setRow(position, outRow, 0);
-                    }
+                    int at = sums[s].rows++;
+                    storeRows[s][at] = row;
+                    position[k] = at;
                 }
+                Parallel.forEach(halves, cancel, h -> {
+                    if (h == 0) {
+                        for (int k = 0; k < count; k++) {
+                            if (position[k] >= 0) {
+                                int row = first + k;
+                                addMask(maskStream, rawMasks, (long) k * components, row, position[k], bits[subset[row]]);
+                            }
+                        }
+                    }
+                    accumulate(subset, first, count, position, columns[h], decoded, shift, sums, tiles);
+                });
             }
             if (!nonFinite.isEmpty() && !excludeNonFinite) {
                 throw nonFiniteFailure(nonFinite);
@@ -206,6 +225,61 @@ final class StorePass {
         } finally {
             if (!ok) {
                 closeAll(bits, tiles);
+            }
+        }
+    }
+
+    /** Decodes columns [from, to) of the chunk's selected rows into {@code decoded} and says, per row, whether they are finite. */
+    private void decode(NpyStream stream, MemorySegment raw, byte[] subset, int first, int count, int[] range, float[] decoded,
+                        boolean[] finite) {
+        int from = range[0];
+        int width = range[1] - range[0];
+        for (int k = 0; k < count; k++) {
+            if (subset[first + k] == RowSplit.SKIP) {
+                continue;
+            }
+            int at = k * examples + from;
+            stream.floats(raw, (long) at, width, decoded, at);
+            boolean ok = true;
+            for (int j = 0; j < width; j++) {
+                ok &= Float.isFinite(decoded[at + j]);
+            }
+            finite[k] = ok;
+        }
+    }
+
+    /**
+     * For the chunk's kept rows (position ≥ 0) and columns [from, to): ỹ = y − shift into the sums of
+     * the row's set and into its first-block tile. Each thread owns a column range, so nothing is shared.
+     */
+    private static void accumulate(byte[] subset, int first, int count, int[] position, int[] range, float[] decoded, float[] shift,
+                                   SetSums[] sums, TileMatrix[] tiles) {
+        int from = range[0];
+        int to = range[1];
+        int examples = sums[RowSplit.TRAIN].examples;
+        for (int k = 0; k < count; k++) {
+            int at = position[k];
+            if (at < 0) {
+                continue;
+            }
+            int s = subset[first + k];
+            double[] os = sums[s].outputSums;
+            double[] oq = sums[s].outputSquares;
+            int base = k * examples;
+            TileMatrix tile = tiles[s];
+            int tiled = tile == null ? from : Math.max(from, Math.min(to, tile.cols()));
+            MemorySegment ts = tile == null ? null : tile.segment();
+            for (int j = from; j < tiled; j++) {
+                float v = decoded[base + j] - shift[j];
+                os[j] += v;
+                oq[j] += (double) v * v;
+                ts.setAtIndex(java.lang.foreign.ValueLayout.JAVA_FLOAT,
+                        ((long) (j / TileMatrix.TILE) * tile.rows() + at) * TileMatrix.TILE + j % TileMatrix.TILE, v);
+            }
+            for (int j = tiled; j < to; j++) {
+                float v = decoded[base + j] - shift[j];
+                os[j] += v;
+                oq[j] += (double) v * v;
             }
         }
     }

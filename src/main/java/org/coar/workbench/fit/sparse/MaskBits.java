@@ -152,6 +152,11 @@ public final class MaskBits implements AutoCloseable {
         }
     }
 
+    /** Whether {@link #listRows} was called. */
+    public boolean listed() {
+        return lists != null;
+    }
+
     /** The row lists, or null before {@link #listRows}. */
     RowLists lists() {
         return lists;

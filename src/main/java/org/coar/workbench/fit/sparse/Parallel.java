@@ -15,6 +15,15 @@ import org.coar.workbench.fit.FitCancelledException;
 public final class Parallel {
     private static final int THREADS = Math.max(1, Runtime.getRuntime().availableProcessors());
 
+    /** Helper threads shared by every call (the caller works too), made on first use. */
+    private static final class Pool {
+        static final ExecutorService HELPERS = Executors.newFixedThreadPool(Math.max(1, THREADS - 1), r -> {
+            Thread t = new Thread(r, "coar-fit-kernel");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
     private Parallel() {
     }
 
@@ -45,15 +54,10 @@ public final class Parallel {
             }
         };
         Throwable failure = null;
-        ExecutorService pool = threads == 1 ? null : Executors.newFixedThreadPool(threads - 1, r -> {
-            Thread t = new Thread(r, "coar-fit-kernel");
-            t.setDaemon(true);
-            return t;
-        });
+        List<Future<?>> futures = new ArrayList<>();
         try {
-            List<Future<?>> futures = new ArrayList<>();
             for (int t = 1; t < threads; t++) {
-                futures.add(pool.submit(worker));
+                futures.add(Pool.HELPERS.submit(worker));
             }
             try {
                 worker.run();
@@ -72,8 +76,8 @@ public final class Parallel {
                 }
             }
         } finally {
-            if (pool != null) {
-                pool.shutdownNow();
+            if (failure != null) {
+                futures.forEach(f -> f.cancel(false));
             }
         }
         if (failure instanceof RuntimeException re) {

@@ -53,26 +53,12 @@ public final class SparseProducts {
             RowLists lists = bits.lists();
             for (int w0 = 0, block = 0; w0 < bits.words(); w0 += BLOCK_WORDS, block++) {
                 int w1 = Math.min(bits.words(), w0 + BLOCK_WORDS);
-                long blockBase = tileBase + (long) w0 * 64 * TileMatrix.TILE;
-                for (int a = 0; a < order.length; a++) {
-                    int component = order[a];
-                    if (lists != null) {
-                        int from = lists.from(block, component);
-                        int to = lists.to(block, component);
-                        if (isDouble) {
-                            gatherDoubleListed(lists.rows(), from, to, ys, blockBase, partD);
-                        } else {
-                            gatherFloatListed(lists.rows(), from, to, ys, blockBase, part, partD);
-                        }
-                    } else if (isDouble) {
-                        gatherDoubleRows(bits, component, w0, w1, ys, tileBase, partD);
-                    } else {
-                        gatherFloatRows(bits, component, w0, w1, ys, tileBase, part, partD);
-                    }
-                    int at = a * TileMatrix.TILE;
-                    for (int j = 0; j < TileMatrix.TILE; j++) {
-                        local[at + j] += partD[j];
-                    }
+                // One call per block of rows, each path its own method: the JIT compiles small, often-called
+                // methods with the Vector API intrinsified, and one path's profile never deoptimises the other.
+                if (lists != null) {
+                    gatherBlockListed(lists, block, order, ys, tileBase + (long) w0 * 64 * TileMatrix.TILE, isDouble, local, part, partD);
+                } else {
+                    gatherBlockBits(bits, w0, w1, order, ys, tileBase, isDouble, local, part, partD);
                 }
             }
             for (int a = 0; a < order.length; a++) {
@@ -82,6 +68,39 @@ public final class SparseProducts {
                 }
             }
         });
+    }
+
+    private static void gatherBlockListed(RowLists lists, int block, int[] order, MemorySegment ys, long blockBase, boolean isDouble,
+                                          double[] local, float[] part, double[] partD) {
+        MemorySegment rows = lists.rows();
+        for (int a = 0; a < order.length; a++) {
+            int from = lists.from(block, order[a]);
+            int to = lists.to(block, order[a]);
+            if (isDouble) {
+                gatherDoubleListed(rows, from, to, ys, blockBase, partD);
+            } else {
+                gatherFloatListed(rows, from, to, ys, blockBase, part, partD);
+            }
+            addInto(local, a * TileMatrix.TILE, partD);
+        }
+    }
+
+    private static void gatherBlockBits(MaskBits bits, int w0, int w1, int[] order, MemorySegment ys, long tileBase, boolean isDouble,
+                                        double[] local, float[] part, double[] partD) {
+        for (int a = 0; a < order.length; a++) {
+            if (isDouble) {
+                gatherDoubleRows(bits, order[a], w0, w1, ys, tileBase, partD);
+            } else {
+                gatherFloatRows(bits, order[a], w0, w1, ys, tileBase, part, partD);
+            }
+            addInto(local, a * TileMatrix.TILE, partD);
+        }
+    }
+
+    private static void addInto(double[] local, int at, double[] part) {
+        for (int j = 0; j < TileMatrix.TILE; j++) {
+            local[at + j] += part[j];
+        }
     }
 
     private static void gatherFloatRows(MaskBits bits, int component, int w0, int w1, MemorySegment ys, long tileBase,
@@ -224,17 +243,26 @@ public final class SparseProducts {
             RowLists lists = bits.lists();
             for (int w0 = 0, block = 0; w0 < bits.words(); w0 += BLOCK_WORDS, block++) {
                 int w1 = Math.min(bits.words(), w0 + BLOCK_WORDS);
-                long blockBase = tileBase + (long) w0 * 64 * TileMatrix.TILE;
-                for (int a = 0; a < order.length; a++) {
-                    if (lists != null) {
-                        scatterListed(lists.rows(), lists.from(block, order[a]), lists.to(block, order[a]), local, a * TileMatrix.TILE,
-                                ps, blockBase);
-                    } else {
-                        scatterRows(bits, order[a], w0, w1, local, a * TileMatrix.TILE, ps, tileBase);
-                    }
+                if (lists != null) {
+                    scatterBlockListed(lists, block, order, local, ps, tileBase + (long) w0 * 64 * TileMatrix.TILE);
+                } else {
+                    scatterBlockBits(bits, w0, w1, order, local, ps, tileBase);
                 }
             }
         });
+    }
+
+    private static void scatterBlockListed(RowLists lists, int block, int[] order, double[] local, MemorySegment ps, long blockBase) {
+        MemorySegment rows = lists.rows();
+        for (int a = 0; a < order.length; a++) {
+            scatterListed(rows, lists.from(block, order[a]), lists.to(block, order[a]), local, a * TileMatrix.TILE, ps, blockBase);
+        }
+    }
+
+    private static void scatterBlockBits(MaskBits bits, int w0, int w1, int[] order, double[] local, MemorySegment ps, long tileBase) {
+        for (int a = 0; a < order.length; a++) {
+            scatterRows(bits, order[a], w0, w1, local, a * TileMatrix.TILE, ps, tileBase);
+        }
     }
 
     private static void scatterRows(MaskBits bits, int component, int w0, int w1, double[] u, int at, MemorySegment ps,
