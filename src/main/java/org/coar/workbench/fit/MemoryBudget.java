@@ -10,7 +10,8 @@ import org.coar.workbench.fit.linalg.LinearAlgebra;
 /**
  * The memory a fit may plan with: what the user set, or the machine's available memory
  * (MemAvailable in /proc/meminfo: free memory plus the page cache the kernel can reclaim) less a
- * margin for the rest of the process (Java heap, libraries) and the machine, or a device's memory.
+ * margin for the rest of the process (Java heap, libraries), and at most 80 % of the machine, or a
+ * device's memory.
  *
  * @param bytes  for the plan's data
  * @param source how it was determined, for the plan's printout and report.json
@@ -28,7 +29,7 @@ public record MemoryBudget(long bytes, String source) {
         if (options.memoryBytes() != null) {
             return new MemoryBudget(options.memoryBytes(), "--memory / workbench.memory");
         }
-        MemoryBudget host = host();
+        MemoryBudget host = host(Path.of("/proc/meminfo"));
         if (la.deviceResident()) {
             DeviceMemory device = la.memory();
             long free = device.freeBytes() >= 0 ? device.freeBytes() : device.totalBytes();
@@ -40,21 +41,32 @@ public record MemoryBudget(long bytes, String source) {
         return host;
     }
 
-    private static MemoryBudget host() {
-        OptionalLong available = available(Path.of("/proc/meminfo"));
+    static MemoryBudget host(Path meminfo) {
+        OptionalLong available = available(meminfo);
         if (available.isEmpty()) {
             long max = Runtime.getRuntime().maxMemory();
             return new MemoryBudget(max, "the Java heap limit (no /proc/meminfo here); set --memory to the memory you can spare");
         }
         long margin = Math.max(MARGIN, available.getAsLong() / 20);
-        return new MemoryBudget(Math.max(0, available.getAsLong() - margin),
-                "available memory (" + Sizes.bytes(available.getAsLong()) + ") less " + Sizes.bytes(margin));
+        long budget = Math.max(0, available.getAsLong() - margin);
+        OptionalLong total = field(meminfo, "MemTotal:");
+        if (total.isPresent() && budget > total.getAsLong() / 5 * 4) {
+            // Never plan for more than 80 % of the machine: the kernel, the page cache the store is read through
+            // and whatever else runs need the rest, even when they are not using it at the start.
+            return new MemoryBudget(total.getAsLong() / 5 * 4, "80 % of the machine's memory (" + Sizes.bytes(total.getAsLong())
+                    + "; available: " + Sizes.bytes(available.getAsLong()) + ")");
+        }
+        return new MemoryBudget(budget, "available memory (" + Sizes.bytes(available.getAsLong()) + ") less " + Sizes.bytes(margin));
     }
 
     static OptionalLong available(Path meminfo) {
+        return field(meminfo, "MemAvailable:");
+    }
+
+    private static OptionalLong field(Path meminfo, String name) {
         try {
             for (String line : Files.readAllLines(meminfo)) {
-                if (line.startsWith("MemAvailable:")) {
+                if (line.startsWith(name)) {
                     return OptionalLong.of(Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024);
                 }
             }
