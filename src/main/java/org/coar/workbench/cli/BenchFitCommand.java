@@ -6,8 +6,9 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.coar.workbench.bench.FitBenchmark;
+import org.coar.workbench.fit.FitDevice;
+import org.coar.workbench.fit.FitDevices;
 import org.coar.workbench.fit.linalg.LinearAlgebra;
-import org.coar.workbench.fit.linalg.Nd4jLinearAlgebra;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -43,11 +44,18 @@ final class BenchFitCommand implements Callable<Integer> {
     @Option(names = "--peak-only", description = "Only measure the GEMM peak.")
     private boolean peakOnly;
 
+    @Option(names = "--device", paramLabel = "cpu|cuda:N|auto", defaultValue = "cpu",
+            description = "Where the GEMMs run (default ${DEFAULT-VALUE}); as for 'coar fit'.")
+    private String device;
+
+    @Option(names = "--cuda-libs", paramLabel = "DIR", description = "Folder with the CUDA libraries; as for 'coar fit'.")
+    private Path cudaLibs;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        try (LinearAlgebra la = new Nd4jLinearAlgebra()) {
+        try (LinearAlgebra la = new FitDevices(cudaLibs).select(FitDevice.parse(device)).linearAlgebra().get()) {
             out.println("linear algebra: " + la.description());
             out.println("cpus: " + Runtime.getRuntime().availableProcessors() + ", java " + Runtime.version());
             if (!peakOnly) {

@@ -9,12 +9,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.Callable;
 import org.coar.workbench.WorkbenchException;
+import org.coar.workbench.fit.FitBackend;
 import org.coar.workbench.fit.FitConfig;
 import org.coar.workbench.fit.FitConfigReader;
 import org.coar.workbench.fit.FitProgress;
 import org.coar.workbench.fit.FitRequest;
+import org.coar.workbench.fit.FitDevice;
+import org.coar.workbench.fit.FitDevices;
 import org.coar.workbench.fit.FitResult;
-import org.coar.workbench.fit.FitService;
 import org.coar.workbench.fit.FitWarnings;
 import org.coar.workbench.fit.RowCount;
 import org.coar.workbench.fit.Solver;
@@ -68,6 +70,25 @@ final class FitCommand implements Callable<Integer> {
             description = "Explicit λ grid for lasso/ridge, replacing the k/eps grid.")
     private List<Double> lambdas;
 
+    @Option(names = "--memory", paramLabel = "SIZE",
+            description = "Memory the fit may plan with, e.g. 16g or 512m (default: the machine's available memory less a margin; "
+                    + "workbench.memory in the config). The plan splits the outputs into blocks, or uses float32, to fit; "
+                    + "it refuses before reading a row when nothing fits.")
+    private String memory;
+
+    @Option(names = "--plan", description = "Print the memory plan (method, precision, output blocks, allocations) and exit without fitting.")
+    private boolean planOnly;
+
+    @Option(names = "--device", paramLabel = "cpu|cuda:N|auto", defaultValue = "auto",
+            description = "Where the linear algebra runs: cpu (ND4J), cuda:N (cuBLAS/cuSOLVER on GPU N), or auto, the default: "
+                    + "the first usable GPU, else the CPU.")
+    private String device;
+
+    @Option(names = "--cuda-libs", paramLabel = "DIR",
+            description = "Folder with libcudart, libcublas, libcublasLt and libcusolver (or a Python site-packages with NVIDIA's "
+                    + "pip packages). Default: COAR_CUDA_LIBS, CUDA_HOME, LD_LIBRARY_PATH, Python environments, ldconfig, /usr/local/cuda.")
+    private Path cudaLibs;
+
     @Option(names = "--exclude-non-finite",
             description = "Fit without rows whose outputs are NaN/Inf (they are listed in report.json) instead of failing.")
     private boolean excludeNonFinite;
@@ -81,6 +102,12 @@ final class FitCommand implements Callable<Integer> {
         config.warnings().forEach(w -> err.println("warning: " + w));
         Path target = outDir != null ? outDir : config.outDir() != null ? Path.of(config.outDir()) : storeDir.resolve(org.coar.workbench.attributions.Attributions.DEFAULT_DIR);
         err.println("fit: solver " + config.solver().key() + " (" + config.solverReason() + ")");
+        FitBackend backend = new FitDevices(cudaLibs).select(FitDevice.parse(device));
+        err.println("fit: device " + backend.description() + " (" + backend.reason() + ")");
+        if (planOnly) {
+            out.println(backend.service().plan(new FitRequest(storeDir, target, config)).describe());
+            return 0;
+        }
 
         AtomicBoolean cancel = new AtomicBoolean();
         CountDownLatch finished = new CountDownLatch(1);
@@ -96,7 +123,7 @@ final class FitCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(hook);
         FitResult result;
         try {
-            result = new FitService().fit(new FitRequest(storeDir, target, config), new ProgressLine(err), cancel);
+            result = backend.service().fit(new FitRequest(storeDir, target, config), new ProgressLine(err), cancel);
         } finally {
             finished.countDown();
             try {
@@ -113,7 +140,10 @@ final class FitCommand implements Callable<Integer> {
         if (!Double.isNaN(result.medianValidationR2())) {
             out.printf(Locale.ROOT, "  validation R^2 (median over examples): %.4f%n", result.medianValidationR2());
         }
-        out.printf(Locale.ROOT, "  time: %s (GEMMs %.1f GFLOP/s)%n", timings(result), result.gemmGflops());
+        out.printf(Locale.ROOT, "  time: %s%n", timings(result));
+        out.printf(Locale.ROOT, "  memory: peak %.2f GiB resident; the plan held %.2f GiB of its %.2f GiB budget (%s)%n",
+                result.peakRssBytes() / (double) (1L << 30), result.plan().peakBytes() / (double) (1L << 30),
+                result.plan().budget().bytes() / (double) (1L << 30), result.plan().budget().source());
         List<String> printed = config.warnings();
         result.warnings().stream().filter(w -> !printed.contains(w)).forEach(w -> err.println("warning: " + w));
         FitWarnings.forResult(result).forEach(w -> err.println("warning: " + w));
@@ -141,6 +171,9 @@ final class FitCommand implements Callable<Integer> {
         }
         if (excludeNonFinite) {
             c = c.withExcludeNonFinite(true);
+        }
+        if (memory != null) {
+            c = c.withPlan(c.plan().withMemory(org.coar.workbench.fit.PlanOptions.parseSize(memory, "--memory")));
         }
         return c;
     }

@@ -29,70 +29,79 @@ import java.util.Map;
  * @param outDir            {@code cfg.out_dir} (null when absent); --out overrides it
  * @param unusedReferenceKeys reference keys that only tune SAGA or FFCV, with their values (accepted, no effect)
  * @param warnings          unknown keys and other things the user should see
+ * @param plan              memory budget, precision and statistics kernels ({@code --memory}, {@code workbench.*})
  */
 public record FitConfig(RowCount numTrain, RowCount numVal, Long seed, int targetStart, int targetEnd,
                         Solver solver, String solverReason, int k, double eps, boolean useBias, double manualMaxLambda,
                         List<Double> lambdas, boolean includeZeroLambda, String outputArray, boolean excludeNonFinite,
                         double tolerance, int maxSweeps, int blockRows, String outDir,
-                        Map<String, Object> unusedReferenceKeys, List<String> warnings) {
+                        Map<String, Object> unusedReferenceKeys, List<String> warnings, PlanOptions plan) {
 
     public FitConfig {
         lambdas = List.copyOf(lambdas);
         unusedReferenceKeys = Map.copyOf(unusedReferenceKeys);
         warnings = List.copyOf(warnings);
+        plan = plan == null ? PlanOptions.AUTO : plan;
     }
 
     /** Defaults without a config file: 90% / 10% ordered split, least squares. */
     public static FitConfig defaults() {
         return new FitConfig(RowCount.fractionOf(0.9), RowCount.fractionOf(0.1), null, 0, -1, Solver.OLS,
-                "default", 20, 1e-4, true, -1, List.of(), true, null, false, 1e-12, 200, 2048, null, Map.of(), List.of());
+                "default", 20, 1e-4, true, -1, List.of(), true, null, false, 1e-12, 200, 2048, null, Map.of(), List.of(),
+                PlanOptions.AUTO);
     }
 
     public FitConfig withSolver(Solver newSolver, String reason) {
         return new FitConfig(numTrain, numVal, seed, targetStart, targetEnd, newSolver, reason, k, eps, useBias, manualMaxLambda,
                 lambdas, includeZeroLambda, outputArray, excludeNonFinite, tolerance, maxSweeps, blockRows, outDir,
-                unusedReferenceKeys, warnings);
+                unusedReferenceKeys, warnings, plan);
     }
 
     public FitConfig withSplit(RowCount newTrain, RowCount newVal, Long newSeed) {
         return new FitConfig(newTrain, newVal, newSeed, targetStart, targetEnd, solver, solverReason, k, eps, useBias,
                 manualMaxLambda, lambdas, includeZeroLambda, outputArray, excludeNonFinite, tolerance, maxSweeps, blockRows,
-                outDir, unusedReferenceKeys, warnings);
+                outDir, unusedReferenceKeys, warnings, plan);
     }
 
     public FitConfig withTargets(int start, int end) {
         return new FitConfig(numTrain, numVal, seed, start, end, solver, solverReason, k, eps, useBias, manualMaxLambda,
                 lambdas, includeZeroLambda, outputArray, excludeNonFinite, tolerance, maxSweeps, blockRows, outDir,
-                unusedReferenceKeys, warnings);
+                unusedReferenceKeys, warnings, plan);
     }
 
     public FitConfig withPath(int newK, double newEps, double newManualMaxLambda, List<Double> newLambdas, boolean zero) {
         return new FitConfig(numTrain, numVal, seed, targetStart, targetEnd, solver, solverReason, newK, newEps, useBias,
                 newManualMaxLambda, newLambdas, zero, outputArray, excludeNonFinite, tolerance, maxSweeps, blockRows, outDir,
-                unusedReferenceKeys, warnings);
+                unusedReferenceKeys, warnings, plan);
     }
 
     public FitConfig withOutputArray(String name) {
         return new FitConfig(numTrain, numVal, seed, targetStart, targetEnd, solver, solverReason, k, eps, useBias,
                 manualMaxLambda, lambdas, includeZeroLambda, name, excludeNonFinite, tolerance, maxSweeps, blockRows, outDir,
-                unusedReferenceKeys, warnings);
+                unusedReferenceKeys, warnings, plan);
     }
 
     public FitConfig withExcludeNonFinite(boolean exclude) {
         return new FitConfig(numTrain, numVal, seed, targetStart, targetEnd, solver, solverReason, k, eps, useBias,
                 manualMaxLambda, lambdas, includeZeroLambda, outputArray, exclude, tolerance, maxSweeps, blockRows, outDir,
-                unusedReferenceKeys, warnings);
+                unusedReferenceKeys, warnings, plan);
     }
 
     public FitConfig withUseBias(boolean bias) {
         return new FitConfig(numTrain, numVal, seed, targetStart, targetEnd, solver, solverReason, k, eps, bias,
                 manualMaxLambda, lambdas, includeZeroLambda, outputArray, excludeNonFinite, tolerance, maxSweeps, blockRows,
-                outDir, unusedReferenceKeys, warnings);
+                outDir, unusedReferenceKeys, warnings, plan);
     }
 
     public FitConfig withSolverLimits(double newTolerance, int newMaxSweeps, int newBlockRows) {
         return new FitConfig(numTrain, numVal, seed, targetStart, targetEnd, solver, solverReason, k, eps, useBias,
                 manualMaxLambda, lambdas, includeZeroLambda, outputArray, excludeNonFinite, newTolerance, newMaxSweeps,
-                newBlockRows, outDir, unusedReferenceKeys, warnings);
+                newBlockRows, outDir, unusedReferenceKeys, warnings, plan);
+    }
+
+    public FitConfig withPlan(PlanOptions options) {
+        return new FitConfig(numTrain, numVal, seed, targetStart, targetEnd, solver, solverReason, k, eps, useBias,
+                manualMaxLambda, lambdas, includeZeroLambda, outputArray, excludeNonFinite, tolerance, maxSweeps, blockRows,
+                outDir, unusedReferenceKeys, warnings, options);
     }
 }

@@ -31,7 +31,7 @@ public final class FitConfigReader {
             "cfg", Set.of("k", "lr", "eps", "batch_size", "out_dir", "num_workers", "use_bias", "manual_max_lambda", "true_random"),
             "early_stopping", Set.of("check_every", "eps"),
             "workbench", Set.of("solver", "lambdas", "include_zero_lambda", "output_array", "exclude_non_finite", "tolerance",
-                    "max_sweeps", "block_rows"));
+                    "max_sweeps", "block_rows", "memory", "precision", "statistics"));
 
     /** A key given twice would otherwise win silently (the last one); the reference's own loader refuses it too. */
     private final YAMLMapper mapper = YAMLMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
@@ -95,6 +95,14 @@ public final class FitConfigReader {
         double tolerance = r.positive("workbench.tolerance", d.tolerance(), 1);
         int maxSweeps = (int) r.integer("workbench.max_sweeps", d.maxSweeps(), 1);
         int blockRows = (int) r.integer("workbench.block_rows", d.blockRows(), 1);
+        String memoryText = r.text("workbench.memory", null);
+        PlanOptions plan = PlanOptions.AUTO;
+        try {
+            plan = new PlanOptions(memoryText == null ? null : PlanOptions.parseSize(memoryText, "workbench.memory"),
+                    r.text("workbench.precision", "auto"), r.text("workbench.statistics", "auto"));
+        } catch (WorkbenchException e) {
+            r.problem("workbench", e.getMessage());
+        }
 
         Map<String, Object> unused = new LinkedHashMap<>();
         for (String key : SAGA_ONLY) {
@@ -117,7 +125,8 @@ public final class FitConfigReader {
             reason = kGiven || manualGiven ? "the config asks for λ = 0 (cfg.k = 1, cfg.manual_max_lambda = 0)" : "default";
         }
         return new FitConfig(numTrain, numVal, seed, targetStart, targetEnd, solver, reason, k, eps, useBias, manualMaxLambda,
-                lambdas, includeZero, outputArray, excludeNonFinite, tolerance, maxSweeps, blockRows, outDir, unused, r.warnings);
+                lambdas, includeZero, outputArray, excludeNonFinite, tolerance, maxSweeps, blockRows, outDir, unused, r.warnings,
+                plan);
     }
 
     /** Typed access to "section.key" paths, collecting problems instead of stopping at the first. */

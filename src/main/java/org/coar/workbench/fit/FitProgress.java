@@ -24,6 +24,14 @@ public record FitProgress(Stage stage, long done, long total, String message) {
         }
     }
 
+    static FitProgress reading(long done, long total, String message) {
+        return new FitProgress(Stage.READING, done, total, message);
+    }
+
+    static FitProgress solving(long done, long total, String message) {
+        return new FitProgress(Stage.SOLVING, done, total, message);
+    }
+
     public double fraction() {
         return total <= 0 ? 1 : Math.min(1, (double) done / total);
     }

@@ -16,10 +16,11 @@ import java.util.Map;
  * @param examples            outputs fitted
  * @param medianValidationR2  median over examples of the validation R² (NaN without validation rows)
  * @param stageSeconds        seconds per stage: reading, solving, writing, total
- * @param gemmGflops          GFLOP/s reached in the streamed GEMMs
+ * @param plan                the memory plan the fit followed
+ * @param peakRssBytes        the process's peak resident memory at the end of the fit (-1 where not known)
  * @param warnings            config warnings and anything else the user should read
  */
 public record FitResult(Path outDir, Solver solver, long trainRows, long validationRows, long finalRows, int components,
                         int zeroVarianceComponents, int examples, double medianValidationR2, Map<String, Double> stageSeconds,
-                        double gemmGflops, java.util.List<String> warnings) {
+                        FitPlan plan, long peakRssBytes, java.util.List<String> warnings) {
 }

@@ -16,6 +16,7 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.coar.workbench.Version;
 import org.coar.workbench.WorkbenchException;
+import org.coar.workbench.fit.linalg.DeviceMemory;
 import org.coar.workbench.fit.linalg.LinearAlgebra;
 import org.coar.workbench.fit.linalg.Matrix;
 import org.coar.workbench.fit.linalg.Nd4jLinearAlgebra;
@@ -45,6 +46,27 @@ public final class FitService {
     }
 
     /**
+     * The plan a fit of {@code request} would follow, from the store's shape and the budget alone;
+     * reads no row. Throws a {@link WorkbenchException} naming the sizes and the ways out when no
+     * plan fits.
+     */
+    public FitPlan plan(FitRequest request) {
+        try (Store store = Store.open(request.storeDir(), false); LinearAlgebra la = backend.get()) {
+            return plan(store, request.config(), la);
+        }
+    }
+
+    private static FitPlan plan(Store store, FitConfig config, LinearAlgebra la) {
+        NpyArray masks = masksOf(store);
+        NpyArray outputs = store.array(outputArrayName(store, config));
+        int[] targets = targetRange(outputs, config);
+        RowSplit split = RowSplit.of(store, config);
+        FitPlan.Shape shape = new FitPlan.Shape(Math.toIntExact(masks.rowLength()), targets[1] - targets[0], split.train(),
+                split.validation(), config.solver());
+        return FitPlanner.plan(shape, config.plan(), MemoryBudget.of(config.plan(), la));
+    }
+
+    /**
      * Fits and writes {@code request.outDir()}.
      *
      * @param listener progress snapshots; may be called from a background thread
@@ -56,6 +78,7 @@ public final class FitService {
 
     /** As {@link #fit(FitRequest, Consumer, AtomicBoolean)}, showing {@code observer} every λ of a lasso path (tests). */
     FitResult fit(FitRequest request, Consumer<FitProgress> listener, AtomicBoolean cancel, LassoPath.Observer observer) {
+        requireVectorModule();
         long started = System.nanoTime();
         FitConfig config = request.config();
         Map<String, Double> seconds = new LinkedHashMap<>();
@@ -68,51 +91,47 @@ public final class FitService {
             int[] targets = targetRange(outputs, config);
             int components = Math.toIntExact(masks.rowLength());
             int examples = targets[1] - targets[0];
-            checkSize(examples, components, outputs);
             RowSplit split = RowSplit.of(store, config);
             if (split.validation() == 0 && config.solver() != Solver.OLS && candidateCount(config) > 1) {
                 throw new WorkbenchException("data.num_val: the " + config.solver().key() + " solver chooses λ on validation "
                         + "rows, but the split has none; set data.num_val (e.g. 0.1) or use --solver ols");
             }
+            long baselineRss = ProcessMemory.now().currentRssBytes();
+            FitPlan plan = plan(store, config, la);
+            listener.accept(FitProgress.solving(0, 1, plan.describe().lines().findFirst().orElse("plan")));
             seconds.put("open", secondsSince(started));
 
             long t = System.nanoTime();
-            StatisticsPass.Result pass = new StatisticsPass(la, masks, outputs, split.subsetOfRow(), targets[0], targets[1],
-                    config.excludeNonFinite(), config.blockRows(), listener, cancel).run();
-            seconds.put("reading", secondsSince(t));
-            checkCancel(cancel);
-
-            t = System.nanoTime();
-            Map<String, Object> details = new LinkedHashMap<>();
-            Solution solution;
-            StandardisedProblem finalProblem;
-            long trainRows = pass.train().rows();
-            long validationRows = pass.validation().rows();
-            if (validationRows == 0 && split.validation() > 0 && config.solver() != Solver.OLS && candidateCount(config) > 1) {
-                throw new WorkbenchException(outputs.file() + ": every validation row has NaN/Inf outputs and was excluded, so "
-                        + "λ cannot be chosen; rebuild those rows, choose other validation rows (data.seed), or use --solver ols");
-            }
-            if (trainRows < 2) {
-                throw new WorkbenchException(store.dir() + ": only " + trainRows + " training row(s) with finite outputs; "
-                        + "a fit needs at least 2. Raise data.num_train or build more rows");
-            }
-            try (SolvingContext ctx = new SolvingContext(la, pass, listener, cancel)) {
-                details.put("standardising_seconds", secondsSince(t));
-                solution = switch (config.solver()) {
-                    case OLS -> solveOls(la, ctx, config, details, listener, cancel);
-                    case LASSO -> new LassoPath(la, config, listener, cancel).observe(observer).run(ctx.train(), ctx.scorer(), ctx.finalProblem(), details);
-                    case RIDGE -> new RidgePath(la, config, listener, cancel).run(ctx.train(), ctx.scorer(), ctx.finalProblem(), details);
-                };
-                finalProblem = ctx.finalProblem();
+            StorePass pass = new StorePass(masks, outputs, split, targets[0], targets[1], config.excludeNonFinite(), listener, cancel);
+            int firstWidth = config.solver() == Solver.OLS ? plan.blockWidth() : FitPlanner.gramPathBlock(plan.shape());
+            try (StorePass.Masks read = pass.readMasks(firstWidth)) {
+                seconds.put("reading", secondsSince(t));
+                checkCancel(cancel);
+                long trainRows = read.train().rows();
+                long validationRows = read.validation().rows();
+                if (validationRows == 0 && split.validation() > 0 && config.solver() != Solver.OLS && candidateCount(config) > 1) {
+                    throw new WorkbenchException(outputs.file() + ": every validation row has NaN/Inf outputs and was excluded, so "
+                            + "λ cannot be chosen; rebuild those rows, choose other validation rows (data.seed), or use --solver ols");
+                }
+                if (trainRows < 2) {
+                    throw new WorkbenchException(store.dir() + ": only " + trainRows + " training row(s) with finite outputs; "
+                            + "a fit needs at least 2. Raise data.num_train or build more rows");
+                }
+                t = System.nanoTime();
+                Map<String, Object> details = new LinkedHashMap<>();
+                Written written = config.solver() == Solver.OLS
+                        ? leastSquares(la, plan, pass, read, config, writer, components, details, listener, cancel)
+                        : gramPath(la, plan, pass, read, config, writer, components, details, listener, cancel, observer);
                 seconds.put("solving", secondsSince(t));
                 checkCancel(cancel);
 
                 t = System.nanoTime();
                 listener.accept(new FitProgress(FitProgress.Stage.WRITING, 0, 1, "writing " + request.outDir()));
-                int zeroVariance = components - finalProblem.size();
-                ObjectNode report = report(store, outputName, outputs, masks, config, split, pass, finalProblem, solution,
-                        details, la, seconds);
-                write(writer, store, finalProblem, solution, components, config.useBias());
+                Path componentList = store.dir().resolve("components.json");
+                if (Files.isRegularFile(componentList)) {
+                    writer.copy(componentList, "components.json");
+                }
+                ObjectNode report = report(store, outputName, outputs, masks, config, split, read, written, details, la, plan);
                 seconds.put("writing", secondsSince(t));
                 seconds.put("total", secondsSince(started));
                 ObjectNode timings = (ObjectNode) report.get("timings_seconds");
@@ -120,32 +139,106 @@ public final class FitService {
                 ProcessMemory memory = ProcessMemory.now();
                 ObjectNode mem = report.putObject("memory");
                 mem.put("peak_rss_bytes", memory.peakRssBytes());
+                mem.put("rss_before_plan_bytes", baselineRss);
+                mem.put("planned_peak_bytes", plan.peakBytes());
+                mem.put("predicted_peak_rss_bytes", baselineRss + plan.peakBytes());
+                mem.put("matrices_peak_bytes", la.peakBytes());
                 mem.put("heap_peak_used_bytes", memory.heapPeakUsedBytes());
                 mem.put("heap_max_bytes", memory.heapMaxBytes());
-                mem.put("note", "peak RSS of the whole process (JVM, heap, ND4J's off-heap matrices, mapped store pages it touched)");
+                mem.put("note", "peak RSS of the whole process (JVM, heap, off-heap matrices and mask bits); the store is read "
+                        + "with pread, so its pages stay in the page cache and out of the RSS");
+                List<String> warnings = new java.util.ArrayList<>(config.warnings());
+                warnings.addAll(FitWarnings.forSplit(split, config));
+                FitResult result = new FitResult(request.outDir(), config.solver(), trainRows, validationRows, written.finalRows(),
+                        components, components - written.varying(), examples, median(written.validationR2()), Map.copyOf(seconds),
+                        plan, memory.peakRssBytes(), warnings);
+                ArrayNode reported = (ArrayNode) report.get("warnings");
+                reported.removeAll();
+                warnings.forEach(reported::add);
+                FitWarnings.forResult(result).forEach(reported::add);
                 writer.writeReport(report);
                 checkCancel(cancel);
                 writer.commit();
                 listener.accept(new FitProgress(FitProgress.Stage.DONE, 1, 1, "wrote " + request.outDir()));
-                la.free(solution.weights());
-                return new FitResult(request.outDir(), config.solver(), trainRows, validationRows, finalProblem.rows, components,
-                        zeroVariance, examples, median(solution.validationR2()), Map.copyOf(seconds),
-                        pass.gemmSeconds() > 0 ? pass.gemmFlops() / pass.gemmSeconds() / 1e9 : Double.NaN, config.warnings());
+                return result;
             }
         } catch (IOException e) {
             throw new WorkbenchException(request.outDir() + ": writing the attributions failed (" + e + "); nothing was left behind", e);
         }
     }
 
-    /** The problems and scorer built from one pass, freed together. */
+    /** What a solver wrote besides the weights: for the report and the result. */
+    private record Written(long finalRows, int varying, double[] validationMse, double[] validationR2, double[] lambda,
+                           int[] zeroVariance) {
+    }
+
+    private static Written leastSquares(LinearAlgebra la, FitPlan plan, StorePass pass, StorePass.Masks read, FitConfig config,
+                                        AttributionsWriter writer, int components, Map<String, Object> details,
+                                        Consumer<FitProgress> listener, AtomicBoolean cancel) throws IOException {
+        int examples = plan.shape().examples();
+        try (LeastSquaresFit fit = new LeastSquaresFit(la, plan, config.plan().statistics(), pass, read, config.useBias(), listener, cancel);
+             AttributionsWriter.WeightColumns weights = writer.weightColumns(components, examples)) {
+            MaskStatistics all = fit.allStats;
+            double sign = read.train().ablatedSide() ? -1 : 1;
+            fit.run((first, w) -> weights.write(first, w, fit.order, sign, all.std));
+            weights.finish();
+            details.putAll(fit.details);
+            double[] bias = new double[examples];
+            StorePass.SetSums st = read.sums()[RowSplit.TRAIN];
+            StorePass.SetSums sv = read.sums()[RowSplit.VALIDATION];
+            for (int j = 0; j < examples && config.useBias(); j++) {
+                bias[j] = read.shift()[j] + (st.outputSums[j] + sv.outputSums[j]) / all.rows;
+            }
+            double[] keepMean = new double[components];
+            double[] stdWritten = new double[components];
+            for (int i = 0; i < components; i++) {
+                keepMean[i] = read.train().ablatedSide() ? 1 - all.mean[i] : all.mean[i];
+                // A constant component has weight 0; std 1 keeps (x − mean) / std · weight finite (0), where 0 would give NaN.
+                stdWritten[i] = all.std[i] > 0 ? all.std[i] : 1;
+            }
+            writer.writeVector("bias.npy", bias);
+            writer.writeVector("lam.npy", new double[examples]);
+            writer.writeVector("mask_mean.npy", keepMean);
+            writer.writeVector("mask_std.npy", stdWritten);
+            writer.writeVector("val_mse.npy", fit.validationMse);
+            writer.writeVector("val_r2.npy", fit.validationR2);
+            int[] zero = java.util.stream.IntStream.range(0, components).filter(i -> !(all.std[i] > 0)).toArray();
+            return new Written(all.rows, fit.varying(), fit.validationMse, fit.validationR2, new double[examples], zero);
+        }
+    }
+
+    private static Written gramPath(LinearAlgebra la, FitPlan plan, StorePass pass, StorePass.Masks read, FitConfig config,
+                                    AttributionsWriter writer, int components, Map<String, Object> details,
+                                    Consumer<FitProgress> listener, AtomicBoolean cancel, LassoPath.Observer observer)
+            throws IOException {
+        SufficientStatistics[] stats = GramPathStatistics.of(la, plan, pass, read, listener, cancel);
+        try (SolvingContext ctx = new SolvingContext(la, stats[RowSplit.TRAIN], stats[RowSplit.VALIDATION], listener, cancel)) {
+            Solution solution = switch (config.solver()) {
+                case LASSO -> new LassoPath(la, config, listener, cancel).observe(observer).run(ctx.train(), ctx.scorer(), ctx.finalProblem(), details);
+                case RIDGE -> new RidgePath(la, config, listener, cancel).run(ctx.train(), ctx.scorer(), ctx.finalProblem(), details);
+                case OLS -> throw new IllegalStateException("least squares has its own plan");
+            };
+            try {
+                StandardisedProblem problem = ctx.finalProblem();
+                writeGramPath(writer, problem, solution, components);
+                int[] zero = java.util.stream.IntStream.range(0, components).filter(i -> !(problem.std[i] > 0)).toArray();
+                return new Written(problem.rows, problem.size(), solution.validationMse(), solution.validationR2(), solution.lambda(), zero);
+            } finally {
+                la.free(solution.weights());
+            }
+        }
+    }
+
+    /** The problems and scorer built from the two sets' statistics, freed together. */
     private static final class SolvingContext implements AutoCloseable {
         private final StandardisedProblem train;
         private final ValidationScorer scorer;
         private final StandardisedProblem finalProblem;
 
-        SolvingContext(LinearAlgebra la, StatisticsPass.Result pass, Consumer<FitProgress> listener, AtomicBoolean cancel) {
-            listener.accept(new FitProgress(FitProgress.Stage.SOLVING, 0, 1, "standardising"));
-            try (SufficientStatistics trainStats = pass.train(); SufficientStatistics validationStats = pass.validation()) {
+        SolvingContext(LinearAlgebra la, SufficientStatistics trainStats, SufficientStatistics validationStats,
+                       Consumer<FitProgress> listener, AtomicBoolean cancel) {
+            listener.accept(FitProgress.solving(0, 1, "standardising"));
+            try (trainStats; validationStats) {
                 if (validationStats.rows() > 0) {
                     train = StandardisedProblem.of(la, trainStats);
                     scorer = ValidationScorer.of(la, validationStats, train);
@@ -185,39 +278,12 @@ public final class FitService {
         }
     }
 
-    private static Solution solveOls(LinearAlgebra la, SolvingContext ctx, FitConfig config, Map<String, Object> details,
-                                     Consumer<FitProgress> listener, AtomicBoolean cancel) {
-        int m = ctx.train.examples();
-        double[] mse = new double[m];
-        double[] r2 = new double[m];
-        Arrays.fill(mse, Double.NaN);
-        Arrays.fill(r2, Double.NaN);
-        if (ctx.scorer() != null) {
-            Map<String, Object> trainDetails = new LinkedHashMap<>();
-            listener.accept(new FitProgress(FitProgress.Stage.SOLVING, 0, 2, "least squares on the training rows (for validation)"));
-            long t = System.nanoTime();
-            Matrix w = OlsSolver.solve(la, ctx.train(), trainDetails);
-            trainDetails.put("seconds", secondsSince(t));
-            try {
-                t = System.nanoTime();
-                double[] bias = config.useBias() ? ctx.train().outputMean : new double[m];
-                mse = ctx.scorer().meanSquaredError(w, m, identity(m), bias);
-                r2 = rSquared(ctx.scorer(), mse);
-                trainDetails.put("scoring_seconds", secondsSince(t));
-            } finally {
-                la.free(w);
-            }
-            details.put("validation_fit", trainDetails);
+    /** The fit's kernels use the JDK's Vector API, an incubator module that must be added at start-up. */
+    static void requireVectorModule() {
+        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+            throw new WorkbenchException("the fit's kernels need the JDK module jdk.incubator.vector; run through ./coar (or the "
+                    + "installed coar), or add --add-modules jdk.incubator.vector to the java command line");
         }
-        checkCancel(cancel);
-        Map<String, Object> finalDetails = new LinkedHashMap<>();
-        listener.accept(new FitProgress(FitProgress.Stage.SOLVING, 1, 2, "least squares on all " + ctx.finalProblem().rows + " rows"));
-        long t = System.nanoTime();
-        Matrix w = OlsSolver.solve(la, ctx.finalProblem(), finalDetails);
-        finalDetails.put("seconds", secondsSince(t));
-        details.put("final_fit", finalDetails);
-        double[] bias = config.useBias() ? ctx.finalProblem().outputMean.clone() : new double[m];
-        return new Solution(w, bias, new double[m], mse, r2, details);
     }
 
     static int[] identity(int n) {
@@ -288,16 +354,8 @@ public final class FitService {
         return new int[] {start, end};
     }
 
-    private static void checkSize(int examples, int components, NpyArray outputs) {
-        long bytes = 8L * examples * components;
-        if (bytes > 16L << 30) {
-            throw new WorkbenchException(outputs.file() + ": " + examples + " examples × " + components + " components need "
-                    + (bytes >> 30) + " GiB per matrix; fit a slice of examples at a time with data.target_start_ind / target_end_ind");
-        }
-    }
-
-    private static void write(AttributionsWriter writer, Store store, StandardisedProblem problem, Solution solution,
-                              int components, boolean useBias) throws IOException {
+    private static void writeGramPath(AttributionsWriter writer, StandardisedProblem problem, Solution solution, int components)
+            throws IOException {
         double[] ones = new double[components];
         Arrays.fill(ones, 1);
         writer.writeWeights("weight.npy", solution.weights(), problem.active, components, ones);
@@ -305,7 +363,6 @@ public final class FitService {
         double[] stdWritten = new double[components];
         for (int i = 0; i < components; i++) {
             inverseStd[i] = problem.std[i] > 0 ? 1 / problem.std[i] : 0;
-            // A constant component has weight 0; std 1 keeps (x − mean) / std · weight finite (0), where 0 would give NaN.
             stdWritten[i] = problem.std[i] > 0 ? problem.std[i] : 1;
         }
         writer.writeWeights("raw_weight.npy", solution.weights(), problem.active, components, inverseStd);
@@ -315,15 +372,10 @@ public final class FitService {
         writer.writeVector("mask_std.npy", stdWritten);
         writer.writeVector("val_mse.npy", solution.validationMse());
         writer.writeVector("val_r2.npy", solution.validationR2());
-        Path componentList = store.dir().resolve("components.json");
-        if (Files.isRegularFile(componentList)) {
-            writer.copy(componentList, "components.json");
-        }
     }
 
     private ObjectNode report(Store store, String outputName, NpyArray outputs, NpyArray masks, FitConfig config, RowSplit split,
-                              StatisticsPass.Result pass, StandardisedProblem problem, Solution solution,
-                              Map<String, Object> details, LinearAlgebra la, Map<String, Double> seconds) {
+                              StorePass.Masks read, Written written, Map<String, Object> details, LinearAlgebra la, FitPlan plan) {
         ObjectMapper json = new ObjectMapper();
         ObjectNode r = json.createObjectNode();
         r.put("format", REPORT_FORMAT);
@@ -332,6 +384,12 @@ public final class FitService {
         versions.put("workbench", Version.workbench());
         versions.put("java", Runtime.version().toString() + " (" + System.getProperty("java.vendor") + ")");
         versions.put("linear_algebra", la.description());
+        ObjectNode device = r.putObject("device");
+        la.provenance().forEach(device::put);
+        DeviceMemory memory = la.memory();
+        device.put("memory", memory.device());
+        device.put("memory_total_bytes", memory.totalBytes());
+        device.put("memory_free_bytes_at_report", memory.freeBytes());
 
         ObjectNode s = r.putObject("store");
         s.put("dir", store.dir().toAbsolutePath().normalize().toString());
@@ -348,26 +406,26 @@ public final class FitService {
         sp.put("method", split.method());
         sp.put("train_rows_requested", split.train());
         sp.put("validation_rows_requested", split.validation());
-        sp.put("train_rows", pass.train().rows());
-        sp.put("validation_rows", pass.validation().rows());
-        sp.put("final_fit_rows", problem.rows);
-        sp.put("final_fit", pass.validation().rows() > 0
+        sp.put("train_rows", read.train().rows());
+        sp.put("validation_rows", read.validation().rows());
+        sp.put("final_fit_rows", written.finalRows());
+        sp.put("final_fit", read.validation().rows() > 0
                 ? "refit on training + validation rows at each example's chosen λ, as the reference does"
                 : "training rows only (no validation rows)");
         ArrayNode bad = sp.putArray("non_finite_rows_excluded");
-        pass.nonFiniteRows().forEach(bad::add);
+        read.nonFinite().forEach(bad::add);
 
         ObjectNode c = r.putObject("components");
         c.put("total", masks.rowLength());
-        c.put("varying", problem.size());
+        c.put("varying", written.varying());
         ArrayNode constant = c.putArray("zero_variance");
-        for (int i = 0; i < problem.std.length; i++) {
-            if (!(problem.std[i] > 0)) {
-                constant.add(i);
-            }
+        for (int i : written.zeroVariance()) {
+            constant.add(i);
         }
         c.put("standardisation", "mask_mean / mask_std over the final fit's rows (population std, as the reference); "
                 + "zero-variance components get weight 0 and mask_std 1 (not 0) so the prediction formula stays finite");
+
+        r.set("plan", planNode(json, plan, read));
 
         ObjectNode so = r.putObject("solver");
         so.put("name", config.solver().key());
@@ -375,22 +433,42 @@ public final class FitService {
         so.set("details", json.valueToTree(details));
 
         r.putObject("timings_seconds");
-        ObjectNode g = r.putObject("gemm");
-        g.put("flops", pass.gemmFlops());
-        g.put("seconds", pass.gemmSeconds());
-        g.put("gflops_per_second", pass.gemmSeconds() > 0 ? pass.gemmFlops() / pass.gemmSeconds() / 1e9 : 0);
-        g.put("reader_thread_busy_seconds", pass.readerSeconds());
-        g.put("gemm_thread_waiting_for_rows_seconds", pass.waitSeconds());
-        g.put("note", "the streamed pass: XᵀX (symmetric rank-k update, counted as rows·p²) and ỸᵀX (2·rows·p·m)");
 
         ObjectNode metrics = r.putObject("metrics");
-        metrics.set("validation_mse", summary(json, solution.validationMse()));
-        metrics.set("validation_r2", summary(json, solution.validationR2()));
-        metrics.set("lambda", summary(json, solution.lambda()));
+        metrics.set("validation_mse", summary(json, written.validationMse()));
+        metrics.set("validation_r2", summary(json, written.validationR2()));
+        metrics.set("lambda", summary(json, written.lambda()));
         metrics.put("per_example", "val_mse.npy, val_r2.npy (NaN without validation rows), lam.npy");
         ArrayNode warnings = r.putArray("warnings");
         config.warnings().forEach(warnings::add);
         return r;
+    }
+
+    private static ObjectNode planNode(ObjectMapper json, FitPlan plan, StorePass.Masks read) {
+        ObjectNode p = json.createObjectNode();
+        p.put("training_fit", plan.trainMethod().name().toLowerCase(java.util.Locale.ROOT));
+        p.put("final_fit", plan.finalMethod().name().toLowerCase(java.util.Locale.ROOT));
+        p.put("precision", plan.precision() == org.coar.workbench.fit.linalg.Precision.DOUBLE ? "float64" : "float32");
+        p.put("block_width", plan.blockWidth());
+        p.put("blocks", plan.blocks());
+        p.put("validation", plan.validation().text());
+        p.put("budget_bytes", plan.budget().bytes());
+        p.put("budget_source", plan.budget().source());
+        p.put("peak_bytes", plan.peakBytes());
+        p.put("dense_flops", plan.denseFlops());
+        ArrayNode items = p.putArray("allocations");
+        for (FitPlan.Item item : plan.items()) {
+            ObjectNode i = items.addObject();
+            i.put("what", item.what());
+            i.put("bytes", item.bytes());
+            i.put("per_block", item.perBlock());
+        }
+        ArrayNode notes = p.putArray("notes");
+        plan.notes().forEach(notes::add);
+        p.put("sparse_side", read.train().ablatedSide() ? "ablated (s = 1 − x)" : "kept (s = x)");
+        p.put("sparse_side_density", read.density());
+        p.put("text", plan.describe());
+        return p;
     }
 
     private static Map<String, Object> configMap(FitConfig c) {

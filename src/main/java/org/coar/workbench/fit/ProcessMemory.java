@@ -8,7 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** This process's memory high-water marks, for report.json (off-heap ND4J memory shows only in the RSS). */
-record ProcessMemory(long peakRssBytes, long heapPeakUsedBytes, long heapMaxBytes) {
+record ProcessMemory(long peakRssBytes, long currentRssBytes, long heapPeakUsedBytes, long heapMaxBytes) {
 
     static ProcessMemory now() {
         long heapPeak = 0;
@@ -17,14 +17,14 @@ record ProcessMemory(long peakRssBytes, long heapPeakUsedBytes, long heapMaxByte
                 heapPeak += pool.getPeakUsage().getUsed();
             }
         }
-        return new ProcessMemory(peakRss(), heapPeak, Runtime.getRuntime().maxMemory());
+        return new ProcessMemory(status("VmHWM:"), status("VmRSS:"), heapPeak, Runtime.getRuntime().maxMemory());
     }
 
-    /** VmHWM from /proc/self/status (Linux); -1 elsewhere. */
-    private static long peakRss() {
+    /** A size field (VmHWM: peak RSS, VmRSS: RSS now) from /proc/self/status (Linux); -1 elsewhere. */
+    private static long status(String field) {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("VmHWM:")) {
+                if (line.startsWith(field)) {
                     return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
                 }
             }

@@ -10,9 +10,12 @@ import org.coar.workbench.store.Store;
  * {@code data.seed}, completed rows are shuffled first (Fisher–Yates driven by
  * {@code SplittableRandom(seed)}), so the split is the same on every machine and every run.
  *
- * @param subsetOfRow per store row: {@link StatisticsPass#SKIP}, {@code TRAIN} or {@code VALIDATION}
+ * @param subsetOfRow per store row: {@link #SKIP}, {@link #TRAIN} or {@link #VALIDATION}
  */
 record RowSplit(byte[] subsetOfRow, long completed, long train, long validation, String method) {
+    static final byte SKIP = 0;
+    static final byte TRAIN = 1;
+    static final byte VALIDATION = 2;
 
     static RowSplit of(Store store, FitConfig config) {
         long n = store.numModels();
@@ -56,7 +59,7 @@ record RowSplit(byte[] subsetOfRow, long completed, long train, long validation,
         }
         byte[] subset = new byte[(int) n];
         for (int i = 0; i < train + validation; i++) {
-            subset[completedRows[i]] = i < train ? StatisticsPass.TRAIN : StatisticsPass.VALIDATION;
+            subset[completedRows[i]] = i < train ? TRAIN : VALIDATION;
         }
         return new RowSplit(subset, completed, train, validation, method);
     }

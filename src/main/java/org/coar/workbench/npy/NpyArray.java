@@ -41,11 +41,7 @@ public final class NpyArray implements AutoCloseable {
         this.writable = writable;
         long[] shape = header.shape();
         this.rows = shape.length == 0 ? 1 : shape[0];
-        long perRow = 1;
-        for (int i = 1; i < shape.length; i++) {
-            perRow = Math.multiplyExact(perRow, shape[i]);
-        }
-        this.rowLength = perRow;
+        this.rowLength = header.rowLength();
     }
 
     /**

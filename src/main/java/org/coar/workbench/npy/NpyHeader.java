@@ -39,6 +39,11 @@ public record NpyHeader(Dtype dtype, long[] shape, long dataOffset, int version)
         return shape.clone();
     }
 
+    /** Elements per row: the product of the shape without its first dimension (1 for a 1-d array). */
+    public long rowLength() {
+        return shape.length < 2 ? 1 : LongStream.of(shape).skip(1).reduce(1, Math::multiplyExact);
+    }
+
     public long elementCount() {
         return LongStream.of(shape).reduce(1, Math::multiplyExact);
     }

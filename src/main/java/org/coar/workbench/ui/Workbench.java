@@ -14,7 +14,7 @@ import org.coar.workbench.build.RunConfig;
 import org.coar.workbench.demo.DemoProject;
 import org.coar.workbench.edit.EditService;
 import org.coar.workbench.evaluation.EvaluationService;
-import org.coar.workbench.fit.FitService;
+import org.coar.workbench.fit.FitDevices;
 import org.coar.workbench.spec.SpecCodec;
 import org.coar.workbench.store.Store;
 import org.coar.workbench.ui.attributions.AttributionsController;
@@ -59,7 +59,7 @@ public final class Workbench {
         SpecCodec codec = new SpecCodec();
         specViewModel = new SpecViewModel(codec, tasks, project);
         buildViewModel = new BuildViewModel(new BuildService(), tasks, project);
-        regressionViewModel = new RegressionViewModel(new FitService(), tasks, project);
+        regressionViewModel = new RegressionViewModel(new FitDevices(null), tasks, project);
         attributionsViewModel = new AttributionsViewModel(tasks, project);
         evaluationViewModel = new EvaluationViewModel(new EvaluationService(), tasks, project);
         editViewModel = new EditViewModel(new EditService(), tasks, project, attributionsViewModel.browserProperty());

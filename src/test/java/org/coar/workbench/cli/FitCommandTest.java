@@ -4,6 +4,8 @@ import static org.coar.workbench.cli.CoarRun.coar;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.coar.workbench.testing.Fixtures;
@@ -39,5 +41,31 @@ class FitCommandTest {
         assertEquals(2, coar("fit").exitCode(), "--store is required");
         CoarRun help = coar("fit", "--help");
         assertTrue(help.out().contains("--store=DIR") && help.out().contains("--config") && help.out().contains("--exclude-non-finite"), help.out());
+    }
+
+    @Test
+    void aGpuThatCannotBeUsedIsRefusedSayingWhereItLookedAndAutoFallsBackToTheCpu(@TempDir Path tmp) throws Exception {
+        Path noLibraries = Files.createDirectories(tmp.resolve("no-cuda-here"));
+        CoarRun gpu = coar("fit", "--store", Fixtures.resource("fit/numpy_store").toString(), "--out", tmp.resolve("gpu").toString(),
+                "--device", "cuda:0", "--cuda-libs", noLibraries.toString());
+        assertEquals(1, gpu.exitCode(), gpu.err());
+        assertTrue(gpu.err().contains("--device cuda:0: no CUDA libraries were found (CUDA runtime, cuBLAS, cuSOLVER)"), gpu.err());
+        assertTrue(gpu.err().contains(noLibraries.toString()) && gpu.err().contains("pip install nvidia-cuda-runtime nvidia-cublas")
+                && gpu.err().contains("--device cpu"), gpu.err());
+        assertTrue(!Files.exists(tmp.resolve("gpu")), "nothing written");
+
+        Path out = tmp.resolve("auto");
+        CoarRun auto = coar("fit", "--store", Fixtures.resource("fit/numpy_store").toString(), "--out", out.toString(),
+                "--device", "auto", "--cuda-libs", noLibraries.toString());
+        assertEquals(0, auto.exitCode(), auto.err());
+        assertTrue(auto.err().contains("fit: device CPU (ND4J) (auto: no usable GPU, no CUDA libraries were found)"), auto.err());
+        JsonNode device = new ObjectMapper().readTree(out.resolve("report.json").toFile()).get("device");
+        assertEquals("cpu", device.get("device").asText(), device.toString());
+        assertTrue(device.get("linear_algebra").asText().startsWith("ND4J"), device.toString());
+        assertTrue(device.get("memory_total_bytes").asLong() > 0, device.toString());
+
+        CoarRun bad = coar("fit", "--store", Fixtures.resource("fit/numpy_store").toString(), "--device", "tpu");
+        assertEquals(1, bad.exitCode());
+        assertTrue(bad.err().contains("--device: expected cpu, cuda:N (e.g. cuda:0) or auto, found \"tpu\""), bad.err());
     }
 }

@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+import org.coar.workbench.fit.linalg.LinearAlgebra;
+import org.coar.workbench.fit.linalg.Nd4jLinearAlgebra;
 import org.coar.workbench.npy.Dtype;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -15,6 +18,15 @@ class FitOlsTest {
 
     static FitResult fit(Path store, Path out, FitConfig config) {
         return new FitService().fit(new FitRequest(store, out, config), p -> { }, new AtomicBoolean());
+    }
+
+    /** The backend these tests fit with; a subclass runs them on another. */
+    protected Supplier<LinearAlgebra> backend() {
+        return Nd4jLinearAlgebra::new;
+    }
+
+    FitResult run(Path store, Path out, FitConfig config) {
+        return new FitService(backend()).fit(new FitRequest(store, out, config), p -> { }, new AtomicBoolean());
     }
 
     /** [z, 1] for the given rows, z standardised over the active components with mean/std. */
@@ -53,7 +65,7 @@ class FitOlsTest {
         Path store = data.write(tmp.resolve("store"), "margins", Dtype.FLOAT32);
         java.nio.file.Files.writeString(store.resolve("components.json"), "[{\"name\": \"conv.weight\", \"size\": 30}]");
         FitConfig config = FitConfig.defaults().withSplit(RowCount.of(1200), RowCount.of(250), null);
-        FitResult result = fit(store, tmp.resolve("out"), config);
+        FitResult result = run(store, tmp.resolve("out"), config);
         Attributions a = Attributions.read(tmp.resolve("out"));
         assertEquals(java.nio.file.Files.readString(store.resolve("components.json")),
                 java.nio.file.Files.readString(tmp.resolve("out/components.json")), "components.json travels with the attributions");
@@ -134,7 +146,7 @@ class FitOlsTest {
         int p = 40;
         SyntheticStore data = SyntheticStore.generate(5, rows, p, 2, 0.7, 0.5, p, -1, -1);
         Path store = data.write(tmp.resolve("store"), "margins", Dtype.FLOAT32);
-        fit(store, tmp.resolve("out"), FitConfig.defaults().withSplit(RowCount.of(rows), RowCount.of(0), null));
+        run(store, tmp.resolve("out"), FitConfig.defaults().withSplit(RowCount.of(rows), RowCount.of(0), null));
         Attributions a = Attributions.read(tmp.resolve("out"));
         int[] all = SyntheticStore.range(0, rows);
         double[][] ms = SyntheticStore.meanAndStd(data.masks, all);

@@ -106,14 +106,14 @@ class FitRobustnessTest {
 
     @Test
     void attributionsThatAreAllZeroOrUnderdeterminedAreWarnedAbout() {
-        FitResult constant = new FitResult(Path.of("a"), Solver.OLS, 50, 0, 50, 8, 8, 3, Double.NaN, java.util.Map.of(), 0, List.of());
+        FitResult constant = new FitResult(Path.of("a"), Solver.OLS, 50, 0, 50, 8, 8, 3, Double.NaN, java.util.Map.of(), null, -1, List.of());
         assertTrue(FitWarnings.forResult(constant).getFirst().startsWith("every one of the 8 components was constant over the fitted "
                 + "rows"), FitWarnings.forResult(constant).toString());
-        FitResult few = new FitResult(Path.of("a"), Solver.OLS, 20, 0, 20, 240, 0, 3, Double.NaN, java.util.Map.of(), 0, List.of());
+        FitResult few = new FitResult(Path.of("a"), Solver.OLS, 20, 0, 20, 240, 0, 3, Double.NaN, java.util.Map.of(), null, -1, List.of());
         assertEquals(List.of("the fit used 20 training rows for 240 components: fewer rows than unknowns, so least squares has many "
                 + "solutions and the workbench returns the minimum-norm one; the attributions are poorly determined. Build at least "
                 + "2000 rows (about 8 per component)"), FitWarnings.forResult(few));
-        FitResult fine = new FitResult(Path.of("a"), Solver.OLS, 500, 0, 500, 24, 1, 3, Double.NaN, java.util.Map.of(), 0, List.of());
+        FitResult fine = new FitResult(Path.of("a"), Solver.OLS, 500, 0, 500, 24, 1, 3, Double.NaN, java.util.Map.of(), null, -1, List.of());
         assertEquals(List.of(), FitWarnings.forResult(fine));
     }
 }

@@ -28,11 +28,11 @@ class RowSplitTest {
             assertEquals(30, ordered.completed());
             int[] completed = java.util.stream.IntStream.range(0, 40).filter(r -> r % 4 != 0).toArray();
             for (int i = 0; i < completed.length; i++) {
-                byte want = i < 20 ? StatisticsPass.TRAIN : i < 25 ? StatisticsPass.VALIDATION : StatisticsPass.SKIP;
+                byte want = i < 20 ? RowSplit.TRAIN : i < 25 ? RowSplit.VALIDATION : RowSplit.SKIP;
                 assertEquals(want, ordered.subsetOfRow()[completed[i]], "completed row " + completed[i]);
             }
             for (int r = 0; r < 40; r += 4) {
-                assertEquals(StatisticsPass.SKIP, ordered.subsetOfRow()[r], "pending rows are never used");
+                assertEquals(RowSplit.SKIP, ordered.subsetOfRow()[r], "pending rows are never used");
             }
 
             FitConfig seeded = FitConfig.defaults().withSplit(RowCount.fractionOf(0.5), RowCount.fractionOf(0.2), 7L);
@@ -41,10 +41,10 @@ class RowSplitTest {
             assertArrayEquals(a.subsetOfRow(), b.subsetOfRow(), "same seed, same split");
             assertEquals(15, a.train());
             assertEquals(6, a.validation());
-            assertEquals(15, count(a.subsetOfRow(), StatisticsPass.TRAIN));
-            assertEquals(6, count(a.subsetOfRow(), StatisticsPass.VALIDATION));
+            assertEquals(15, count(a.subsetOfRow(), RowSplit.TRAIN));
+            assertEquals(6, count(a.subsetOfRow(), RowSplit.VALIDATION));
             for (int r = 0; r < 40; r += 4) {
-                assertEquals(StatisticsPass.SKIP, a.subsetOfRow()[r]);
+                assertEquals(RowSplit.SKIP, a.subsetOfRow()[r]);
             }
             assertFalse(java.util.Arrays.equals(a.subsetOfRow(), RowSplit.of(store, seeded.withSplit(RowCount.fractionOf(0.5),
                     RowCount.fractionOf(0.2), null)).subsetOfRow()), "a seed changes the split");

@@ -217,9 +217,17 @@ class WorkbenchGuiTest {
         TextField validation = robot.lookup("#numValField").queryAs(TextField.class);
         robot.doubleClickOn(train).eraseText(4).write("24");
         robot.doubleClickOn(validation).eraseText(4).write("6");
+        // The memory plan follows the form before anything runs: 24 + 6 rows for 240 components is the dual.
+        TextArea plan = robot.lookup("#planArea").queryAs(TextArea.class);
+        waitFor("the plan for 24 + 6 rows", () -> plan.getText().startsWith("plan: 240 components × 50 outputs, 24 training + 6 validation rows"));
+        assertTrue(plan.getText().contains("final fit:    dual (minimum norm), the 30 × 30 kernel"), plan.getText());
+        robot.doubleClickOn(validation).eraseText(4).write("x");
+        waitFor("the plan refusing a bad field", () -> plan.getText().startsWith("No plan: Validation rows: a row count"));
+        robot.doubleClickOn(validation).eraseText(4).write("6");
+        waitFor("the plan again", () -> plan.getText().startsWith("plan: "));
         robot.clickOn("#runButton");
         Label fitResult = robot.lookup("#resultLabel").queryAs(Label.class);
-        waitFor("the fit", () -> fitResult.getText().startsWith("ols: 50 examples × 240 components")
+        waitFor("the fit", () -> fitResult.getText().startsWith("ols on CPU (ND4J): 50 examples × 240 components")
                 && !workbench.regressionViewModel().runningProperty().get());
         assertTrue(dialogs.errors.isEmpty(), dialogs.errors.toString());
         assertTrue(fitResult.getText().contains("24 training and 6 validation rows, final fit on 30"), fitResult.getText());

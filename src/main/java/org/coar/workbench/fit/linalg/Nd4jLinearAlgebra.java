@@ -1,36 +1,40 @@
 package org.coar.workbench.fit.linalg;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.util.Collections;
 import java.util.IdentityHashMap;
-import java.util.Set;
+import java.util.Map;
 import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.openblas.global.openblas;
 import org.coar.workbench.WorkbenchException;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.concurrency.AffinityManager;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
- * {@link LinearAlgebra} on ND4J's CPU backend: GEMMs through {@code Nd4j.gemm}, and the BLAS and
- * LAPACK calls that ND4J 1.0.0-M2.1 lacks or gets wrong (its {@code trsm} rejects valid
- * arguments; its {@code syev} is single-threaded and 8x slower than {@code dsyevd}) straight into
- * the OpenBLAS library that ND4J itself loads.
+ * {@link LinearAlgebra} on ND4J's CPU backend: the OpenBLAS that nd4j-native ships, called through
+ * its JavaCPP binding (GEMM, SYRK, TRSM, and LAPACK's potrf, pocon, syevd). ND4J's own wrappers are
+ * not used for these: its {@code trsm} rejects valid arguments, its {@code syev} is single-threaded
+ * and 8× slower than {@code dsyevd}, and its off-heap allocator caps memory at the Java heap size.
+ * Matrices are allocated through the FFM API instead, so every byte the fit's memory plan
+ * promises is counted here ({@link #bytesInUse}, {@link #peakBytes}).
  *
  * <p>Row-major matrices are handed to column-major LAPACK as their transposes: the row-major
  * lower triangle is the column-major upper triangle, so no copies are made.
  *
- * <p>Verified on the CPU backend only. With the {@code cuda} Maven profile the GEMMs would run on
- * the GPU through ND4J (host copies are tagged and synchronised around each call) while the
- * LAPACK calls and the symmetric rank-k update stay on the host's OpenBLAS; that combination has
- * never run (no GPU here), and ND4J's CUDA builds stop at compute capability 8.6.
+ * <p>GPUs have their own implementation, {@code cuda.CudaLinearAlgebra}; the legacy {@code cuda}
+ * Maven profile (ND4J's CUDA 11.6 build, pre-Hopper only, never run) swaps ND4J's backend but not
+ * these OpenBLAS calls.
  */
 public final class Nd4jLinearAlgebra implements LinearAlgebra {
+    static {
+        // OpenBLAS reads OPENBLAS_CORETYPE once, when it loads: set it (where the CPU needs it) first.
+        OpenBlasCores.prepare();
+    }
 
-    private final Set<INDArray> live = Collections.newSetFromMap(new IdentityHashMap<>());
+    private final Map<HostMatrix, Arena> live = new IdentityHashMap<>();
+    private long inUse;
+    private long peak;
 
     public Nd4jLinearAlgebra() {
         try {
@@ -43,8 +47,13 @@ public final class Nd4jLinearAlgebra implements LinearAlgebra {
 
     @Override
     public String description() {
-        return "ND4J " + nd4jVersion() + " " + Nd4j.getBackend().getClass().getSimpleName() + " ("
-                + openblas.OPENBLAS_VERSION.trim() + ", " + Nd4j.factory().blas().getMaxThreads() + " threads)";
+        return "ND4J " + nd4jVersion() + " CPU (" + openblas.OPENBLAS_VERSION.trim() + ", core " + core() + ", "
+                + Nd4j.factory().blas().getMaxThreads() + " threads)";
+    }
+
+    /** The kernels OpenBLAS runs ("Haswell", "SkylakeX", ...) and how they were chosen. */
+    public static String core() {
+        return OpenBlasCores.loadedCore() + "; " + OpenBlasCores.decision();
     }
 
     private static String nd4jVersion() {
@@ -55,72 +64,84 @@ public final class Nd4jLinearAlgebra implements LinearAlgebra {
 
     @Override
     public Matrix zeros(Precision precision, int rows, int cols) {
-        INDArray array = Nd4j.create(precision == Precision.DOUBLE ? DataType.DOUBLE : DataType.FLOAT, Math.max(rows, 1), Math.max(cols, 1));
-        synchronized (live) {
-            live.add(array);
+        long bytes = Math.max(1L, (long) rows * cols * precision.bytes());
+        Arena arena = Arena.ofShared();
+        MemorySegment segment;
+        try {
+            segment = arena.allocate(bytes, 64); // zeroed
+        } catch (OutOfMemoryError e) {
+            arena.close();
+            throw new WorkbenchException("out of memory allocating a " + rows + " × " + cols + " " + precision + " matrix ("
+                    + (bytes >> 20) + " MiB); fit fewer outputs at a time (data.target_start_ind / target_end_ind) or set a "
+                    + "smaller --memory so the plan splits the work", e);
         }
-        return new Nd4jMatrix(array, array, rows, cols, precision);
+        HostMatrix matrix = new HostMatrix(segment.asSlice(0, (long) rows * cols * precision.bytes()), rows, cols, precision, null);
+        synchronized (live) {
+            live.put(matrix, arena);
+            inUse += bytes;
+            peak = Math.max(peak, inUse);
+        }
+        return matrix;
     }
 
     @Override
     public void free(Matrix matrix) {
-        Nd4jMatrix m = (Nd4jMatrix) matrix;
+        HostMatrix root = ((HostMatrix) matrix).root;
+        Arena arena;
         synchronized (live) {
-            if (live.remove(m.root)) {
-                m.root.close();
+            arena = live.remove(root);
+            if (arena != null) {
+                inUse -= Math.max(1L, root.size() * root.precision().bytes());
             }
+        }
+        if (arena != null) {
+            arena.close();
+        }
+    }
+
+    @Override
+    public long bytesInUse() {
+        synchronized (live) {
+            return inUse;
+        }
+    }
+
+    @Override
+    public long peakBytes() {
+        synchronized (live) {
+            return peak;
         }
     }
 
     @Override
     public void gemm(double alpha, Matrix a, boolean transposeA, Matrix b, boolean transposeB, double beta, Matrix c) {
-        int m = transposeA ? a.cols() : a.rows();
-        int k = transposeA ? a.rows() : a.cols();
-        int kb = transposeB ? b.cols() : b.rows();
-        int n = transposeB ? b.rows() : b.cols();
-        if (k != kb || c.rows() != m || c.cols() != n || a.precision() != b.precision() || a.precision() != c.precision()) {
-            throw new IllegalArgumentException("gemm shapes: op(a) " + m + "x" + k + ", op(b) " + kb + "x" + n + ", c "
-                    + c.rows() + "x" + c.cols());
-        }
+        int[] mnk = Shapes.gemm(a, transposeA, b, transposeB, c);
+        int m = mnk[0];
+        int n = mnk[1];
+        int k = mnk[2];
         if (m == 0 || n == 0) {
             return;
         }
         if (k == 0) {
-            scale(c, beta);
+            Shapes.scale(c, beta);
             return;
         }
-        INDArray aa = array(a);
-        INDArray bb = array(b);
-        INDArray cc = array(c);
-        // Solvers write matrices through host memory; on a device backend (the 'cuda' profile) ND4J must upload
-        // them first and the result must come back. On the CPU backend both calls do nothing.
-        AffinityManager affinity = Nd4j.getAffinityManager();
-        affinity.tagLocation(aa, AffinityManager.Location.HOST);
-        affinity.tagLocation(bb, AffinityManager.Location.HOST);
-        affinity.tagLocation(cc, AffinityManager.Location.HOST);
-        Nd4j.gemm(aa, bb, cc, transposeA, transposeB, alpha, beta);
-        affinity.ensureLocation(cc, AffinityManager.Location.HOST);
-    }
-
-    private static void scale(Matrix c, double beta) {
-        if (beta == 0) {
-            c.fill(0);
-        } else if (beta != 1) {
-            for (int r = 0; r < c.rows(); r++) {
-                for (int col = 0; col < c.cols(); col++) {
-                    c.set(r, col, beta * c.get(r, col));
-                }
-            }
+        int ta = transposeA ? openblas.CblasTrans : openblas.CblasNoTrans;
+        int tb = transposeB ? openblas.CblasTrans : openblas.CblasNoTrans;
+        if (a.precision() == Precision.FLOAT) {
+            openblas.cblas_sgemm(openblas.CblasRowMajor, ta, tb, m, n, k, (float) alpha, floats(a), Math.max(1, a.cols()),
+                    floats(b), Math.max(1, b.cols()), (float) beta, floats(c), Math.max(1, c.cols()));
+        } else {
+            openblas.cblas_dgemm(openblas.CblasRowMajor, ta, tb, m, n, k, alpha, doubles(a), Math.max(1, a.cols()),
+                    doubles(b), Math.max(1, b.cols()), beta, doubles(c), Math.max(1, c.cols()));
         }
     }
 
     @Override
     public void gramLower(double alpha, Matrix a, double beta, Matrix c) {
+        Shapes.gramLower(a, c);
         int n = a.cols();
         int k = a.rows();
-        if (c.rows() != n || c.cols() != n || a.precision() != c.precision()) {
-            throw new IllegalArgumentException("gramLower: a is " + k + "x" + n + ", c is " + c.rows() + "x" + c.cols());
-        }
         if (n == 0 || k == 0) {
             return;
         }
@@ -133,132 +154,146 @@ public final class Nd4jLinearAlgebra implements LinearAlgebra {
         }
     }
 
+    /** The LAPACK (column-major) name of a row-major triangle: they are each other's transpose. */
+    private static byte lapackTriangle(Triangle t) {
+        return (byte) (t == Triangle.LOWER ? 'U' : 'L');
+    }
+
     @Override
-    public boolean choleskyInPlace(Matrix a) {
-        requireSquareDouble(a, "choleskyInPlace");
+    public boolean cholesky(Matrix a, Triangle t) {
+        Shapes.square(a, "cholesky");
         int n = a.rows();
-        return n == 0 || openblas.LAPACKE_dpotrf(openblas.LAPACK_COL_MAJOR, (byte) 'U', n, doubles(a), n) == 0;
+        if (n == 0) {
+            return true;
+        }
+        int info = a.precision() == Precision.FLOAT
+                ? openblas.LAPACKE_spotrf(openblas.LAPACK_COL_MAJOR, lapackTriangle(t), n, floats(a), n)
+                : openblas.LAPACKE_dpotrf(openblas.LAPACK_COL_MAJOR, lapackTriangle(t), n, doubles(a), n);
+        if (info < 0) {
+            throw new IllegalStateException("LAPACKE_potrf: argument " + (-info) + " invalid");
+        }
+        return info == 0;
     }
 
     @Override
     public void choleskySolveInPlace(Matrix factor, Matrix rhs) {
-        requireSquareDouble(factor, "choleskySolveInPlace");
+        Shapes.rightHandSides(factor, rhs, "choleskySolveInPlace");
         int n = factor.rows();
-        if (rhs.cols() != n || rhs.precision() != Precision.DOUBLE) {
-            throw new IllegalArgumentException("choleskySolveInPlace: rhs rows must have " + n + " doubles");
-        }
         if (n == 0 || rhs.rows() == 0) {
             return;
         }
-        int info = openblas.LAPACKE_dpotrs(openblas.LAPACK_COL_MAJOR, (byte) 'U', n, rhs.rows(), doubles(factor), n, doubles(rhs), n);
+        byte uplo = lapackTriangle(Triangle.LOWER);
+        int info = factor.precision() == Precision.FLOAT
+                ? openblas.LAPACKE_spotrs(openblas.LAPACK_COL_MAJOR, uplo, n, rhs.rows(), floats(factor), n, floats(rhs), n)
+                : openblas.LAPACKE_dpotrs(openblas.LAPACK_COL_MAJOR, uplo, n, rhs.rows(), doubles(factor), n, doubles(rhs), n);
         if (info != 0) {
-            throw new IllegalStateException("LAPACKE_dpotrs failed with info " + info);
+            throw new IllegalStateException("LAPACKE_potrs failed with info " + info);
         }
     }
 
     @Override
+    public void choleskySolveColumns(Matrix factor, Triangle t, Matrix rhs) {
+        Shapes.square(factor, "choleskySolveColumns");
+        int n = factor.rows();
+        if (rhs.rows() != n || rhs.precision() != factor.precision()) {
+            throw new IllegalArgumentException("choleskySolveColumns: rhs must have " + n + " rows of " + factor.precision());
+        }
+        int k = rhs.cols();
+        if (n == 0 || k == 0) {
+            return;
+        }
+        // Row-major triangular solves straight through CBLAS (LAPACKE's row-major potrs would copy the factor).
+        int uplo = t == Triangle.LOWER ? openblas.CblasLower : openblas.CblasUpper;
+        // LOWER: G = L Lᵀ → solve L y = b, then Lᵀ x = y. UPPER: G = Rᵀ R → solve Rᵀ y = b, then R x = y.
+        int first = t == Triangle.LOWER ? openblas.CblasNoTrans : openblas.CblasTrans;
+        int second = t == Triangle.LOWER ? openblas.CblasTrans : openblas.CblasNoTrans;
+        if (factor.precision() == Precision.FLOAT) {
+            FloatPointer f = floats(factor);
+            FloatPointer b = floats(rhs);
+            openblas.cblas_strsm(openblas.CblasRowMajor, openblas.CblasLeft, uplo, first, openblas.CblasNonUnit, n, k, 1f, f, n, b, k);
+            openblas.cblas_strsm(openblas.CblasRowMajor, openblas.CblasLeft, uplo, second, openblas.CblasNonUnit, n, k, 1f, f, n, b, k);
+        } else {
+            DoublePointer f = doubles(factor);
+            DoublePointer b = doubles(rhs);
+            openblas.cblas_dtrsm(openblas.CblasRowMajor, openblas.CblasLeft, uplo, first, openblas.CblasNonUnit, n, k, 1, f, n, b, k);
+            openblas.cblas_dtrsm(openblas.CblasRowMajor, openblas.CblasLeft, uplo, second, openblas.CblasNonUnit, n, k, 1, f, n, b, k);
+        }
+    }
+
+    @Override
+    public double reciprocalCondition(Matrix factor, Triangle t, double oneNorm) {
+        Shapes.square(factor, "reciprocalCondition");
+        int n = factor.rows();
+        if (n == 0) {
+            return 1;
+        }
+        int info;
+        double rcond;
+        if (factor.precision() == Precision.FLOAT) {
+            try (FloatPointer out = new FloatPointer(1)) {
+                info = openblas.LAPACKE_spocon(openblas.LAPACK_COL_MAJOR, lapackTriangle(t), n, floats(factor), n, (float) oneNorm, out);
+                rcond = out.get();
+            }
+        } else {
+            try (DoublePointer out = new DoublePointer(1)) {
+                info = openblas.LAPACKE_dpocon(openblas.LAPACK_COL_MAJOR, lapackTriangle(t), n, doubles(factor), n, oneNorm, out);
+                rcond = out.get();
+            }
+        }
+        if (info != 0) {
+            throw new IllegalStateException("LAPACKE_pocon failed with info " + info);
+        }
+        return rcond;
+    }
+
+    @Override
     public SymmetricEigen symmetricEigen(Matrix a) {
-        requireSquareDouble(a, "symmetricEigen");
+        Shapes.square(a, "symmetricEigen");
+        if (a.precision() != Precision.DOUBLE) {
+            throw new IllegalArgumentException("symmetricEigen: needs a double matrix");
+        }
         int n = a.rows();
         Matrix vectors = zeros(Precision.DOUBLE, n, n);
         vectors.copyFrom(a);
         double[] values = new double[n];
         if (n > 0) {
-            DoublePointer w = new DoublePointer(n);
-            try {
+            try (DoublePointer w = new DoublePointer(n)) {
                 int info = openblas.LAPACKE_dsyevd(openblas.LAPACK_COL_MAJOR, (byte) 'V', (byte) 'U', n, doubles(vectors), n, w);
                 if (info != 0) {
+                    free(vectors);
                     throw new IllegalStateException("LAPACKE_dsyevd failed with info " + info);
                 }
                 w.get(values);
-            } finally {
-                w.close();
             }
         }
         // Column-major eigenvectors in columns are, read row-major, eigenvectors in rows.
         return new SymmetricEigen(values, vectors);
     }
 
-    private static void requireSquareDouble(Matrix a, String op) {
-        if (a.rows() != a.cols() || a.precision() != Precision.DOUBLE) {
-            throw new IllegalArgumentException(op + ": needs a square double matrix, got " + a.rows() + "x" + a.cols() + " " + a.precision());
-        }
-    }
-
-    private static INDArray array(Matrix m) {
-        return ((Nd4jMatrix) m).view();
+    /** A JavaCPP pointer at a matrix's first element (JavaCPP's address field is only reachable from a subclass). */
+    private static Pointer at(Matrix m) {
+        long start = m.segment().address(); // not named "address": inside the subclass that name is the field
+        return new Pointer() {
+            {
+                address = start;
+            }
+        };
     }
 
     private static FloatPointer floats(Matrix m) {
-        return new FloatPointer(((Nd4jMatrix) m).root.data().addressPointer());
+        return new FloatPointer(at(m));
     }
 
     private static DoublePointer doubles(Matrix m) {
-        return new DoublePointer(((Nd4jMatrix) m).root.data().addressPointer());
+        return new DoublePointer(at(m));
     }
 
     @Override
     public void close() {
         synchronized (live) {
-            live.forEach(INDArray::close);
+            live.values().forEach(Arena::close);
             live.clear();
-        }
-    }
-
-    /** A matrix over the first {@code rows} rows of an ND4J array that was allocated {@code cols} wide. */
-    private static final class Nd4jMatrix implements Matrix {
-        private final INDArray root;
-        private final INDArray allocated;
-        private final int rows;
-        private final int cols;
-        private final Precision precision;
-        private final MemorySegment segment;
-
-        @SuppressWarnings("restricted")
-        Nd4jMatrix(INDArray root, INDArray allocated, int rows, int cols, Precision precision) {
-            this.root = root;
-            this.allocated = allocated;
-            this.rows = rows;
-            this.cols = cols;
-            this.precision = precision;
-            long bytes = (long) rows * cols * precision.bytes();
-            // Off-heap memory ND4J owns; reinterpret needs --enable-native-access (the launcher and tests set it).
-            this.segment = MemorySegment.ofAddress(root.data().address()).reinterpret(bytes);
-        }
-
-        INDArray view() {
-            if (rows == allocated.rows() && cols == allocated.columns()) {
-                return allocated;
-            }
-            return allocated.get(NDArrayIndex.interval(0, rows), NDArrayIndex.all());
-        }
-
-        @Override
-        public int rows() {
-            return rows;
-        }
-
-        @Override
-        public int cols() {
-            return cols;
-        }
-
-        @Override
-        public Precision precision() {
-            return precision;
-        }
-
-        @Override
-        public MemorySegment segment() {
-            return segment;
-        }
-
-        @Override
-        public Matrix topRows(int count) {
-            if (count < 0 || count > rows) {
-                throw new IndexOutOfBoundsException("topRows(" + count + ") of " + rows);
-            }
-            return new Nd4jMatrix(root, allocated, count, cols, precision);
+            inUse = 0;
         }
     }
 }

@@ -10,6 +10,7 @@ import javafx.scene.control.Label;
 import javafx.scene.control.ProgressBar;
 import javafx.scene.control.TextField;
 import org.coar.workbench.fit.AttributionsSummary;
+import org.coar.workbench.fit.FitDevices;
 import org.coar.workbench.fit.Solver;
 import org.coar.workbench.ui.common.DialogService;
 import org.coar.workbench.ui.common.ProjectState;
@@ -22,6 +23,10 @@ public final class RegressionController {
 
     @FXML
     private ComboBox<Solver> solverBox;
+    @FXML
+    private ComboBox<FitDevices.Choice> deviceBox;
+    @FXML
+    private Label deviceNote;
     @FXML
     private TextField numTrainField;
     @FXML
@@ -45,6 +50,8 @@ public final class RegressionController {
     @FXML
     private Label stageLabel;
     @FXML
+    private javafx.scene.control.TextArea planArea;
+    @FXML
     private Label resultLabel;
     @FXML
     private BarChart<String, Number> r2Chart;
@@ -63,6 +70,11 @@ public final class RegressionController {
     private void initialize() {
         solverBox.getItems().setAll(Solver.values());
         solverBox.valueProperty().bindBidirectional(viewModel.solverProperty());
+        deviceBox.setItems(viewModel.deviceChoices());
+        deviceBox.valueProperty().bindBidirectional(viewModel.deviceProperty());
+        deviceNote.textProperty().bind(viewModel.deviceNoteProperty());
+        deviceNote.managedProperty().bind(deviceNote.textProperty().isEmpty().not());
+        deviceNote.visibleProperty().bind(deviceNote.managedProperty());
         numTrainField.textProperty().bindBidirectional(viewModel.numTrainProperty());
         numValField.textProperty().bindBidirectional(viewModel.numValProperty());
         splitSeedField.textProperty().bindBidirectional(viewModel.splitSeedProperty());
@@ -78,6 +90,7 @@ public final class RegressionController {
         cancelButton.disableProperty().bind(viewModel.runningProperty().not());
         progressBar.progressProperty().bind(viewModel.progressProperty());
         stageLabel.textProperty().bind(viewModel.stageProperty());
+        planArea.textProperty().bind(viewModel.planTextProperty());
         resultLabel.textProperty().bind(viewModel.resultTextProperty());
         r2Chart.managedProperty().bind(r2Chart.visibleProperty());
         lambdaChart.managedProperty().bind(lambdaChart.visibleProperty());

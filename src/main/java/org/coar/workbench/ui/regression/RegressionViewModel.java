@@ -18,15 +18,19 @@ import javafx.beans.property.SimpleDoubleProperty;
 import javafx.beans.property.SimpleObjectProperty;
 import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
 import org.coar.workbench.WorkbenchException;
 import org.coar.workbench.fit.AttributionsSummary;
+import org.coar.workbench.fit.FitBackend;
 import org.coar.workbench.fit.FitConfig;
 import org.coar.workbench.fit.FitConfigReader;
 import org.coar.workbench.fit.FitConfigWriter;
+import org.coar.workbench.fit.FitDevice;
+import org.coar.workbench.fit.FitDevices;
 import org.coar.workbench.fit.FitProgress;
 import org.coar.workbench.fit.FitRequest;
 import org.coar.workbench.fit.FitResult;
-import org.coar.workbench.fit.FitService;
 import org.coar.workbench.fit.RowCount;
 import org.coar.workbench.fit.Solver;
 import org.coar.workbench.ui.common.BackgroundTasks;
@@ -37,7 +41,7 @@ import org.coar.workbench.ui.common.ProjectState;
 public final class RegressionViewModel {
     public static final int HISTOGRAM_BINS = 20;
 
-    private final FitService service;
+    private final FitDevices devices;
     private final BackgroundTasks tasks;
     private final ProjectState project;
 
@@ -49,6 +53,14 @@ public final class RegressionViewModel {
     private final StringProperty eps = new SimpleStringProperty("1e-4");
     private final StringProperty lambdas = new SimpleStringProperty("");
     private final StringProperty outDir = new SimpleStringProperty("");
+    private final ObservableList<FitDevices.Choice> deviceChoices = FXCollections.observableArrayList(
+            new FitDevices.Choice(FitDevice.AUTO, "Auto (looking for GPUs…)"), new FitDevices.Choice(FitDevice.CPU, "CPU (ND4J)"));
+    private final ObjectProperty<FitDevices.Choice> device = new SimpleObjectProperty<>(deviceChoices.get(0));
+    private final ReadOnlyStringWrapper deviceNote = new ReadOnlyStringWrapper("");
+
+    private final ReadOnlyStringWrapper planText = new ReadOnlyStringWrapper("Open a store to see the fit's memory plan.");
+    private final javafx.animation.PauseTransition planDelay = new javafx.animation.PauseTransition(javafx.util.Duration.millis(400));
+    private long planRequest;
 
     private final ReadOnlyBooleanWrapper running = new ReadOnlyBooleanWrapper();
     private final DoubleProperty progress = new SimpleDoubleProperty(0);
@@ -58,8 +70,8 @@ public final class RegressionViewModel {
     private final AtomicReference<FitProgress> latest = new AtomicReference<>();
     private AtomicBoolean cancel;
 
-    public RegressionViewModel(FitService service, BackgroundTasks tasks, ProjectState project) {
-        this.service = service;
+    public RegressionViewModel(FitDevices devices, BackgroundTasks tasks, ProjectState project) {
+        this.devices = devices;
         this.tasks = tasks;
         this.project = project;
         Timeline throttle = new Timeline(new KeyFrame(javafx.util.Duration.millis(100), e -> showProgress()));
@@ -72,6 +84,58 @@ public final class RegressionViewModel {
         if (project.storeProperty().get() != null) {
             outDir.set(project.storeProperty().get().resolve(org.coar.workbench.attributions.Attributions.DEFAULT_DIR).toString());
         }
+        findDevices();
+        // The plan follows the store, the split, the solver and the device, once the user pauses typing.
+        planDelay.setOnFinished(e -> refreshPlan());
+        for (javafx.beans.Observable input : List.of(project.storeProperty(), numTrain, numVal, splitSeed, solver, device)) {
+            input.addListener(o -> planDelay.playFromStart());
+        }
+        refreshPlan();
+    }
+
+    /**
+     * Works out, in the background, the memory plan a fit with the form's settings would follow
+     * (reading no rows): method, precision, blocks and every large allocation against the budget,
+     * or why no plan fits. Shown before the user starts the fit.
+     */
+    public void refreshPlan() {
+        Path store = project.storeProperty().get();
+        long id = ++planRequest;
+        if (store == null) {
+            planText.set("Open a store to see the fit's memory plan.");
+            return;
+        }
+        FitConfig config;
+        try {
+            config = config();
+        } catch (WorkbenchException e) {
+            planText.set("No plan: " + e.getMessage());
+            return;
+        }
+        FitDevice chosen = device.get().device();
+        planText.set("Planning the fit…");
+        tasks.run("Planning the fit", p -> {
+            try {
+                return devices.select(chosen).service().plan(new FitRequest(store, store.resolve("attributions"), config)).describe();
+            } catch (WorkbenchException e) {
+                return "No plan fits: " + e.getMessage();
+            }
+        }, text -> {
+            if (id == planRequest) {
+                planText.set(text);
+            }
+        });
+    }
+
+    /** Probes for GPUs in the background (loading the CUDA libraries takes a moment) and offers what it finds. */
+    private void findDevices() {
+        tasks.run("Looking for GPUs for the fit", p -> devices.choices(), choices -> {
+            FitDevice chosen = device.get().device();
+            deviceChoices.setAll(choices);
+            device.set(choices.stream().filter(c -> c.device().equals(chosen)).findFirst().orElse(choices.get(0)));
+            deviceNote.set(devices.cuda().shortProblem().map(problem -> "No GPU for the fit: " + problem
+                    + " ('coar fit --device cuda:0' says where it looked and how to fix it).").orElse(""));
+        });
     }
 
     /** The config the form describes; a field that does not parse is an error naming it. */
@@ -143,23 +207,30 @@ public final class RegressionViewModel {
         cancel = thisCancel;
         running.set(true);
         latest.set(null);
+        FitDevice chosen = device.get().device();
         tasks.run("Fitting attributions for " + store.getFileName(), p -> {
-            FitResult result = service.fit(request, latest::set, thisCancel);
-            return new Object[] {result, AttributionsSummary.read(result.outDir(), HISTOGRAM_BINS)};
+            FitBackend backend = devices.select(chosen);
+            FitResult result = backend.service().fit(request, latest::set, thisCancel);
+            return new Object[] {result, AttributionsSummary.read(result.outDir(), HISTOGRAM_BINS), backend};
         }, done -> {
             FitResult result = (FitResult) done[0];
             summary.set((AttributionsSummary) done[1]);
             project.attributionsProperty().set(result.outDir());
             resultText.set(String.format(Locale.ROOT,
-                    "%s: %,d examples × %,d components; %,d training and %,d validation rows, final fit on %,d; median validation R² %.4f; "
-                            + "%.1f s in all (%.1f GFLOP/s in the GEMMs). Written to %s",
-                    result.solver().name().toLowerCase(Locale.ROOT), result.examples(), result.components(), result.trainRows(),
-                    result.validationRows(), result.finalRows(), result.medianValidationR2(),
-                    result.stageSeconds().getOrDefault("total", Double.NaN), result.gemmGflops(), result.outDir()));
+                    "%s on %s: %,d examples × %,d components; %,d training and %,d validation rows, final fit on %,d; median validation "
+                            + "R² %.4f; %.1f s in all, peak memory %s (planned %s more than at the start). Written to %s",
+                    result.solver().name().toLowerCase(Locale.ROOT), ((FitBackend) done[2]).description(), result.examples(),
+                    result.components(), result.trainRows(), result.validationRows(), result.finalRows(), result.medianValidationR2(),
+                    result.stageSeconds().getOrDefault("total", Double.NaN), gibibytes(result.peakRssBytes()),
+                    gibibytes(result.plan().peakBytes()), result.outDir()));
         }, () -> {
             running.set(false);
             showProgress();
         });
+    }
+
+    private static String gibibytes(long bytes) {
+        return bytes < 0 ? "unknown" : String.format(Locale.ROOT, "%.2f GiB", bytes / (double) (1L << 30));
     }
 
     public void cancel() {
@@ -184,6 +255,10 @@ public final class RegressionViewModel {
     public StringProperty epsProperty() { return eps; }
     public StringProperty lambdasProperty() { return lambdas; }
     public StringProperty outDirProperty() { return outDir; }
+    public ObservableList<FitDevices.Choice> deviceChoices() { return deviceChoices; }
+    public ObjectProperty<FitDevices.Choice> deviceProperty() { return device; }
+    public ReadOnlyStringProperty deviceNoteProperty() { return deviceNote.getReadOnlyProperty(); }
+    public ReadOnlyStringProperty planTextProperty() { return planText.getReadOnlyProperty(); }
     public ReadOnlyBooleanProperty runningProperty() { return running.getReadOnlyProperty(); }
     public DoubleProperty progressProperty() { return progress; }
     public ReadOnlyStringProperty stageProperty() { return stage.getReadOnlyProperty(); }
