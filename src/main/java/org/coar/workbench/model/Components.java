@@ -34,7 +34,11 @@ public final class Components {
 
     /** Weight tensors of conv / linear layers and attention projections: names ending in "weight", ≥ 2 dims. */
     public static List<ParameterInfo> candidates(List<ParameterInfo> parameters) {
-        return parameters.stream().filter(p -> p.name().endsWith("weight") && p.dims() >= 2).toList();
+        return parameters.stream().filter(Components::isCandidate).toList();
+    }
+
+    static boolean isCandidate(ParameterInfo p) {
+        return p.name().endsWith("weight") && p.dims() >= 2;
     }
 
     /** The classifier head: the last candidate, the layer producing the logits in a feed-forward model. */
@@ -49,6 +53,35 @@ public final class Components {
      * Exclude patterns then remove groups. Patterns are globs on parameter names ({@code *}, {@code ?}).
      */
     public static Components select(List<ParameterInfo> parameters, List<String> include, List<String> exclude) {
+        return select(parameters, ComponentPreset.DEFAULT, include, exclude);
+    }
+
+    /**
+     * Selects component groups from a preset: the preset's groups, or, for {@link ComponentPreset#DEFAULT}
+     * with include patterns, the candidates matching any of them; exclude patterns then remove groups.
+     * A reference preset with include patterns is refused: both would say which groups to take.
+     */
+    public static Components select(List<ParameterInfo> parameters, ComponentPreset preset, List<String> include, List<String> exclude) {
+        if (preset != ComponentPreset.DEFAULT) {
+            if (!include.isEmpty()) {
+                throw new WorkbenchException("--components " + preset.cliName() + " and --include both choose the component groups; "
+                        + "give one of them (--exclude may narrow a preset)");
+            }
+            String head = headName(parameters);
+            List<Pattern> excludes = exclude.stream().map(Components::glob).toList();
+            List<ComponentGroup> groups = new ArrayList<>();
+            for (ParameterInfo p : parameters) {
+                if (preset.selects(p, head) && excludes.stream().noneMatch(g -> g.matcher(p.name()).matches())) {
+                    groups.add(new ComponentGroup(p.name(), p.shape()[0]));
+                }
+            }
+            if (groups.isEmpty()) {
+                throw new WorkbenchException("--components " + preset.cliName() + " selects no parameter of this model (it takes "
+                        + preset.description() + "; candidates here: " + String.join(", ", candidates(parameters).stream()
+                        .map(ParameterInfo::name).toList()) + "); use --components default or --include");
+            }
+            return new Components(groups);
+        }
         List<ParameterInfo> candidates = candidates(parameters);
         String head = headName(parameters);
         List<Pattern> includes = include.stream().map(Components::glob).toList();
@@ -65,6 +98,21 @@ public final class Components {
                     candidates.stream().map(ParameterInfo::name).toList()) + "); check --include / --exclude");
         }
         return new Components(groups);
+    }
+
+    /** The presets whose selection on {@code parameters} has exactly {@code width} components (e.g. a spec's mask width). */
+    public static List<ComponentPreset> presetsWithWidth(List<ParameterInfo> parameters, long width) {
+        List<ComponentPreset> matching = new ArrayList<>();
+        for (ComponentPreset preset : ComponentPreset.values()) {
+            try {
+                if (select(parameters, preset, List.of(), List.of()).total() == width) {
+                    matching.add(preset);
+                }
+            } catch (WorkbenchException e) {
+                // the preset selects nothing in this model
+            }
+        }
+        return matching;
     }
 
     /**
