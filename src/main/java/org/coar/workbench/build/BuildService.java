@@ -20,8 +20,10 @@ import org.coar.workbench.data.DataLoader;
 import org.coar.workbench.data.DataSpec;
 import org.coar.workbench.data.EvalData;
 import org.coar.workbench.model.AblatedEvaluator;
+import org.coar.workbench.model.ComponentPreset;
 import org.coar.workbench.model.Components;
 import org.coar.workbench.model.OutputFunction;
+import org.coar.workbench.model.ParameterInfo;
 import org.coar.workbench.model.TorchModel;
 import org.coar.workbench.npy.NpyArray;
 import org.coar.workbench.store.Store;
@@ -51,6 +53,8 @@ public final class BuildService {
             conflict(conflicts, "--seed", recorded.seed(), requested.seed());
             conflict(conflicts, "--include", recorded.include(), requested.include().isEmpty() ? null : requested.include());
             conflict(conflicts, "--exclude", recorded.exclude(), requested.exclude().isEmpty() ? null : requested.exclude());
+            conflict(conflicts, "--components", recorded.componentPreset().cliName(),
+                    requested.components() == null ? null : ComponentPreset.parse(requested.components()).cliName());
             if (!conflicts.isEmpty()) {
                 throw new WorkbenchException(storeDir.resolve(RunConfig.FILE) + ": this store's rows were made with other settings: "
                         + String.join("; ", conflicts) + ". Rows of one store must share them; use a new store for new settings, "
@@ -68,7 +72,8 @@ public final class BuildService {
         return new RunConfig(absolute(requested.model()), null, requestedData,
                 requested.output() == null ? OutputFunction.MARGIN.cliName() : OutputFunction.parse(requested.output()).cliName(),
                 requested.maskArray(), requested.outputArray(), alpha, requested.seed() == null ? 0L : requested.seed(),
-                requested.include(), requested.exclude(), Instant.now().toString(), Version.workbench());
+                requested.include(), requested.exclude(), Instant.now().toString(), Version.workbench(),
+                ComponentPreset.parse(requested.components()).cliName());
     }
 
     private static String absolute(String path) {
@@ -108,15 +113,15 @@ public final class BuildService {
             TorchModel first = TorchModel.load(modelFile, devices.getFirst());
             List<AutoCloseable> toClose = new ArrayList<>(List.of(first));
             try {
-                Components components = Components.select(first.parameters(), run.include(), run.exclude());
+                Components components = selectComponents(first.parameters(), run);
                 RunConfig recorded;
                 if (RunConfig.exists(storeDir)) {
-                    recorded = checkAndRecord(store, run, sha, maskArray, outputArray, components, data);
+                    recorded = checkAndRecord(store, run, sha, maskArray, outputArray, components, data, first.parameters());
                 } else {
                     // First build: the model must accept the data before run.json pins these settings,
                     // or a wrong --resize/--crop or model would leave the store locked to them.
                     try (AblatedEvaluator probe = new AblatedEvaluator(first, components, data, request.batchSize(), outputFunction)) {
-                        recorded = checkAndRecord(store, run, sha, maskArray, outputArray, components, data);
+                        recorded = checkAndRecord(store, run, sha, maskArray, outputArray, components, data, first.parameters());
                     }
                 }
 
@@ -147,17 +152,23 @@ public final class BuildService {
             String maskArray = run.maskArray() != null ? run.maskArray() : "masks";
             String outputArray = run.outputArray() != null ? run.outputArray() : onlyOtherArray(store, maskArray);
             EvalData data = new DataLoader().load(run.data());
-            Components components = Components.select(model.parameters(), run.include(), run.exclude());
+            Components components = selectComponents(model.parameters(), run);
             try (AblatedEvaluator probe = new AblatedEvaluator(model, components, data, 100, OutputFunction.parse(run.output()))) {
-                return checkAndRecord(store, run, sha, maskArray, outputArray, components, data);
+                return checkAndRecord(store, run, sha, maskArray, outputArray, components, data, model.parameters());
             }
         }
     }
 
+    /** The component groups of {@code run}'s preset and patterns in a model with {@code parameters}. */
+    public static Components selectComponents(List<ParameterInfo> parameters, RunConfig run) {
+        return Components.select(parameters, run.componentPreset(), run.include(), run.exclude());
+    }
+
     private static RunConfig checkAndRecord(Store store, RunConfig run, String sha, String maskArray, String outputArray,
-                                            Components components, EvalData data) {
+                                            Components components, EvalData data, List<ParameterInfo> parameters) {
         Path storeDir = store.dir();
-        checkStoreFits(store, store.array(maskArray), store.array(outputArray), components, data);
+        checkMaskWidth(store.array(maskArray), components, run, parameters);
+        checkStoreFits(store.array(outputArray), data);
         if (run.modelSha256() != null && !run.modelSha256().equals(sha)) {
             throw new WorkbenchException(run.model() + ": the model changed since this store's first rows (SHA-256 " + sha
                     + ", recorded " + run.modelSha256() + "); rows of one store must come from one model. Use a new store");
@@ -169,7 +180,7 @@ public final class BuildService {
                     + "the model's selection " + components + "; rows would not be comparable. Use a new store");
         }
         RunConfig recorded = new RunConfig(run.model(), sha, run.data(), run.output(), maskArray, outputArray, run.alpha(),
-                run.seed(), run.include(), run.exclude(), run.created(), run.workbenchVersion());
+                run.seed(), run.include(), run.exclude(), run.created(), run.workbenchVersion(), run.components());
         if (!recorded.equals(run) || !RunConfig.exists(storeDir)) {
             recorded.write(storeDir);
         }
@@ -185,12 +196,43 @@ public final class BuildService {
         return others.getFirst();
     }
 
-    private static void checkStoreFits(Store store, NpyArray masks, NpyArray outputs, Components components, EvalData data) {
-        if (masks.rowLength() != components.total()) {
-            throw new WorkbenchException(masks.file() + ": each row holds " + masks.rowLength() + " mask entries, but the model has "
-                    + components.total() + " selected components (" + components.groups().size() + " groups). Make the store with "
-                    + "\"shape\": [" + components.total() + "] for this array, or change --include/--exclude. No row was written");
+    /**
+     * Refuses a store whose mask width is not the selection's, naming both counts and the preset
+     * that selects that many components of this model, if one does: a reference spec's width says
+     * which reference selection it was made for.
+     */
+    private static void checkMaskWidth(NpyArray masks, Components components, RunConfig run, List<ParameterInfo> parameters) {
+        long width = masks.rowLength();
+        if (width == components.total()) {
+            return;
         }
+        String selection = "--components " + run.componentPreset().cliName()
+                + (run.include().isEmpty() ? "" : " --include " + String.join(",", run.include()))
+                + (run.exclude().isEmpty() ? "" : " --exclude " + String.join(",", run.exclude()));
+        List<ComponentPreset> matching = Components.presetsWithWidth(parameters, width);
+        String fix = matching.isEmpty()
+                ? "No preset selects " + width + " components of this model (" + presetCounts(parameters) + "); make the store with "
+                  + "\"shape\": [" + components.total() + "] for this array, or choose groups with --include/--exclude"
+                : "--components " + matching.getFirst().cliName() + " selects " + width + " (" + matching.getFirst().description()
+                  + "): build with it, in a new store if this one's run.json records other settings";
+        throw new WorkbenchException(masks.file() + ": each row holds " + width + " mask entries, but " + selection + " selects "
+                + components.total() + " components of this model (" + components.groups().size() + " groups). " + fix
+                + ". No row was written");
+    }
+
+    private static String presetCounts(List<ParameterInfo> parameters) {
+        List<String> counts = new ArrayList<>();
+        for (ComponentPreset preset : ComponentPreset.values()) {
+            try {
+                counts.add(preset.cliName() + " " + Components.select(parameters, preset, List.of(), List.of()).total());
+            } catch (WorkbenchException e) {
+                counts.add(preset.cliName() + " none");
+            }
+        }
+        return String.join(", ", counts);
+    }
+
+    private static void checkStoreFits(NpyArray outputs, EvalData data) {
         if (outputs.rowLength() != data.size()) {
             throw new WorkbenchException(outputs.file() + ": each row holds " + outputs.rowLength() + " outputs, but the evaluation "
                     + "data has " + data.size() + " examples (" + data.description() + "). Make the store with \"shape\": ["

@@ -34,12 +34,31 @@ import org.coar.workbench.data.DataSpec;
  * @param exclude        component group globs to exclude
  * @param created        ISO-8601 time the run was first recorded
  * @param workbenchVersion version of the workbench that recorded it
+ * @param components     component preset ({@link org.coar.workbench.model.ComponentPreset}); null: default
+ *                       (run.json files written before presets existed have none)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RunConfig(String model, String modelSha256, DataSpec data, String output, String maskArray, String outputArray,
                         Double alpha, Long seed, List<String> include, List<String> exclude, String created,
-                        String workbenchVersion) {
+                        String workbenchVersion, String components) {
     public static final String FILE = "run.json";
+
+    /** Settings with the default component preset. */
+    public RunConfig(String model, String modelSha256, DataSpec data, String output, String maskArray, String outputArray,
+                     Double alpha, Long seed, List<String> include, List<String> exclude, String created, String workbenchVersion) {
+        this(model, modelSha256, data, output, maskArray, outputArray, alpha, seed, include, exclude, created, workbenchVersion, null);
+    }
+
+    /** These settings with component preset {@code preset} (a name; null for the default). */
+    public RunConfig withComponents(String preset) {
+        return new RunConfig(model, modelSha256, data, output, maskArray, outputArray, alpha, seed, include, exclude, created,
+                workbenchVersion, preset);
+    }
+
+    /** The component preset these rows were made with. */
+    public org.coar.workbench.model.ComponentPreset componentPreset() {
+        return org.coar.workbench.model.ComponentPreset.parse(components);
+    }
 
     private static final ObjectMapper JSON = new ObjectMapper()
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)

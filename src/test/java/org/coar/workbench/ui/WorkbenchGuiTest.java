@@ -362,7 +362,7 @@ class WorkbenchGuiTest {
         waitFor("the Start button", () -> !start.isDisabled() && !workbench.buildViewModel().devices().isEmpty());
         robot.clickOn(start);
         waitFor("the second error dialog", () -> dialogs.errors.size() == 2);
-        assertTrue(dialogs.errors.get(1).contains("each row holds 7 mask entries, but the model has 240 selected components"),
+        assertTrue(dialogs.errors.get(1).contains("each row holds 7 mask entries, but --components default selects 240 components"),
                 dialogs.errors.get(1));
         try (Store opened = Store.open(store, false)) {
             assertEquals(0, opened.completedCount());
