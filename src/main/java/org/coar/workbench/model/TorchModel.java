@@ -144,10 +144,15 @@ public final class TorchModel implements AutoCloseable {
 
     /** Runs the model on one batch; the result (and everything the call made) is attached to {@code manager}. */
     public NDArray forward(NDManager manager, NDArray input) {
+        return forward(manager, new NDList(input));
+    }
+
+    /** Runs the model on one batch given as several inputs (a language model's token ids and attention mask). */
+    public NDArray forward(NDManager manager, NDList inputs) {
         if (recordsGradients) {
             throw new IllegalStateException(file + ": this replica records gradients; load another one for plain forward passes");
         }
-        return run(manager, input, false);
+        return run(manager, inputs, false);
     }
 
     /**
@@ -156,16 +161,21 @@ public final class TorchModel implements AutoCloseable {
      * with respect to the parameters. Only on a replica from {@link #loadForGradients}.
      */
     public NDArray forwardRecordingGradients(NDManager manager, NDArray input) {
+        return forwardRecordingGradients(manager, new NDList(input));
+    }
+
+    /** {@link #forwardRecordingGradients(NDManager, NDArray)} for a model with several inputs. */
+    public NDArray forwardRecordingGradients(NDManager manager, NDList inputs) {
         if (!recordsGradients) {
             throw new IllegalStateException(file + ": load the model with loadForGradients to record gradients");
         }
         // DJL's PtSymbolBlock runs the module without autograd unless "training" is true, and
         // switches the module to train mode only when that flag changes; on this replica it never does.
-        return run(manager, input, true);
+        return run(manager, inputs, true);
     }
 
-    private NDArray run(NDManager manager, NDArray input, boolean recordGradients) {
-        NDList output = block.forward(new ParameterStore(manager, false), new NDList(input), recordGradients);
+    private NDArray run(NDManager manager, NDList inputs, boolean recordGradients) {
+        NDList output = block.forward(new ParameterStore(manager, false), inputs, recordGradients);
         // DJL attaches outputs to the input's manager, which lives as long as the build; move them
         // to the caller's manager so they are freed with it.
         output.attach(manager);
