@@ -24,6 +24,9 @@
      gpt2_margins.npy (float32 (3, 7)) margins of the model with weight[idx] = 0 for every ablated
          component (dim-0 slices of the (in, out) Conv1D weights, as the reference zeroes them), each
          example alone
+     gpt2_gxp_margin.npy, gpt2_gxp_loss.npy (float32 (224, 7)) gradient x parameter per component and
+         sequence: autograd of the sequence's mean next-token output (alone, unpadded; the margin's other
+         logit taken at the largest non-true logit), summed over each component's weight row of grad * weight
 
 Run from the repository root: /usr/bin/python3 tools/make_architecture_fixtures.py
 Deterministic (torch.manual_seed(0)); needs Debian's python3-torch and python3-torchvision.
@@ -152,6 +155,28 @@ def make_lm_fixtures():
         ablated = copy.deepcopy(model)
         gpt2_model.ablate_rows(ablated, groups, keep)
         margins[i] = alone_outputs(ablated, ids_t, lengths)[0]
+    params = dict(model.named_parameters())
+    for kind in ("margin", "loss"):
+        scores = np.zeros((p, n), dtype=np.float32)
+        for j, length in enumerate(lengths):
+            model.zero_grad()
+            x = ids_t[j:j + 1, :length]
+            logits = model(x, torch.ones_like(x))[0, :length - 1]
+            y = x[0, 1:length]
+            rng = torch.arange(length - 1)
+            if kind == "margin":
+                masked = logits.detach().clone()
+                masked[rng, y] = -float("inf")
+                out = (logits[rng, y] - logits[rng, masked.argmax(1)]).mean()
+            else:
+                out = -torch.log_softmax(logits, 1)[rng, y].mean()
+            out.backward()
+            offset = 0
+            for name, size in groups:
+                w = params[name]
+                scores[offset:offset + size, j] = (w.grad.double() * w.detach().double()).reshape(size, -1).sum(1).numpy()
+                offset += size
+        np.save(os.path.join(LM_DIR, f"gpt2_gxp_{kind}.npy"), scores)
     np.save(os.path.join(LM_DIR, "gpt2_masks.npy"), masks)
     np.save(os.path.join(LM_DIR, "gpt2_margins.npy"), margins)
     print(f"tiny LM: {p} reference-gpt2 components; kept per mask {masks.sum(1).tolist()}; "

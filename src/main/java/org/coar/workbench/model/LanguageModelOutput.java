@@ -2,9 +2,12 @@ package org.coar.workbench.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import org.coar.workbench.data.EvalData;
 
 /**
  * A language model's output per sequence, as the reference's GPT-2 setup computes it: for a
@@ -16,8 +19,22 @@ import ai.djl.ndarray.types.Shape;
  * Computed with tensor operations on the logits' device, so the (N, T, vocabulary) logits never
  * travel to the JVM, and differentiably (through gathers), so gradient baselines can use it.
  */
-final class LanguageModelOutput {
+public final class LanguageModelOutput {
     private LanguageModelOutput() {
+    }
+
+    /**
+     * The output of sequence {@code j} of token data as a differentiable scalar, from a replica
+     * loaded with {@link TorchModel#loadForGradients} (for gradient baselines).
+     */
+    public static NDArray ofSequenceRecordingGradients(TorchModel model, NDManager manager, EvalData data, int j,
+                                                       OutputFunction function) {
+        int[] members = {j};
+        NDList inputs = TokenBatches.inputs(manager, data, members);
+        NDArray[] logits = new NDArray[1];
+        TokenBatches.probe(in -> logits[0] = model.forwardRecordingGradients(manager, in), inputs.get(0), inputs.get(1),
+                model.file().toString());
+        return perSequence(logits[0], inputs.get(0), TokenBatches.lengthsOf(data, members), function).sum();
     }
 
     /**
