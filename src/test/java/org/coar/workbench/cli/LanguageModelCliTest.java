@@ -22,7 +22,7 @@ class LanguageModelCliTest {
     void initBuildFitEvaluateAndEditATinyGpt2(@TempDir Path tmp) throws Exception {
         Path lm = Fixtures.resource("lm/tiny_gpt2.pt").getParent();
         Path spec = tmp.resolve("spec.json");
-        Files.writeString(spec, "{\"num_models\": 400, \"schema\": {\"masks\": {\"dtype\": \"bool_\", \"shape\": [224]}, "
+        Files.writeString(spec, "{\"num_models\": 300, \"schema\": {\"masks\": {\"dtype\": \"bool_\", \"shape\": [224]}, "
                 + "\"test_margins\": {\"dtype\": \"float16\", \"shape\": [7]}}}");
         Path store = tmp.resolve("store");
         assertEquals(0, coar("init", "--spec", spec.toString(), "--store", store.toString()).exitCode());
@@ -37,7 +37,7 @@ class LanguageModelCliTest {
         CoarRun build = coar(concat(new String[] {"build", "--store", store.toString(), "--devices", "cpu", "--components",
             "reference-gpt2", "--alpha", "0.1", "--batch-size", "4"}, data));
         assertEquals(0, build.exitCode(), build.err());
-        assertTrue(build.out().contains("400 / 400 rows of this range completed"), build.out());
+        assertTrue(build.out().contains("300 / 300 rows of this range completed"), build.out());
         RunConfig run = RunConfig.read(store);
         assertEquals("reference-gpt2", run.components());
         assertEquals("tokens", run.data().format());
@@ -50,7 +50,7 @@ class LanguageModelCliTest {
         Path attributions = tmp.resolve("attributions");
         CoarRun fit = coar("fit", "--store", store.toString(), "--out", attributions.toString());
         assertEquals(0, fit.exitCode(), fit.err());
-        CoarRun eval = coar("eval", "--store", store.toString(), "--attributions", attributions.toString(), "--runs", "8", "--devices",
+        CoarRun eval = coar("eval", "--store", store.toString(), "--attributions", attributions.toString(), "--runs", "5", "--devices",
                 "cpu", "--baselines", "loo,grad-x-param,weight-norm");
         assertEquals(0, eval.exitCode(), eval.err());
         assertTrue(eval.out().contains("COAR") && eval.out().contains("leave-one-out") && eval.out().contains("gradient x parameter"),
