@@ -139,7 +139,7 @@ def to_torchscript(model, max_len: int = 8):
 
 
 def ablate_rows(model, groups, keep):
-    """Zero weight[idx] (dim 0) of every ablated component, group by group, as the reference does."""
+    """Zero weight[idx] (dim 0) of every ablated component, group by group, as the reference does (any model)."""
     params = dict(model.named_parameters())
     offset = 0
     with torch.no_grad():
