@@ -6,7 +6,8 @@ which need the architectures, not trained weights. Nothing here goes into the re
 files are large (ResNet-50 about 100 MB, ViT-B/16 about 330 MB, GPT-2 small about 500 MB).
 
 Writes into --out DIR, for NAME in resnet50, vit_b_16, gpt2_small:
-  NAME.pt            resnet50 / vit_b_16: torchvision (Debian's python3-torchvision) weights=None, traced
+  NAME.pt            resnet50 / vit_b_16: torchvision (Debian's python3-torchvision) weights=None (ViT's head,
+                     which torchvision starts at zero, drawn with std 0.02 so that margins are not all 0), traced
                      on (1, 3, 224, 224); gpt2_small: tools/gpt2_model.py at GPT-2 small's shape, scripted
   NAME.json          preset, parameters, forward FLOPs of the evaluation set (2 x multiply-adds of every conv,
                      linear / Conv1D and attention matmul), the evaluation set's description
@@ -113,6 +114,9 @@ def main():
         if name not in only:
             continue
         model = make(weights=None).eval()
+        if name == "vit_b_16":
+            # torchvision starts ViT's head at zero, which would make every logit and margin 0
+            nn.init.normal_(model.heads.head.weight, std=0.02)
         # Traced with autograd on, so that nn.MultiheadAttention records its plain ops (reading
         # in_proj_weight as a parameter) rather than the fused fast path that no_grad selects.
         traced = torch.jit.trace(model, x[:1], check_trace=False)
