@@ -50,19 +50,30 @@ public final class Ablator implements AutoCloseable {
                 }
             }
             int[] indices = java.util.Arrays.copyOf(ablated, count);
-            for (int i : indices) {
-                live.get(g).set(new NDIndex(i), 0f);
+            if (count > 0) {
+                // one indexed write per group, not one per component: a native call costs about as much as zeroing a slice
+                try (NDArray index = slices(indices)) {
+                    live.get(g).set(new NDIndex("{}", index), 0f);
+                }
             }
             zeroed.set(g, indices);
         }
     }
 
+    private NDArray slices(int[] indices) {
+        long[] values = new long[indices.length];
+        for (int i = 0; i < indices.length; i++) {
+            values[i] = indices[i];
+        }
+        return savedManager.create(values);
+    }
+
     /** Restores the slices zeroed by the last {@link #ablate(boolean[])} from the saved copy. */
     public void restore() {
         for (int g = 0; g < live.size(); g++) {
-            for (int i : zeroed.get(g)) {
-                try (NDArray original = saved.get(g).get(i)) {
-                    live.get(g).set(new NDIndex(i), original);
+            if (zeroed.get(g).length > 0) {
+                try (NDArray index = slices(zeroed.get(g)); NDArray original = saved.get(g).get(new NDIndex("{}", index))) {
+                    live.get(g).set(new NDIndex("{}", index), original);
                 }
             }
             zeroed.set(g, new int[0]);
