@@ -31,7 +31,8 @@ def eager(name, work):
              "vit_b_16": lambda: torchvision.models.vit_b_16(weights=None),
              "gpt2_small": gpt2_model.gpt2_small}[name]().eval()
     scripted = torch.jit.load(os.path.join(work, f"{name}.pt"))
-    model.load_state_dict(scripted.state_dict())
+    # TorchScript keeps non-persistent buffers (GPT-2's causal mask) in its state_dict; the eager model makes its own
+    model.load_state_dict({k: v for k, v in scripted.state_dict().items() if k in model.state_dict()})
     return model
 
 
