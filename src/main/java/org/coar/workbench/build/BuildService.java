@@ -160,7 +160,7 @@ public final class BuildService {
     }
 
     /** The component groups of {@code run}'s preset and patterns in a model with {@code parameters}. */
-    public static Components selectComponents(List<ParameterInfo> parameters, RunConfig run) {
+    private static Components selectComponents(List<ParameterInfo> parameters, RunConfig run) {
         return Components.select(parameters, run.componentPreset(), run.include(), run.exclude());
     }
 
