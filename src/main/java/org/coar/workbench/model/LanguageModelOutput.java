@@ -52,7 +52,9 @@ public final class LanguageModelOutput {
     private static NDArray perToken(NDArray logits, NDArray ids, OutputFunction function) {
         long t = logits.getShape().get(1);
         NDArray predicting = logits.toType(DataType.FLOAT32, false).get(new NDIndex(":, :{}", t - 1));
-        NDArray next = ids.get(new NDIndex(":, 1:")).expandDims(2);
+        NDArray shifted = ids.get(new NDIndex(":, 1:"));
+        shifted.attach(predicting.getManager()); // ids live as long as the replica; this is per call
+        NDArray next = shifted.expandDims(2);
         return switch (function) {
             case MARGIN -> {
                 NDArray top2 = predicting.stopGradient().topK(2, 2, true, true).get(1);

@@ -149,7 +149,8 @@ class WorkbenchGuiTest {
         dialogs.answers.add(model);
         robot.clickOn("#openModelButton");
         waitFor("the model's component groups", () -> rowShape(arrays, "masks").equals("[240]"));
-        assertEquals("240 components in 4 groups (fashion_cnn.pt)", robot.lookup("#componentSummary").queryAs(Label.class).getText());
+        assertEquals("240 components in 4 groups (fashion_cnn.pt) — preset default",
+                robot.lookup("#componentSummary").queryAs(Label.class).getText());
 
         robot.clickOn("#dataLimitField").write("50");
         dialogs.answers.add(images);
@@ -168,6 +169,16 @@ class WorkbenchGuiTest {
         waitFor("the mask without conv1", () -> rowShape(arrays, "masks").equals("[208]"));
         robot.clickOn(conv1);
         waitFor("the mask with conv1", () -> rowShape(arrays, "masks").equals("[240]"));
+
+        // A preset ticks its groups: the reference's ResNet rule takes the three convs, not fc1.
+        robot.clickOn("#presetBox");
+        robot.clickOn("reference-resnet");
+        waitFor("the reference-resnet mask", () -> rowShape(arrays, "masks").equals("[160]"));
+        assertFalse(robot.lookup(n -> n instanceof CheckBox c && c.getText().startsWith("fc1.weight")).queryAs(CheckBox.class).isSelected());
+        screenshot(robot, "spec-preset");
+        robot.clickOn("#presetBox");
+        robot.clickOn("default");
+        waitFor("the default mask again", () -> rowShape(arrays, "masks").equals("[240]"));
 
         // Bad input at the field: the service's message is shown and nothing can be initialised.
         robot.doubleClickOn(models).eraseText(6).write("-3");
