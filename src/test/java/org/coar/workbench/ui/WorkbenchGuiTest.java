@@ -149,8 +149,7 @@ class WorkbenchGuiTest {
         dialogs.answers.add(model);
         robot.clickOn("#openModelButton");
         waitFor("the model's component groups", () -> rowShape(arrays, "masks").equals("[240]"));
-        assertEquals("240 components in 4 groups (fashion_cnn.pt) — preset default",
-                robot.lookup("#componentSummary").queryAs(Label.class).getText());
+        assertEquals("240 components in 4 groups (fashion_cnn.pt)", robot.lookup("#componentSummary").queryAs(Label.class).getText());
 
         robot.clickOn("#dataLimitField").write("50");
         dialogs.answers.add(images);
@@ -173,8 +172,9 @@ class WorkbenchGuiTest {
         // A preset ticks its groups: the reference's ResNet rule takes the three convs, not fc1.
         robot.clickOn("#presetBox");
         robot.clickOn("reference-resnet");
-        waitFor("the reference-resnet mask", () -> rowShape(arrays, "masks").equals("[160]"));
-        assertFalse(robot.lookup(n -> n instanceof CheckBox c && c.getText().startsWith("fc1.weight")).queryAs(CheckBox.class).isSelected());
+        waitFor("the reference-resnet mask (conv1 32 + conv2 64 + conv3 64)", () -> rowShape(arrays, "masks").equals("[160]"));
+        assertEquals("160 components in 3 groups (fashion_cnn.pt)", robot.lookup("#componentSummary").queryAs(Label.class).getText());
+        assertEquals(org.coar.workbench.model.ComponentPreset.REFERENCE_RESNET, workbench.project().componentPresetProperty().get());
         screenshot(robot, "spec-preset");
         robot.clickOn("#presetBox");
         robot.clickOn("default");

@@ -58,8 +58,6 @@ public final class SpecController {
     @FXML
     private ComboBox<ComponentPreset> presetBox;
     @FXML
-    private Label presetDescription;
-    @FXML
     private Label dataSummary;
     @FXML
     private TextField dataLimitField;
@@ -78,9 +76,13 @@ public final class SpecController {
         componentSummary.textProperty().bind(viewModel.componentSummaryProperty());
         presetBox.setItems(viewModel.presets());
         presetBox.valueProperty().bindBidirectional(viewModel.presetProperty());
-        presetDescription.textProperty().bind(Bindings.createStringBinding(() -> viewModel.presetProperty().get() == null
-                ? "groups checked one by one (recorded as --include)" : viewModel.presetProperty().get().description(),
+        Tooltip presetTip = new Tooltip();
+        presetTip.setWrapText(true);
+        presetTip.setMaxWidth(420);
+        presetTip.textProperty().bind(Bindings.createStringBinding(() -> viewModel.presetProperty().get() == null
+                ? "Groups checked one by one (recorded as --include)" : viewModel.presetProperty().get().description(),
                 viewModel.presetProperty()));
+        presetBox.setTooltip(presetTip);
         dataSummary.textProperty().bind(viewModel.dataSummaryProperty());
 
         arraysTable.setItems(viewModel.arrays());

@@ -392,9 +392,8 @@ public final class SpecViewModel {
             applyingPreset = false;
         }
         long total = selectedComponents();
-        componentSummary.set(String.format(Locale.ROOT, "%,d components in %d groups (%s) — %s", total, selected.size(),
-                project.modelProperty().get() == null ? "" : project.modelProperty().get().getFileName(),
-                matching == null ? "a custom selection (built with --include)" : "preset " + matching.cliName()));
+        componentSummary.set(String.format(Locale.ROOT, "%,d components in %d groups (%s)", total, selected.size(),
+                project.modelProperty().get() == null ? "" : project.modelProperty().get().getFileName()));
         setRowShape(MASKS, Dtype.BOOL, total);
     }
 
