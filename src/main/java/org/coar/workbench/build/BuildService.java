@@ -221,15 +221,8 @@ public final class BuildService {
     }
 
     private static String presetCounts(List<ParameterInfo> parameters) {
-        List<String> counts = new ArrayList<>();
-        for (ComponentPreset preset : ComponentPreset.values()) {
-            try {
-                counts.add(preset.cliName() + " " + Components.select(parameters, preset, List.of(), List.of()).total());
-            } catch (WorkbenchException e) {
-                counts.add(preset.cliName() + " none");
-            }
-        }
-        return String.join(", ", counts);
+        return String.join(", ", Components.presetTotals(parameters).entrySet().stream()
+                .map(e -> e.getKey().cliName() + " " + (e.getValue() == 0 ? "none" : e.getValue())).toList());
     }
 
     private static void checkStoreFits(NpyArray outputs, EvalData data) {

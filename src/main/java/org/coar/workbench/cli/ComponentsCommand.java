@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
-import org.coar.workbench.WorkbenchException;
 import org.coar.workbench.model.ComponentGroup;
 import org.coar.workbench.model.ComponentPreset;
 import org.coar.workbench.model.Components;
@@ -62,15 +61,8 @@ final class ComponentsCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "Recommended: at least %,d models (about 8 per component; the paper used 50,000 for 2,304 components).%n",
                 Components.recommendedModels(total));
         out.println("Presets on this model (a reference spec's mask width tells which one it was made with):");
-        for (ComponentPreset p : ComponentPreset.values()) {
-            String count;
-            try {
-                count = String.format(Locale.ROOT, "%,d", Components.select(parameters, p, List.of(), List.of()).total());
-            } catch (WorkbenchException e) {
-                count = "none";
-            }
-            out.printf(Locale.ROOT, "  %-17s %9s  %s%n", p.cliName(), count, p.description());
-        }
+        Components.presetTotals(parameters).forEach((p, count) -> out.printf(Locale.ROOT, "  %-17s %9s  %s%n", p.cliName(),
+                count == 0 ? "none" : String.format(Locale.ROOT, "%,d", count), p.description()));
         if (preset != ComponentPreset.DEFAULT || !components.include.isEmpty() || !components.exclude.isEmpty()) {
             out.println("Give the same --components/--include/--exclude to 'coar build' (they are recorded in the store's run.json).");
         }

@@ -100,19 +100,23 @@ public final class Components {
         return new Components(groups);
     }
 
-    /** The presets whose selection on {@code parameters} has exactly {@code width} components (e.g. a spec's mask width). */
-    public static List<ComponentPreset> presetsWithWidth(List<ParameterInfo> parameters, long width) {
-        List<ComponentPreset> matching = new ArrayList<>();
+    /** How many components each preset selects in a model with {@code parameters}, in preset order; 0 when it selects none. */
+    public static java.util.Map<ComponentPreset, Integer> presetTotals(List<ParameterInfo> parameters) {
+        java.util.Map<ComponentPreset, Integer> totals = new java.util.LinkedHashMap<>();
         for (ComponentPreset preset : ComponentPreset.values()) {
             try {
-                if (select(parameters, preset, List.of(), List.of()).total() == width) {
-                    matching.add(preset);
-                }
+                totals.put(preset, select(parameters, preset, List.of(), List.of()).total());
             } catch (WorkbenchException e) {
-                // the preset selects nothing in this model
+                totals.put(preset, 0); // the preset selects nothing in this model
             }
         }
-        return matching;
+        return totals;
+    }
+
+    /** The presets whose selection on {@code parameters} has exactly {@code width} components (e.g. a spec's mask width). */
+    public static List<ComponentPreset> presetsWithWidth(List<ParameterInfo> parameters, long width) {
+        return presetTotals(parameters).entrySet().stream().filter(e -> e.getValue() > 0 && e.getValue() == width)
+                .map(java.util.Map.Entry::getKey).toList();
     }
 
     /**
