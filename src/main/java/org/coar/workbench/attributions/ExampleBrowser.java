@@ -116,6 +116,16 @@ public final class ExampleBrowser implements AutoCloseable {
         return components;
     }
 
+    /** Whether the examples are token sequences of a language model (no class labels; see {@link #tokens(int)}). */
+    public boolean languageModel() {
+        return data.isTokens();
+    }
+
+    /** The number of real tokens of sequence {@code example}; only for a language model. */
+    public int tokens(int example) {
+        return data.tokenLengths()[example];
+    }
+
     /** What the scores measure, e.g. "margin". */
     public String outputName() {
         return outputName;

@@ -5,27 +5,41 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
-import org.coar.workbench.build.BuildControl;
+import java.util.Map;
 import java.util.function.Consumer;
+import org.coar.workbench.build.BuildControl;
 import org.coar.workbench.build.BuildRequest;
 import org.coar.workbench.build.BuildResult;
 import org.coar.workbench.build.BuildService;
 import org.coar.workbench.build.RowMasks;
+import org.coar.workbench.build.RunConfig;
 import org.coar.workbench.data.DataLoader;
+import org.coar.workbench.data.DataSpec;
 import org.coar.workbench.data.EvalData;
 import org.coar.workbench.demo.DemoProject;
 import org.coar.workbench.model.AblatedEvaluator;
 import org.coar.workbench.model.Ablator;
+import org.coar.workbench.model.ComponentPreset;
 import org.coar.workbench.model.Components;
 import org.coar.workbench.model.OutputFunction;
 import org.coar.workbench.model.TorchModel;
+import org.coar.workbench.npy.Dtype;
+import org.coar.workbench.spec.ArraySpec;
+import org.coar.workbench.spec.StoreSpec;
+import org.coar.workbench.store.Store;
 
 /**
- * Measures the ablation engine on the demo: models per second with and without ablation on the
- * same workers (alternating rounds, so machine noise hits both alike), and a full build.
+ * Measures the ablation engine on the demo, or on any model and evaluation data: models per second
+ * with and without ablation on the same workers (alternating rounds, so machine noise hits both
+ * alike), ablate + restore alone, and a full build.
  */
 public final class AblationBenchmark {
+
+    /** What is measured: a model, its evaluation data and the component preset. */
+    public record Subject(Path model, DataSpec data, ComponentPreset preset) {
+    }
 
     /** Results; rates are ablated models (rows) per second over all workers. */
     public record Result(int workers, int batchSize, int rowsPerRound, int rounds, double plainRowsPerSecond,
@@ -41,20 +55,27 @@ public final class AblationBenchmark {
         }
     }
 
+    /** The benchmark on the bundled demo, unpacked into {@code workDir}. */
     public Result run(Path workDir, int workers, int batchSize, int rowsPerRound, int rounds, int buildRows, Consumer<String> log) {
         DemoProject demo = new DemoProject(workDir);
-        demo.prepare(buildRows);
-        EvalData data = new DataLoader().load(demo.dataSpec());
+        demo.prepare(1);
+        return run(new Subject(demo.model(), demo.dataSpec(), ComponentPreset.DEFAULT), workDir, workers, batchSize, rowsPerRound,
+                rounds, buildRows, log);
+    }
+
+    /** The benchmark on {@code subject}; the build (skipped for {@code buildRows} 0) fills a store made in {@code workDir}. */
+    public Result run(Subject subject, Path workDir, int workers, int batchSize, int rowsPerRound, int rounds, int buildRows,
+                      Consumer<String> log) {
+        EvalData data = new DataLoader().load(subject.data());
         List<TorchModel> models = new ArrayList<>();
         List<AblatedEvaluator> evaluators = new ArrayList<>();
         try {
             for (int w = 0; w < workers; w++) {
-                TorchModel model = TorchModel.load(demo.model(), Device.cpu());
+                TorchModel model = TorchModel.load(subject.model(), Device.cpu());
                 models.add(model);
-                Components components = Components.select(model.parameters(), List.of(), List.of());
-                evaluators.add(new AblatedEvaluator(model, components, data, batchSize, OutputFunction.MARGIN));
+                evaluators.add(new AblatedEvaluator(model, components(model, subject), data, batchSize, OutputFunction.MARGIN));
             }
-            int total = componentsOf(models.getFirst());
+            int total = components(models.getFirst(), subject).total();
             boolean[] keepAll = new boolean[total];
             Arrays.fill(keepAll, true);
             timeRound(evaluators, w -> keepAll, rowsPerRound); // warm-up
@@ -68,7 +89,7 @@ public final class AblationBenchmark {
                         (round + 1.0) * rowsPerRound * workers / plainSeconds, (round + 1.0) * rowsPerRound * workers / ablatedSeconds));
             }
             double rows = (double) rounds * rowsPerRound * workers;
-            double ablateRestore = timeAblateRestore(models.getFirst(), total);
+            double ablateRestore = timeAblateRestore(models.getFirst(), components(models.getFirst(), subject));
             for (AblatedEvaluator e : evaluators) {
                 e.close();
             }
@@ -76,8 +97,19 @@ public final class AblationBenchmark {
             models.forEach(TorchModel::close);
             models.clear();
 
+            if (buildRows == 0) {
+                return new Result(workers, batchSize, rowsPerRound, rounds, rows / plainSeconds, rows / ablatedSeconds, ablateRestore,
+                        Double.NaN, 0);
+            }
+            Path store = workDir.resolve("bench-store");
+            Map<String, ArraySpec> schema = new LinkedHashMap<>();
+            schema.put("masks", new ArraySpec(Dtype.BOOL, List.of((long) total)));
+            schema.put("margins", new ArraySpec(Dtype.FLOAT16, List.of((long) data.size())));
+            Store.create(store, new StoreSpec(buildRows, schema));
             BuildService service = new BuildService();
-            BuildRequest request = new BuildRequest(demo.store(), service.resolveRun(demo.store(), demo.run()), List.of("cpu"),
+            RunConfig run = new RunConfig(subject.model().toString(), null, subject.data(), "margin", "masks", "margins",
+                    DemoProject.ALPHA, 0L, List.of(), List.of(), null, null).withComponents(subject.preset().cliName());
+            BuildRequest request = new BuildRequest(store, service.resolveRun(store, run), List.of("cpu"),
                     workers, null, null, null, batchSize, false, Duration.ofHours(1));
             BuildResult build = service.build(request, p -> { }, new BuildControl());
             return new Result(workers, batchSize, rowsPerRound, rounds, rows / plainSeconds, rows / ablatedSeconds, ablateRestore,
@@ -88,12 +120,16 @@ public final class AblationBenchmark {
         }
     }
 
+    private static Components components(TorchModel model, Subject subject) {
+        return Components.select(model.parameters(), subject.preset(), List.of(), List.of());
+    }
+
     /** Mean seconds of one ablate + restore (the in-place edit alone, no forward pass). */
-    private static double timeAblateRestore(TorchModel model, int total) {
-        Components components = Components.select(model.parameters(), List.of(), List.of());
+    private static double timeAblateRestore(TorchModel model, Components components) {
+        int total = components.total();
         try (Ablator ablator = new Ablator(model, components)) {
-            int masks = 400;
-            for (int i = 0; i < 50; i++) {
+            int masks = 100;
+            for (int i = 0; i < 10; i++) {
                 ablator.ablate(RowMasks.keepMask(2, i, total, DemoProject.ALPHA));
                 ablator.restore();
             }
@@ -104,10 +140,6 @@ public final class AblationBenchmark {
             }
             return (System.nanoTime() - start) / 1e9 / masks;
         }
-    }
-
-    private static int componentsOf(TorchModel model) {
-        return Components.select(model.parameters(), List.of(), List.of()).total();
     }
 
     /** Seconds for every worker to evaluate {@code rows} masks concurrently. */

@@ -20,9 +20,11 @@ import org.coar.workbench.data.DataLoader;
 import org.coar.workbench.data.DataSpec;
 import org.coar.workbench.data.EvalData;
 import org.coar.workbench.model.AblatedEvaluator;
+import org.coar.workbench.model.ComponentPreset;
 import org.coar.workbench.model.Components;
 import org.coar.workbench.model.ModelOutput;
 import org.coar.workbench.model.OutputFunction;
+import org.coar.workbench.model.ParameterInfo;
 import org.coar.workbench.model.TorchModel;
 import org.coar.workbench.npy.NpyArray;
 import org.coar.workbench.store.Store;
@@ -56,6 +58,8 @@ public final class BuildService {
             conflict(conflicts, "--seed", recorded.seed(), requested.seed());
             conflict(conflicts, "--include", recorded.include(), requested.include().isEmpty() ? null : requested.include());
             conflict(conflicts, "--exclude", recorded.exclude(), requested.exclude().isEmpty() ? null : requested.exclude());
+            conflict(conflicts, "--components", recorded.componentPreset().cliName(),
+                    requested.components() == null ? null : ComponentPreset.parse(requested.components()).cliName());
             if (!conflicts.isEmpty()) {
                 throw new WorkbenchException(storeDir.resolve(RunConfig.FILE) + ": this store's rows were made with other settings: "
                         + String.join("; ", conflicts) + ". Rows of one store must share them; use a new store for new settings, "
@@ -78,7 +82,7 @@ public final class BuildService {
                 requested.output() == null ? OutputFunction.MARGIN.cliName() : OutputFunction.parse(requested.output()).cliName(),
                 requested.maskArray(), requested.outputArray(), alpha, requested.seed() == null ? 0L : requested.seed(),
                 requested.include(), requested.exclude(), Instant.now().toString(), Version.workbench(),
-                ModelOutput.parse(requested.outputElement()).recorded());
+                ModelOutput.parse(requested.outputElement()).recorded(), ComponentPreset.parse(requested.components()).cliName());
     }
 
     private static String absolute(String path) {
@@ -123,15 +127,15 @@ public final class BuildService {
             TorchModel first = TorchModel.load(modelFile, devices.getFirst()).selectOutput(run.modelOutput());
             List<AutoCloseable> toClose = new ArrayList<>(List.of(first));
             try {
-                Components components = Components.select(modelFile, first.parameters(), run.include(), run.exclude());
+                Components components = selectComponents(modelFile, first.parameters(), run);
                 Recorded recorded;
                 if (RunConfig.exists(storeDir)) {
-                    recorded = checkAndRecord(store, run, sha, maskArray, outputArray, components, data);
+                    recorded = checkAndRecord(store, run, sha, maskArray, outputArray, components, data, first.parameters());
                 } else {
                     // First build: the model must accept the data before run.json pins these settings,
                     // or a wrong --resize/--crop or model would leave the store locked to them.
                     try (AblatedEvaluator probe = new AblatedEvaluator(first, components, data, request.batchSize(), outputFunction)) {
-                        recorded = checkAndRecord(store, run, sha, maskArray, outputArray, components, data);
+                        recorded = checkAndRecord(store, run, sha, maskArray, outputArray, components, data, first.parameters());
                     }
                 }
                 try {
@@ -169,9 +173,9 @@ public final class BuildService {
             String outputArray = run.outputArray() != null ? run.outputArray() : onlyOtherArray(store, maskArray);
             checkArrays(store, maskArray, outputArray);
             EvalData data = new DataLoader().load(run.data());
-            Components components = Components.select(modelFile, model.parameters(), run.include(), run.exclude());
+            Components components = selectComponents(modelFile, model.parameters(), run);
             try (AblatedEvaluator probe = new AblatedEvaluator(model, components, data, 100, OutputFunction.parse(run.output()))) {
-                return checkAndRecord(store, run, sha, maskArray, outputArray, components, data).run();
+                return checkAndRecord(store, run, sha, maskArray, outputArray, components, data, model.parameters()).run();
             }
         }
     }
@@ -180,16 +184,23 @@ public final class BuildService {
     private record Recorded(RunConfig run, boolean first) {
     }
 
+    /** The component groups of {@code run}'s preset and patterns in {@code model}, whose parameters are {@code parameters}. */
+    private static Components selectComponents(Path model, List<ParameterInfo> parameters, RunConfig run) {
+        return Components.select(model, parameters, run.componentPreset(), run.include(), run.exclude());
+    }
+
     private static Recorded checkAndRecord(Store store, RunConfig run, String sha, String maskArray, String outputArray,
-                                           Components components, EvalData data) {
+                                           Components components, EvalData data, List<ParameterInfo> parameters) {
         Path storeDir = store.dir();
-        checkStoreFits(store, store.array(maskArray), store.array(outputArray), components, data);
+        checkMaskWidth(store.array(maskArray), components, run, parameters);
+        checkStoreFits(store.array(outputArray), data);
         if (run.modelSha256() != null && !run.modelSha256().equals(sha)) {
             throw new WorkbenchException(run.model() + ": the model changed since this store's first rows (SHA-256 " + sha
                     + ", recorded " + run.modelSha256() + "); rows of one store must come from one model. Use a new store");
         }
         RunConfig ours = new RunConfig(run.model(), sha, run.data(), run.output(), maskArray, outputArray, run.alpha(),
-                run.seed(), run.include(), run.exclude(), run.created(), run.workbenchVersion(), run.outputElement());
+                run.seed(), run.include(), run.exclude(), run.created(), run.workbenchVersion(), run.outputElement(),
+                run.components());
         // run.json is created exclusively: of two first builds started together, one records its settings
         // and the other, finding them, is held to them like any resume.
         if (!RunConfig.exists(storeDir) && ours.writeIfAbsent(storeDir)) {
@@ -214,7 +225,7 @@ public final class BuildService {
             // run.json written by an earlier version, or by hand: complete it
             recorded = new RunConfig(recorded.model(), sha, recorded.data(), recorded.output(), maskArray, outputArray,
                     recorded.alpha(), recorded.seed(), recorded.include(), recorded.exclude(), recorded.created(),
-                    recorded.workbenchVersion(), recorded.outputElement());
+                    recorded.workbenchVersion(), recorded.outputElement(), recorded.components());
             recorded.write(storeDir);
         }
         return new Recorded(recorded, false);
@@ -235,6 +246,7 @@ public final class BuildService {
         differ(conflicts, "--seed", recorded.seed(), ours.seed());
         differ(conflicts, "--include", recorded.include(), ours.include());
         differ(conflicts, "--exclude", recorded.exclude(), ours.exclude());
+        differ(conflicts, "--components", recorded.componentPreset().cliName(), ours.componentPreset().cliName());
         return conflicts;
     }
 
@@ -280,12 +292,36 @@ public final class BuildService {
         return others.getFirst();
     }
 
-    private static void checkStoreFits(Store store, NpyArray masks, NpyArray outputs, Components components, EvalData data) {
-        if (masks.rowLength() != components.total()) {
-            throw new WorkbenchException(masks.file() + ": each row holds " + masks.rowLength() + " mask entries, but the model has "
-                    + components.total() + " selected components (" + components.groups().size() + " groups). Make the store with "
-                    + "\"shape\": [" + components.total() + "] for this array, or change --include/--exclude. No row was written");
+    /**
+     * Refuses a store whose mask width is not the selection's, naming both counts and the preset
+     * that selects that many components of this model, if one does: a reference spec's width says
+     * which reference selection it was made for.
+     */
+    private static void checkMaskWidth(NpyArray masks, Components components, RunConfig run, List<ParameterInfo> parameters) {
+        long width = masks.rowLength();
+        if (width == components.total()) {
+            return;
         }
+        String selection = "--components " + run.componentPreset().cliName()
+                + (run.include().isEmpty() ? "" : " --include " + String.join(",", run.include()))
+                + (run.exclude().isEmpty() ? "" : " --exclude " + String.join(",", run.exclude()));
+        List<ComponentPreset> matching = Components.presetsWithWidth(parameters, width);
+        String fix = matching.isEmpty()
+                ? "No preset selects " + width + " components of this model (" + presetCounts(parameters) + "); make the store with "
+                  + "\"shape\": [" + components.total() + "] for this array, or choose groups with --include/--exclude"
+                : "--components " + matching.getFirst().cliName() + " selects " + width + " (" + matching.getFirst().description()
+                  + "): build with it, in a new store if this one's run.json records other settings";
+        throw new WorkbenchException(masks.file() + ": each row holds " + width + " mask entries, but " + selection + " selects "
+                + components.total() + " components of this model (" + components.groups().size() + " groups). " + fix
+                + ". No row was written");
+    }
+
+    private static String presetCounts(List<ParameterInfo> parameters) {
+        return String.join(", ", Components.presetTotals(parameters).entrySet().stream()
+                .map(e -> e.getKey().cliName() + " " + (e.getValue() == 0 ? "none" : e.getValue())).toList());
+    }
+
+    private static void checkStoreFits(NpyArray outputs, EvalData data) {
         if (outputs.rowLength() != data.size()) {
             throw new WorkbenchException(outputs.file() + ": each row holds " + outputs.rowLength() + " outputs, but the evaluation "
                     + "data has " + data.size() + " examples (" + data.description() + "). Make the store with \"shape\": ["

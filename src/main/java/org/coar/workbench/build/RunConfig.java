@@ -37,12 +37,25 @@ import org.coar.workbench.model.ModelOutput;
  * @param workbenchVersion version of the workbench that recorded it
  * @param outputElement  which element of a tuple/list/dict forward output holds the logits (an index or a key);
  *                       null: the model returns one tensor ({@link ModelOutput})
+ * @param components     component preset ({@link org.coar.workbench.model.ComponentPreset}); null: default
+ *                       (run.json files written before presets existed have none)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RunConfig(String model, String modelSha256, DataSpec data, String output, String maskArray, String outputArray,
                         Double alpha, Long seed, List<String> include, List<String> exclude, String created,
-                        String workbenchVersion, String outputElement) {
+                        String workbenchVersion, String outputElement, String components) {
     public static final String FILE = "run.json";
+
+    /** These settings with component preset {@code preset} (a name; null for the default). */
+    public RunConfig withComponents(String preset) {
+        return new RunConfig(model, modelSha256, data, output, maskArray, outputArray, alpha, seed, include, exclude, created,
+                workbenchVersion, outputElement, preset);
+    }
+
+    /** The component preset these rows were made with. */
+    public org.coar.workbench.model.ComponentPreset componentPreset() {
+        return org.coar.workbench.model.ComponentPreset.parse(components);
+    }
 
     private static final ObjectMapper JSON = new ObjectMapper()
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
@@ -54,10 +67,11 @@ public record RunConfig(String model, String modelSha256, DataSpec data, String 
         exclude = exclude == null ? List.of() : List.copyOf(exclude);
     }
 
-    /** Settings of a model that returns one tensor. */
+    /** Settings of a model that returns one tensor, with the default component preset. */
     public RunConfig(String model, String modelSha256, DataSpec data, String output, String maskArray, String outputArray,
                      Double alpha, Long seed, List<String> include, List<String> exclude, String created, String workbenchVersion) {
-        this(model, modelSha256, data, output, maskArray, outputArray, alpha, seed, include, exclude, created, workbenchVersion, null);
+        this(model, modelSha256, data, output, maskArray, outputArray, alpha, seed, include, exclude, created, workbenchVersion,
+                null, null);
     }
 
     /** Which tensor of the model's output to take the logits from. */

@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Benchmarks on the bundled demo; results go to docs/BENCHMARKS.md by hand, with the machine's details.",
+        description = "Benchmarks (on the bundled demo unless a model is given); results go to docs/BENCHMARKS.md by hand, with the machine's details.",
         subcommands = {BenchCommand.Ablation.class, BenchCommand.Browse.class, BenchFitCommand.class})
 final class BenchCommand implements Runnable {
     @Spec
@@ -24,10 +24,20 @@ final class BenchCommand implements Runnable {
     }
 
     @Command(name = "ablation", mixinStandardHelpOptions = true,
-            description = "Models per second with and without ablation (alternating rounds on the same workers), and a full build.")
+            description = {"Models per second with and without ablation (alternating rounds on the same workers), ablate + restore alone,",
+                "and a full build; on the demo, or on --model with --data (and --components)."})
     static final class Ablation implements Callable<Integer> {
         @Spec
         private CommandSpec spec;
+
+        @Option(names = "--model", paramLabel = "MODEL.pt", description = "TorchScript model to measure instead of the demo's (give --data too).")
+        private Path model;
+
+        @picocli.CommandLine.ArgGroup(exclusive = false, heading = "Evaluation data of --model:%n")
+        private DataOptions data;
+
+        @picocli.CommandLine.Mixin
+        private ComponentOptions components = new ComponentOptions();
 
         @Option(names = "--workers", defaultValue = "0", description = "CPU workers (default: one per core).")
         private int workers;
@@ -41,17 +51,24 @@ final class BenchCommand implements Runnable {
         @Option(names = "--rounds", defaultValue = "3", description = "Alternating plain/ablated rounds (default ${DEFAULT-VALUE}).")
         private int rounds;
 
-        @Option(names = "--build-rows", defaultValue = "100", description = "Rows of the full build timed at the end (default ${DEFAULT-VALUE}).")
+        @Option(names = "--build-rows", defaultValue = "100", description = "Rows of the full build timed at the end, 0 for none (default ${DEFAULT-VALUE}).")
         private int buildRows;
 
         @Override
         public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
             int workerCount = workers > 0 ? workers : Runtime.getRuntime().availableProcessors();
+            if ((model == null) != (data == null)) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--model and --data go together");
+            }
             Path dir = Files.createTempDirectory("coar-bench");
             try {
-                AblationBenchmark.Result r = new AblationBenchmark().run(dir, workerCount, batchSize, rows, rounds, buildRows,
-                        line -> spec.commandLine().getErr().println(line));
+                java.util.function.Consumer<String> log = line -> spec.commandLine().getErr().println(line);
+                AblationBenchmark.Result r = model == null
+                        ? new AblationBenchmark().run(dir, workerCount, batchSize, rows, rounds, buildRows, log)
+                        : new AblationBenchmark().run(new AblationBenchmark.Subject(model.toAbsolutePath(), data.toSpec(),
+                                org.coar.workbench.model.ComponentPreset.parse(components.preset)), dir, workerCount, batchSize, rows,
+                                rounds, buildRows, log);
                 out.printf(Locale.ROOT, "workers %d, batch size %d, %d rounds of %d rows per worker%n", r.workers(), r.batchSize(),
                         r.rounds(), r.rowsPerRound());
                 out.printf(Locale.ROOT, "plain forward:              %.2f models/s%n", r.plainRowsPerSecond());
@@ -59,7 +76,9 @@ final class BenchCommand implements Runnable {
                         100 * r.throughputOverhead());
                 out.printf(Locale.ROOT, "ablate + restore alone:     %.3f ms per model = %.2f%% of a plain pass over the data%n",
                         1000 * r.ablateRestoreSeconds(), 100 * r.ablateRestoreOverhead());
-                out.printf(Locale.ROOT, "full build (%d rows, store writes included): %.2f models/s%n", r.buildRows(), r.buildRowsPerSecond());
+                if (r.buildRows() > 0) {
+                    out.printf(Locale.ROOT, "full build (%d rows, store writes included): %.2f models/s%n", r.buildRows(), r.buildRowsPerSecond());
+                }
             } finally {
                 deleteTree(dir);
             }

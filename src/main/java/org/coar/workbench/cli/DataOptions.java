@@ -7,14 +7,17 @@ import picocli.CommandLine.Option;
 /** The evaluation-data options shared by the commands that run a model. */
 final class DataOptions {
     @Option(names = "--data", paramLabel = "PATH",
-            description = "Evaluation data: IDX images file (.gz or raw), CIFAR-10 batch (.bin) or folder, inputs .npy, or an image folder (one subfolder per class).")
+            description = "Evaluation data: IDX images file (.gz or raw), CIFAR-10 batch (.bin) or folder, inputs .npy, an image folder (one subfolder per class), or token ids .npy (N, T) for a language model.")
     Path data;
 
-    @Option(names = "--data-format", paramLabel = "FORMAT", description = "idx, cifar10, npy or images (default: detected from --data).")
+    @Option(names = "--data-format", paramLabel = "FORMAT", description = "idx, cifar10, npy, images or tokens (default: detected from --data; tokens with --attention-mask).")
     String format;
 
     @Option(names = "--labels", paramLabel = "PATH", description = "Labels file: IDX labels (default: next to the images) or labels .npy (required with npy inputs).")
     Path labels;
+
+    @Option(names = "--attention-mask", paramLabel = "PATH", description = "Token data: the padding of the right-padded sequences, as an attention mask .npy (N, T) of 1/0 or lengths .npy (N,) (default: no padding).")
+    Path attentionMask;
 
     @Option(names = "--limit", paramLabel = "N", description = "Use at most N examples (after --skip).")
     Integer limit;
@@ -39,6 +42,7 @@ final class DataOptions {
         if (data == null) {
             return null;
         }
-        return new DataSpec(format, data.toString(), labels == null ? null : labels.toString(), limit, skip, resize, crop, mean, std);
+        return new DataSpec(format, data.toString(), labels == null ? null : labels.toString(), limit, skip, resize, crop, mean, std,
+                attentionMask == null ? null : attentionMask.toString());
     }
 }

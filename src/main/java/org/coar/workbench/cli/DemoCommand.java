@@ -32,11 +32,13 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"The whole workflow on the bundled demo: a Fashion-MNIST CNN with 240 components and 1,000 test images.",
-            "Unpacks it into --dir, initialises a store (2,000 models, alpha 0.05), builds it on the local devices, fits",
+        description = {"The whole workflow on a bundled demo: a Fashion-MNIST CNN with 240 components and 1,000 test images, or",
+            "with --lm a 2-layer byte-level GPT-2 (HF module names; 896 components under reference-gpt2) and 100 held-out text",
+            "sequences. Unpacks it into --dir, initialises a store (alpha 0.05), builds it on the local devices, fits",
             "attributions, evaluates them against fresh ablations and the baselines, and edits the model to fix a misclassified",
-            "example. Running it again resumes: finished stages are kept. Then, where there is a display, the workbench window",
-            "opens on the results (--no-gui: do not open it)."})
+            "example (for the language model: a sequence whose mean next-byte margin is not positive). Running it again resumes:",
+            "finished stages are kept. Then, where there is a display, the workbench window opens on the results (--no-gui: do",
+            "not open it)."})
 final class DemoCommand implements Callable<Integer> {
     /** The demo's edit: fix a misclassified example (bottom-k of the Welch t ranking, the components that push it wrong). */
     private static final int EDIT_K = 5;
@@ -48,12 +50,16 @@ final class DemoCommand implements Callable<Integer> {
     @Spec
     private CommandSpec commandSpec;
 
-    @Option(names = "--dir", paramLabel = "DIR", defaultValue = "coar-demo", description = "Project directory (default: ./${DEFAULT-VALUE}).")
+    @Option(names = "--lm", description = "The language-model demo instead of the CNN.")
+    private boolean languageModel;
+
+    @Option(names = "--dir", paramLabel = "DIR", description = "Project directory (default: ./coar-demo, with --lm ./coar-demo-lm).")
     private Path dir;
 
-    @Option(names = "--models", paramLabel = "N", defaultValue = "" + DemoProject.DEFAULT_MODELS,
-            description = "Ablated models (store rows) of a new demo store (default ${DEFAULT-VALUE}).")
-    private int models;
+    @Option(names = "--models", paramLabel = "N",
+            description = "Ablated models (store rows) of a new demo store (default " + DemoProject.DEFAULT_MODELS + ", with --lm "
+                    + DemoProject.DEFAULT_LM_MODELS + ").")
+    private Integer models;
 
     @Option(names = "--runs", paramLabel = "N", defaultValue = "" + EvaluationRequest.DEFAULT_RUNS,
             description = "Fresh ablated models per alpha in the evaluation (default ${DEFAULT-VALUE}).")
@@ -67,13 +73,17 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (models <= 0 || runs <= 1) {
+        int rows = models != null ? models : languageModel ? DemoProject.DEFAULT_LM_MODELS : DemoProject.DEFAULT_MODELS;
+        if (rows <= 0 || runs <= 1) {
             throw new picocli.CommandLine.ParameterException(commandSpec.commandLine(), "--models must be at least 1 and --runs at least 2");
+        }
+        if (dir == null) {
+            dir = Path.of(languageModel ? "coar-demo-lm" : "coar-demo");
         }
         PrintWriter out = commandSpec.commandLine().getOut();
         PrintWriter err = commandSpec.commandLine().getErr();
-        DemoProject demo = new DemoProject(dir);
-        boolean fresh = demo.prepare(models);
+        DemoProject demo = languageModel ? DemoProject.languageModel(dir) : new DemoProject(dir);
+        boolean fresh = demo.prepare(rows);
         out.printf("%s demo store in %s%n", fresh ? "Initialised a new" : "Resuming the", demo.store());
 
         BuildService builds = new BuildService();
@@ -83,7 +93,8 @@ final class DemoCommand implements Callable<Integer> {
         out.printf("Build: %d rows built in %s; %d / %d rows completed.%n", built.rowsBuilt(), ProgressBar.formatDuration(built.elapsed()),
                 built.rowsCompletedInPlan(), built.rowsInPlan());
         if (built.rowsCompletedInPlan() < built.rowsInPlan()) {
-            out.printf("The store is not complete; run 'coar demo --dir %s' again to resume, then it fits and evaluates.%n", dir);
+            out.printf("The store is not complete; run 'coar demo%s --dir %s' again to resume, then it fits and evaluates.%n",
+                    languageModel ? " --lm" : "", dir);
             return built.cancelled() ? 1 : 0;
         }
 
@@ -146,15 +157,23 @@ final class DemoCommand implements Callable<Integer> {
             out.println(evaluation.table());
         }
         if (edit != null) {
-            out.printf(Locale.ROOT, "Edit: %s example %d by ablating %d component%s (others may lose at most %.0f point of accuracy):%n",
-                    edit.fixed() ? "fixed misclassified" : "could not fix any of " + EDIT_CANDIDATES + " misclassified examples; best try on",
-                    edit.example(), edit.k(), edit.k() == 1 ? "" : "s", 100 * EDIT_MAX_REFERENCE_DROP);
+            String target = demo.isLanguageModel()
+                    ? (edit.fixed() ? "fixed" : "could not fix any of " + EDIT_CANDIDATES + " sequences with a mean next-byte margin <= 0; "
+                    + "best try on") + " sequence " + edit.example()
+                    : (edit.fixed() ? "fixed misclassified" : "could not fix any of " + EDIT_CANDIDATES + " misclassified examples; "
+                    + "best try on") + " example " + edit.example();
+            out.printf(Locale.ROOT, "Edit: %s by ablating %d component%s (others may lose at most %.0f point of accuracy):%n",
+                    target, edit.k(), edit.k() == 1 ? "" : "s", 100 * EDIT_MAX_REFERENCE_DROP);
+            if (demo.isLanguageModel()) {
+                out.println("  (a sequence counts as correct when its mean next-byte margin is positive; accuracy is the share of such sequences)");
+            }
             out.println(edit.edit().table());
         }
         if (fit == null || evaluation == null || edit == null) {
             out.println("(stages finished in an earlier run were kept; their reports are listed below)");
         }
-        out.printf("  inputs        %s (model, evaluation images, licence)%n", demo.model().getParent());
+        out.printf("  inputs        %s (model, evaluation %s)%n", demo.model().getParent(),
+                demo.isLanguageModel() ? "token ids and lengths, their text" : "images, licence");
         out.printf("  store         %s%n", demo.store());
         out.printf("  attributions  %s (weight.npy, raw_weight.npy, ..., report.json)%n", attributions);
         out.printf("  evaluation    %s (report.json, figures)%n", attributions.resolve(EvaluationRequest.DEFAULT_OUT));

@@ -40,6 +40,6 @@ final class RunOptions {
     /** The requested settings; null fields mean "as recorded in run.json" (or the default on a first build). */
     RunConfig toRequest() {
         return new RunConfig(model == null ? null : model.toString(), null, data == null ? null : data.toSpec(), output, null,
-                outputArray, alpha, seed, components.include, components.exclude, null, null, modelOutput);
+                outputArray, alpha, seed, components.include, components.exclude, null, null, modelOutput, components.preset);
     }
 }

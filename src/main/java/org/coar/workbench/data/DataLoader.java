@@ -19,7 +19,8 @@ public final class DataLoader {
     public static final String CIFAR10 = "cifar10";
     public static final String NPY = "npy";
     public static final String IMAGES = "images";
-    public static final List<String> FORMATS = List.of(IDX, CIFAR10, NPY, IMAGES);
+    public static final String TOKENS = "tokens";
+    public static final List<String> FORMATS = List.of(IDX, CIFAR10, NPY, IMAGES, TOKENS);
 
     /** Where the CIFAR-10 binary archive puts its batches; a folder holding it counts as CIFAR-10 too. */
     private static final String CIFAR_FOLDER = "cifar-10-batches-bin";
@@ -34,6 +35,7 @@ public final class DataLoader {
             case CIFAR10 -> Cifar10Reader.read(path, subsample);
             case NPY -> NpyDataReader.read(path, Path.of(resolved.labels()), subsample);
             case IMAGES -> ImageFolderReader.read(path, subsample, transform);
+            case TOKENS -> TokenDataReader.read(path, resolved.attentionMask() == null ? null : Path.of(resolved.attentionMask()), subsample);
             default -> throw new IllegalStateException(resolved.format());
         };
         if (data.size() == 0) {
@@ -45,7 +47,8 @@ public final class DataLoader {
         if (resolved.mean() != null) {
             normalise(data, resolved.mean(), resolved.std(), path);
         }
-        return new EvalData(data.description() + preprocessing(resolved), data.exampleShape(), data.inputs(), data.labels());
+        return new EvalData(data.description() + preprocessing(resolved), data.exampleShape(), data.inputs(), data.labels(),
+                data.tokenLengths());
     }
 
     /**
@@ -58,8 +61,14 @@ public final class DataLoader {
         if (!Files.exists(path)) {
             throw new WorkbenchException(path + ": no such file or folder (--data); check the path");
         }
-        String format = spec.format() == null ? detectFormat(path) : spec.format().toLowerCase(Locale.ROOT);
+        String format = spec.format() != null ? spec.format().toLowerCase(Locale.ROOT)
+                : spec.attentionMask() != null ? TOKENS : detectFormat(path);
         String labels = spec.labels() == null ? null : toPath(spec.labels(), "--labels").toString();
+        String attentionMask = spec.attentionMask() == null ? null : toPath(spec.attentionMask(), "--attention-mask").toString();
+        if (attentionMask != null && !format.equals(TOKENS)) {
+            throw new WorkbenchException("--attention-mask " + spec.attentionMask() + " is for token data (--data-format tokens), not "
+                    + format + " data; leave it out");
+        }
         switch (format) {
             case IDX -> {
                 if (labels == null) {
@@ -69,7 +78,16 @@ public final class DataLoader {
             case NPY -> {
                 if (labels == null) {
                     throw new WorkbenchException(path + ": npy inputs need their labels: pass --labels LABELS.npy "
-                            + "(integer class indices, shape (N,))");
+                            + "(integer class indices, shape (N,)); for token ids of a language model pass --data-format tokens");
+                }
+            }
+            case TOKENS -> {
+                if (labels != null) {
+                    throw new WorkbenchException("--labels " + spec.labels() + " is not used with token data (a language model's "
+                            + "targets are the next tokens); give the padding with --attention-mask MASK.npy (or LENGTHS.npy) instead");
+                }
+                if (spec.resize() != null || spec.crop() != null || spec.mean() != null) {
+                    throw new WorkbenchException("--resize, --crop, --mean and --std are for images, not token data; leave them out");
                 }
             }
             case CIFAR10, IMAGES -> {
@@ -88,7 +106,7 @@ public final class DataLoader {
                     + "or --data-format images for a folder with one subfolder per class");
         }
         return new DataSpec(format, path.toString(), labels, spec.limit(), spec.skip(), spec.resize(), spec.crop(),
-                spec.mean(), spec.std());
+                spec.mean(), spec.std(), attentionMask);
     }
 
     private static Path toPath(String text, String option) {
@@ -126,7 +144,8 @@ public final class DataLoader {
         throw new WorkbenchException(path + ": cannot tell the data format from the name. Pass --data-format with one of: "
                 + "idx (MNIST-style *-images-idx3-ubyte[.gz] with its labels file), cifar10 (CIFAR-10 *.bin batch, "
                 + "or the folder with test_batch.bin), npy (inputs .npy with --labels LABELS.npy), "
-                + "images (a folder with one subfolder of images per class)");
+                + "images (a folder with one subfolder of images per class), tokens (token ids .npy (N, T) for a language model, "
+                + "with --attention-mask)");
     }
 
     private static Path cifarTestBatch(Path dir) {

@@ -10,7 +10,8 @@ import org.coar.workbench.WorkbenchException;
  * How to find and preprocess the evaluation data, as recorded in a store's {@code run.json}.
  * Every field may be null (absent from JSON), meaning its default:
  *
- * @param format {@code idx}, {@code cifar10}, {@code npy} or {@code images}; null: detected from {@code path}
+ * @param format {@code idx}, {@code cifar10}, {@code npy}, {@code images} or {@code tokens}; null: detected from {@code path}
+ *               ({@code tokens} when {@code attentionMask} is given)
  * @param path   the data file or folder
  * @param labels the labels file: required for {@code npy}, derived from the images file name for {@code idx},
  *               not used by {@code cifar10} and {@code images} (their labels come with the data)
@@ -20,10 +21,18 @@ import org.coar.workbench.WorkbenchException;
  * @param crop   center-crop to {@code crop x crop} after resizing (torchvision {@code CenterCrop}); null: no crop
  * @param mean   per-channel mean subtracted after scaling to [0, 1]; null: no normalisation
  * @param std    per-channel standard deviation divided by after subtracting {@code mean}; given with {@code mean}
+ * @param attentionMask for {@code tokens}: an .npy of the attention mask (N, T) or of the lengths (N,) of the right-padded
+ *               token sequences; null: every sequence fills all T positions
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record DataSpec(String format, String path, String labels, Integer limit, Integer skip,
-                       Integer resize, Integer crop, float[] mean, float[] std) {
+                       Integer resize, Integer crop, float[] mean, float[] std, String attentionMask) {
+
+    /** A spec without an attention mask (every format but tokens). */
+    public DataSpec(String format, String path, String labels, Integer limit, Integer skip, Integer resize, Integer crop,
+                    float[] mean, float[] std) {
+        this(format, path, labels, limit, skip, resize, crop, mean, std, null);
+    }
 
     /** The data at {@code path}, everything else default. */
     public static DataSpec of(String path) {
@@ -85,17 +94,19 @@ public record DataSpec(String format, String path, String labels, Integer limit,
                 && Objects.equals(format, other.format) && Objects.equals(path, other.path)
                 && Objects.equals(labels, other.labels) && Objects.equals(limit, other.limit)
                 && Objects.equals(skip, other.skip) && Objects.equals(resize, other.resize)
-                && Objects.equals(crop, other.crop) && Arrays.equals(mean, other.mean) && Arrays.equals(std, other.std);
+                && Objects.equals(crop, other.crop) && Arrays.equals(mean, other.mean) && Arrays.equals(std, other.std)
+                && Objects.equals(attentionMask, other.attentionMask);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(format, path, labels, limit, skip, resize, crop, Arrays.hashCode(mean), Arrays.hashCode(std));
+        return Objects.hash(format, path, labels, limit, skip, resize, crop, Arrays.hashCode(mean), Arrays.hashCode(std), attentionMask);
     }
 
     @Override
     public String toString() {
         return "DataSpec[format=" + format + ", path=" + path + ", labels=" + labels + ", limit=" + limit + ", skip=" + skip
-                + ", resize=" + resize + ", crop=" + crop + ", mean=" + Arrays.toString(mean) + ", std=" + Arrays.toString(std) + "]";
+                + ", resize=" + resize + ", crop=" + crop + ", mean=" + Arrays.toString(mean) + ", std=" + Arrays.toString(std)
+                + (attentionMask == null ? "" : ", attentionMask=" + attentionMask) + "]";
     }
 }

@@ -10,10 +10,15 @@ import org.coar.workbench.WorkbenchException;
  * Decoded once and shared: the arrays are neither copied in nor copied out, so callers must not
  * modify them (a CIFAR-10 test set is 123 MB of floats). Safe to read from many threads.
  *
+ * Token data (for language models) is the same shape of record: example {@code i} is a sequence of
+ * {@code T} token ids (exact as floats, being below 2^24), right-padded, of which the first
+ * {@code tokenLengths[i]} are real; there are no class labels, so every label is 0.
+ *
  * @param description  where the examples came from and how they were preprocessed, for logs and run.json
- * @param exampleShape the shape of one example, without the example dimension, e.g. [1, 28, 28] or [3, 32, 32]
+ * @param exampleShape the shape of one example, without the example dimension, e.g. [1, 28, 28] or [3, 32, 32]; [T] for tokens
+ * @param tokenLengths for token data, each sequence's number of real tokens (at least 2, at most T); null for other data
  */
-public record EvalData(String description, long[] exampleShape, float[] inputs, int[] labels) {
+public record EvalData(String description, long[] exampleShape, float[] inputs, int[] labels, int[] tokenLengths) {
 
     public EvalData {
         exampleShape = exampleShape.clone();
@@ -22,6 +27,20 @@ public record EvalData(String description, long[] exampleShape, float[] inputs, 
             throw new IllegalArgumentException(labels.length + " labels of " + length + " elements need "
                     + (long) labels.length * length + " inputs, got " + inputs.length);
         }
+        if (tokenLengths != null && (tokenLengths.length != labels.length || exampleShape.length != 1)) {
+            throw new IllegalArgumentException(tokenLengths.length + " token lengths for " + labels.length
+                    + " examples of shape " + Arrays.toString(exampleShape));
+        }
+    }
+
+    /** Examples that are not token sequences (images, feature vectors). */
+    public EvalData(String description, long[] exampleShape, float[] inputs, int[] labels) {
+        this(description, exampleShape, inputs, labels, null);
+    }
+
+    /** Whether the examples are token sequences for a language model. */
+    public boolean isTokens() {
+        return tokenLengths != null;
     }
 
     public int size() {
@@ -104,7 +123,7 @@ public record EvalData(String description, long[] exampleShape, float[] inputs, 
     public boolean equals(Object o) {
         return o instanceof EvalData other && description.equals(other.description)
                 && Arrays.equals(exampleShape, other.exampleShape) && Arrays.equals(labels, other.labels)
-                && Arrays.equals(inputs, other.inputs);
+                && Arrays.equals(inputs, other.inputs) && Arrays.equals(tokenLengths, other.tokenLengths);
     }
 
     @Override

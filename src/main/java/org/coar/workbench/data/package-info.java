@@ -14,6 +14,10 @@
  *     labels (N,) of an integer dtype.</li>
  * <li>{@code images}: torchvision's ImageFolder layout, one subfolder per class (every subfolder,
  *     hidden ones included, as torchvision counts them), image files at any depth. Examples [3, H, W].</li>
+ * <li>{@code tokens}: token ids (N, T) of an integer dtype for a language model, right-padded, with the
+ *     padding as an attention mask (N, T) or lengths (N,) ({@code attentionMask}); examples [T] of ids,
+ *     every label 0, {@link org.coar.workbench.data.EvalData#tokenLengths()} the real tokens per sequence.
+ *     No preprocessing but subsampling.</li>
  * </ul>
  *
  * <h2>Preprocessing, in order</h2>

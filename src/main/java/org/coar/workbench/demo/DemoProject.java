@@ -13,6 +13,7 @@ import org.coar.workbench.build.RunConfig;
 import org.coar.workbench.data.DataLoader;
 import org.coar.workbench.data.DataSpec;
 import org.coar.workbench.data.EvalData;
+import org.coar.workbench.model.ComponentPreset;
 import org.coar.workbench.model.Components;
 import org.coar.workbench.model.TorchModel;
 import org.coar.workbench.npy.Dtype;
@@ -22,20 +23,47 @@ import org.coar.workbench.spec.StoreSpec;
 import org.coar.workbench.store.Store;
 
 /**
- * The bundled demo: a Fashion-MNIST CNN (240 components) and 1,000 test images, unpacked into a
- * project directory with a spec and an initialised store, ready to build.
+ * A bundled demo, unpacked into a project directory with a spec and an initialised store, ready to
+ * build: the Fashion-MNIST CNN (240 components) with 1,000 test images, or, from
+ * {@link #languageModel}, a 2-layer byte-level GPT-2 (896 components under reference-gpt2) with
+ * 100 held-out text sequences.
  */
 public final class DemoProject {
     public static final int DEFAULT_MODELS = 2_000;
+    /** Rows of the language-model demo's store: about 4.5 per component. */
+    public static final int DEFAULT_LM_MODELS = 4_000;
     public static final double ALPHA = 0.05;
-    private static final String RESOURCES = "/org/coar/workbench/demo/";
-    private static final List<String> FILES = List.of("fashion_cnn.pt", "eval-images-idx3-ubyte.gz",
-            "eval-labels-idx1-ubyte.gz", "LICENSE-fashion-mnist.txt", "README.md");
+
+    /** What differs between the demos: bundled files, the model, the data, the component preset. */
+    private record Kind(String resources, List<String> files, String modelFile, String outputArray, ComponentPreset preset) {
+    }
+
+    private static final Kind CNN = new Kind("/org/coar/workbench/demo/", List.of("fashion_cnn.pt", "eval-images-idx3-ubyte.gz",
+            "eval-labels-idx1-ubyte.gz", "LICENSE-fashion-mnist.txt", "README.md"), "fashion_cnn.pt", "margins", ComponentPreset.DEFAULT);
+    private static final Kind LM = new Kind("/org/coar/workbench/demo/lm/", List.of("byte_gpt2.pt", "eval-tokens.npy",
+            "eval-lengths.npy", "eval-text.txt", "demo_lm_info.json", "README.md"), "byte_gpt2.pt", "test_margins",
+            ComponentPreset.REFERENCE_GPT2);
 
     private final Path dir;
+    private final Kind kind;
 
+    /** The CNN demo in {@code dir}. */
     public DemoProject(Path dir) {
+        this(dir, CNN);
+    }
+
+    private DemoProject(Path dir, Kind kind) {
         this.dir = dir.toAbsolutePath().normalize();
+        this.kind = kind;
+    }
+
+    /** The language-model demo in {@code dir}. */
+    public static DemoProject languageModel(Path dir) {
+        return new DemoProject(dir, LM);
+    }
+
+    public boolean isLanguageModel() {
+        return kind == LM;
     }
 
     public Path dir() {
@@ -43,7 +71,7 @@ public final class DemoProject {
     }
 
     public Path model() {
-        return dir.resolve("inputs/fashion_cnn.pt");
+        return dir.resolve("inputs").resolve(kind.modelFile());
     }
 
     public Path images() {
@@ -59,20 +87,28 @@ public final class DemoProject {
     }
 
     public DataSpec dataSpec() {
+        if (kind == LM) {
+            return new DataSpec(DataLoader.TOKENS, dir.resolve("inputs/eval-tokens.npy").toString(), null, null, null, null, null,
+                    null, null, dir.resolve("inputs/eval-lengths.npy").toString());
+        }
         return new DataSpec("idx", images().toString(), null, null, null, null, null, null, null);
     }
 
     /** The run settings of the demo's first build. */
     public RunConfig run() {
-        return new RunConfig(model().toString(), null, dataSpec(), "margin", "masks", "margins", ALPHA, 0L,
-                List.of(), List.of(), null, null);
+        return new RunConfig(model().toString(), null, dataSpec(), "margin", "masks", kind.outputArray(), ALPHA, 0L,
+                List.of(), List.of(), null, null).withComponents(kind.preset().cliName());
+    }
+
+    private Components components(TorchModel model) {
+        return Components.select(model.parameters(), kind.preset(), List.of(), List.of());
     }
 
     /** The unedited model's margin on every evaluation example (one forward pass over the data). */
     public float[] cleanMargins() {
         EvalData data = new DataLoader().load(dataSpec());
         try (TorchModel model = TorchModel.load(model(), Device.cpu())) {
-            Components components = Components.select(model.parameters(), List.of(), List.of());
+            Components components = components(model);
             try (org.coar.workbench.model.AblatedEvaluator evaluator = new org.coar.workbench.model.AblatedEvaluator(model, components, data,
                     100, org.coar.workbench.model.OutputFunction.MARGIN)) {
                 boolean[] keepAll = new boolean[components.total()];
@@ -89,10 +125,10 @@ public final class DemoProject {
     public boolean prepare(int models) {
         try {
             Files.createDirectories(dir.resolve("inputs"));
-            for (String name : FILES) {
+            for (String name : kind.files()) {
                 Path target = dir.resolve("inputs").resolve(name);
                 if (!Files.exists(target)) {
-                    try (InputStream in = DemoProject.class.getResourceAsStream(RESOURCES + name)) {
+                    try (InputStream in = DemoProject.class.getResourceAsStream(kind.resources() + name)) {
                         if (in == null) {
                             throw new WorkbenchException("the demo resource " + name + " is missing from this build; rebuild the workbench");
                         }
@@ -108,12 +144,12 @@ public final class DemoProject {
         }
         int components;
         try (TorchModel model = TorchModel.load(model(), Device.cpu())) {
-            components = Components.select(model.parameters(), List.of(), List.of()).total();
+            components = components(model).total();
         }
         EvalData data = new DataLoader().load(dataSpec());
         Map<String, ArraySpec> schema = new LinkedHashMap<>();
         schema.put("masks", new ArraySpec(Dtype.BOOL, List.of((long) components)));
-        schema.put("margins", new ArraySpec(Dtype.FLOAT16, List.of((long) data.size())));
+        schema.put(kind.outputArray(), new ArraySpec(Dtype.FLOAT16, List.of((long) data.size())));
         StoreSpec spec = new StoreSpec(models, schema);
         new SpecCodec().write(spec, spec());
         Store.create(store(), spec);

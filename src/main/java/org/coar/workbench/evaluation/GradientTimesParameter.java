@@ -12,6 +12,7 @@ import org.coar.workbench.WorkbenchException;
 import org.coar.workbench.data.EvalData;
 import org.coar.workbench.model.ComponentGroup;
 import org.coar.workbench.model.Components;
+import org.coar.workbench.model.LanguageModelOutput;
 import org.coar.workbench.model.OutputFunction;
 import org.coar.workbench.model.TorchModel;
 
@@ -22,6 +23,7 @@ import org.coar.workbench.model.TorchModel;
  * COAR's raw weights). Gradients come from DJL autograd through the TorchScript model in eval mode,
  * one backward pass per example (parameters are shared, so per-example gradients need their own
  * pass). The margin's "largest other logit" is differentiated through the class that attains it.
+ * For a language model, f_j is the sequence's mean next-token output (the store's output function).
  */
 public final class GradientTimesParameter {
     public static final String METHOD = "gradient x parameter";
@@ -68,9 +70,13 @@ public final class GradientTimesParameter {
                     return null;
                 }
                 try (NDManager scratch = model.manager().newSubManager()) {
-                    NDArray input = scratch.create(data.batch(j, 1), new Shape(shape));
-                    NDArray logits = model.forwardRecordingGradients(scratch, input);
-                    NDArray out = outputOf(logits, data.labels()[j], output);
+                    NDArray out;
+                    if (data.isTokens()) {
+                        out = LanguageModelOutput.ofSequenceRecordingGradients(model, scratch, data, j, output);
+                    } else {
+                        NDArray input = scratch.create(data.batch(j, 1), new Shape(shape));
+                        out = outputOf(model.forwardRecordingGradients(scratch, input), data.labels()[j], output);
+                    }
                     collector.backward(out);
                     for (int g = 0; g < weights.length; g++) {
                         ComponentGroup group = components.groups().get(g);

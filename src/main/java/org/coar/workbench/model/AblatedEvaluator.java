@@ -13,11 +13,17 @@ import org.coar.workbench.data.EvalData;
 
 /**
  * Runs one model replica on the evaluation data under keep-masks. Inputs are copied to the
- * device once, as fixed batches, and reused for every mask. Not thread-safe: one per worker.
+ * device once, as fixed batches, and reused for every mask. Classifiers return logits (N, classes);
+ * language models, given token data, logits (N, T, vocabulary) (see {@link TokenBatches}).
+ * Not thread-safe: one per worker.
  */
 public final class AblatedEvaluator implements AutoCloseable {
 
-    /** One mask's result: an output per example, plus the ablated model's accuracy. */
+    /**
+     * One mask's result: an output per example, plus the ablated model's accuracy. For a language
+     * model a sequence counts as correct when its mean next-token margin is positive; its
+     * prediction is then 0 (the label every sequence has), else -1.
+     */
     public record Result(float[] outputs, int correct, int[] predictions) {
         public double accuracy() {
             return outputs.length == 0 ? 0 : (double) correct / outputs.length;
@@ -48,6 +54,8 @@ public final class AblatedEvaluator implements AutoCloseable {
     private final NDManager inputManager;
     private final List<NDArray> batches = new ArrayList<>();
     private final int batchSize;
+    /** Token data's batches (a language model); null for other data. */
+    private final TokenBatches tokens;
     private int classes = -1;
 
     public AblatedEvaluator(TorchModel model, Components components, EvalData data, int batchSize, OutputFunction output) {
@@ -59,8 +67,9 @@ public final class AblatedEvaluator implements AutoCloseable {
         this.output = output;
         this.batchSize = batchSize;
         this.inputManager = model.manager().newSubManager();
+        this.tokens = data.isTokens() ? new TokenBatches(inputManager, data, batchSize) : null;
         int length = Math.toIntExact(data.exampleLength());
-        for (int start = 0; start < data.size(); start += batchSize) {
+        for (int start = 0; tokens == null && start < data.size(); start += batchSize) {
             int count = Math.min(batchSize, data.size() - start);
             float[] batch = Arrays.copyOfRange(data.inputs(), start * length, (start + count) * length);
             long[] shape = new long[data.exampleShape().length + 1];
@@ -74,6 +83,10 @@ public final class AblatedEvaluator implements AutoCloseable {
 
     /** Fails before any row is written if the model rejects the data or the labels exceed its classes. */
     private void checkModelAcceptsData() {
+        if (tokens != null) {
+            classes = tokens.check(model);
+            return;
+        }
         if (batches.isEmpty()) {
             throw new WorkbenchException(data.description() + ": no evaluation examples");
         }
@@ -115,6 +128,7 @@ public final class AblatedEvaluator implements AutoCloseable {
         return shape;
     }
 
+    /** Number of classes of the model's logits; a language model's vocabulary size. */
     public int classes() {
         return classes;
     }
@@ -133,6 +147,9 @@ public final class AblatedEvaluator implements AutoCloseable {
         int correct = 0;
         ablator.ablate(keep);
         try {
+            if (tokens != null) {
+                return tokens.evaluate(model, output, cancelled);
+            }
             int start = 0;
             for (NDArray batch : batches) {
                 if (cancelled.getAsBoolean()) {

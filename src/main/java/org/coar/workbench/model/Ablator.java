@@ -3,6 +3,7 @@ package org.coar.workbench.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -15,6 +16,8 @@ public final class Ablator implements AutoCloseable {
     private final List<NDArray> live = new ArrayList<>();
     private final NDManager savedManager;
     private final List<NDArray> saved = new ArrayList<>();
+    /** A zero of each group's dtype: DJL's set(index, Number) would make a new scalar on the model's manager each call, never freed. */
+    private final List<NDArray> zeros = new ArrayList<>();
     private final List<int[]> zeroed = new ArrayList<>();
 
     public Ablator(TorchModel model, Components components) {
@@ -30,6 +33,7 @@ public final class Ablator implements AutoCloseable {
             NDArray copy = weight.duplicate();
             copy.attach(savedManager);
             saved.add(copy);
+            zeros.add(savedManager.zeros(new Shape(), weight.getDataType()));
             zeroed.add(new int[0]);
         }
     }
@@ -50,19 +54,30 @@ public final class Ablator implements AutoCloseable {
                 }
             }
             int[] indices = java.util.Arrays.copyOf(ablated, count);
-            for (int i : indices) {
-                live.get(g).set(new NDIndex(i), 0f);
+            if (count > 0) {
+                // one indexed write per group, not one per component: a native call costs about as much as zeroing a slice
+                try (NDArray index = slices(indices)) {
+                    live.get(g).set(new NDIndex("{}", index), zeros.get(g));
+                }
             }
             zeroed.set(g, indices);
         }
     }
 
+    private NDArray slices(int[] indices) {
+        long[] values = new long[indices.length];
+        for (int i = 0; i < indices.length; i++) {
+            values[i] = indices[i];
+        }
+        return savedManager.create(values);
+    }
+
     /** Restores the slices zeroed by the last {@link #ablate(boolean[])} from the saved copy. */
     public void restore() {
         for (int g = 0; g < live.size(); g++) {
-            for (int i : zeroed.get(g)) {
-                try (NDArray original = saved.get(g).get(i)) {
-                    live.get(g).set(new NDIndex(i), original);
+            if (zeroed.get(g).length > 0) {
+                try (NDArray index = slices(zeroed.get(g)); NDArray original = saved.get(g).get(new NDIndex("{}", index))) {
+                    live.get(g).set(new NDIndex("{}", index), original);
                 }
             }
             zeroed.set(g, new int[0]);

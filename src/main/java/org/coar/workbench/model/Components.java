@@ -34,7 +34,11 @@ public final class Components {
 
     /** Weight tensors of conv / linear layers and attention projections: names ending in "weight", ≥ 2 dims. */
     public static List<ParameterInfo> candidates(List<ParameterInfo> parameters) {
-        return parameters.stream().filter(p -> p.name().endsWith("weight") && p.dims() >= 2).toList();
+        return parameters.stream().filter(Components::isCandidate).toList();
+    }
+
+    static boolean isCandidate(ParameterInfo p) {
+        return p.name().endsWith("weight") && p.dims() >= 2;
     }
 
     /** The classifier head: the last candidate, the layer producing the logits in a feed-forward model. */
@@ -49,12 +53,43 @@ public final class Components {
      * Exclude patterns then remove groups. Patterns are globs on parameter names ({@code *}, {@code ?}).
      */
     public static Components select(List<ParameterInfo> parameters, List<String> include, List<String> exclude) {
-        return select(null, parameters, include, exclude);
+        return select(null, parameters, ComponentPreset.DEFAULT, include, exclude);
     }
 
-    /** As {@link #select(List, List, List)}, naming {@code model} (the file the parameters come from) in messages. */
-    public static Components select(java.nio.file.Path model, List<ParameterInfo> parameters, List<String> include,
-                                    List<String> exclude) {
+    /** As {@link #select(java.nio.file.Path, List, ComponentPreset, List, List)} without a model file to name. */
+    public static Components select(List<ParameterInfo> parameters, ComponentPreset preset, List<String> include, List<String> exclude) {
+        return select(null, parameters, preset, include, exclude);
+    }
+
+    /**
+     * Selects component groups from a preset: the preset's groups, or, for {@link ComponentPreset#DEFAULT}
+     * with include patterns, the candidates matching any of them; exclude patterns then remove groups.
+     * A reference preset with include patterns is refused: both would say which groups to take.
+     * Messages name {@code model} (the file the parameters come from) when it is given.
+     */
+    public static Components select(java.nio.file.Path model, List<ParameterInfo> parameters, ComponentPreset preset,
+                                    List<String> include, List<String> exclude) {
+        String source = model == null ? "" : model + ": ";
+        if (preset != ComponentPreset.DEFAULT) {
+            if (!include.isEmpty()) {
+                throw new WorkbenchException("--components " + preset.cliName() + " and --include both choose the component groups; "
+                        + "give one of them (--exclude may narrow a preset)");
+            }
+            String head = headName(parameters);
+            List<Pattern> excludes = exclude.stream().map(Components::glob).toList();
+            List<ComponentGroup> groups = new ArrayList<>();
+            for (ParameterInfo p : parameters) {
+                if (preset.selects(p, head) && excludes.stream().noneMatch(g -> g.matcher(p.name()).matches())) {
+                    groups.add(new ComponentGroup(p.name(), p.shape()[0]));
+                }
+            }
+            if (groups.isEmpty()) {
+                throw new WorkbenchException(source + "--components " + preset.cliName() + " selects no parameter of this model (it takes "
+                        + preset.description() + "; candidates here: " + String.join(", ", candidates(parameters).stream()
+                        .map(ParameterInfo::name).toList()) + "); use --components default or --include");
+            }
+            return new Components(groups);
+        }
         List<ParameterInfo> candidates = candidates(parameters);
         String head = headName(parameters);
         List<Pattern> includes = include.stream().map(Components::glob).toList();
@@ -66,7 +101,6 @@ public final class Components {
                 groups.add(new ComponentGroup(p.name(), p.shape()[0]));
             }
         }
-        String source = model == null ? "" : model + ": ";
         if (candidates.isEmpty()) {
             throw new WorkbenchException(source + "the model has no weight tensor with 2 or more dimensions (conv, linear or "
                     + "attention projection weights), so it has no components to ablate; its parameters: "
@@ -80,6 +114,25 @@ public final class Components {
                     + "); change --include / --exclude to match some of them");
         }
         return new Components(groups);
+    }
+
+    /** How many components each preset selects in a model with {@code parameters}, in preset order; 0 when it selects none. */
+    public static java.util.Map<ComponentPreset, Integer> presetTotals(List<ParameterInfo> parameters) {
+        java.util.Map<ComponentPreset, Integer> totals = new java.util.LinkedHashMap<>();
+        for (ComponentPreset preset : ComponentPreset.values()) {
+            try {
+                totals.put(preset, select(parameters, preset, List.of(), List.of()).total());
+            } catch (WorkbenchException e) {
+                totals.put(preset, 0); // the preset selects nothing in this model
+            }
+        }
+        return totals;
+    }
+
+    /** The presets whose selection on {@code parameters} has exactly {@code width} components (e.g. a spec's mask width). */
+    public static List<ComponentPreset> presetsWithWidth(List<ParameterInfo> parameters, long width) {
+        return presetTotals(parameters).entrySet().stream().filter(e -> e.getValue() > 0 && e.getValue() == width)
+                .map(java.util.Map.Entry::getKey).toList();
     }
 
     /**

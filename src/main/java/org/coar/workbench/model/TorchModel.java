@@ -164,10 +164,15 @@ public final class TorchModel implements AutoCloseable {
 
     /** Runs the model on one batch; the result (and everything the call made) is attached to {@code manager}. */
     public NDArray forward(NDManager manager, NDArray input) {
+        return forward(manager, new NDList(input));
+    }
+
+    /** Runs the model on one batch given as several inputs (a language model's token ids and attention mask). */
+    public NDArray forward(NDManager manager, NDList inputs) {
         if (recordsGradients) {
             throw new IllegalStateException(file + ": this replica records gradients; load another one for plain forward passes");
         }
-        return run(manager, input, false);
+        return run(manager, inputs, false);
     }
 
     /**
@@ -176,22 +181,27 @@ public final class TorchModel implements AutoCloseable {
      * with respect to the parameters. Only on a replica from {@link #loadForGradients}.
      */
     public NDArray forwardRecordingGradients(NDManager manager, NDArray input) {
+        return forwardRecordingGradients(manager, new NDList(input));
+    }
+
+    /** {@link #forwardRecordingGradients(NDManager, NDArray)} for a model with several inputs. */
+    public NDArray forwardRecordingGradients(NDManager manager, NDList inputs) {
         if (!recordsGradients) {
             throw new IllegalStateException(file + ": load the model with loadForGradients to record gradients");
         }
         // DJL's PtSymbolBlock runs the module without autograd unless "training" is true, and
         // switches the module to train mode only when that flag changes; on this replica it never does.
-        return run(manager, input, true);
+        return run(manager, inputs, true);
     }
 
-    private NDArray run(NDManager manager, NDArray input, boolean recordGradients) {
+    private NDArray run(NDManager manager, NDList inputs, boolean recordGradients) {
         NDList outputs;
         try {
-            outputs = block.forward(new ParameterStore(manager, false), new NDList(input), recordGradients);
+            outputs = block.forward(new ParameterStore(manager, false), inputs, recordGradients);
         } catch (UnsupportedOperationException e) {
             // DJL turns tensors, tuples, lists and dicts of tensors into arrays; anything else it cannot.
             throw new WorkbenchException(file + ": the model's forward returned something that is not a tensor (None, a number, "
-                    + "a string, or a container holding one); it must return the logits (N, classes)", e);
+                    + "a string, or a container holding one); it must return the logits", e);
         }
         // DJL attaches outputs to the input's manager, which lives as long as the build; move them
         // to the caller's manager so they are freed with it.

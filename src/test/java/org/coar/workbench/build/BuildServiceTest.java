@@ -145,7 +145,9 @@ class BuildServiceTest {
         RunConfig run = service.resolveRun(wrongMasks, run(ModelFixtures.demoModel()));
         WorkbenchException masks = assertThrows(WorkbenchException.class,
                 () -> service.build(request(wrongMasks, run, null, null), p -> { }, new BuildControl()));
-        assertTrue(masks.getMessage().contains("each row holds 2304 mask entries, but the model has 240 selected components"), masks.getMessage());
+        assertTrue(masks.getMessage().contains("each row holds 2304 mask entries, but --components default selects 240 components "
+                + "of this model (4 groups). No preset selects 2304 components of this model (default 240, reference-resnet 160, "
+                + "reference-vit 90, reference-gpt2 none)"), masks.getMessage());
         assertTrue(masks.getMessage().contains("No row was written"));
 
         Path wrongOutputs = newStore(tmp.resolve("b"), 5, 240, 10_000);
@@ -156,6 +158,42 @@ class BuildServiceTest {
         try (Store opened = Store.open(wrongOutputs, false)) {
             assertEquals(0, opened.completedCount());
         }
+    }
+
+    @Test
+    void aSpecMadeForAPresetIsRefusedNamingThePresetWhichThenBuildsAndIsRecorded(@TempDir Path tmp) {
+        // the demo CNN's three convs (160 filters) are what reference-resnet takes; the default adds fc1
+        Path store = newStore(tmp, 3, 160, EXAMPLES);
+        BuildService service = new BuildService();
+        RunConfig byDefault = service.resolveRun(store, run(ModelFixtures.demoModel()));
+        WorkbenchException refused = assertThrows(WorkbenchException.class,
+                () -> service.build(request(store, byDefault, null, null), p -> { }, new BuildControl()));
+        assertTrue(refused.getMessage().contains("each row holds 160 mask entries, but --components default selects 240 components"),
+                refused.getMessage());
+        assertTrue(refused.getMessage().contains("--components reference-resnet selects 160 (the reference's ResNet setups"),
+                refused.getMessage());
+        assertFalse(RunConfig.exists(store), "a refused first build records nothing");
+
+        RunConfig preset = service.resolveRun(store, run(ModelFixtures.demoModel()).withComponents("reference-resnet"));
+        BuildResult result = service.build(request(store, preset, null, null), p -> { }, new BuildControl());
+        assertEquals(3, result.rowsBuilt());
+        assertEquals("reference-resnet", RunConfig.read(store).components());
+        assertEquals(List.of("conv1.weight", "conv2.weight", "conv3.weight"),
+                Components.read(store).groups().stream().map(org.coar.workbench.model.ComponentGroup::name).toList());
+        WorkbenchException other = assertThrows(WorkbenchException.class,
+                () -> service.resolveRun(store, run(ModelFixtures.demoModel()).withComponents("default")));
+        assertTrue(other.getMessage().contains("--components recorded as reference-resnet, requested default"), other.getMessage());
+        assertEquals("reference-resnet", service.resolveRun(store, run(ModelFixtures.demoModel())).components(),
+                "without --components a resume keeps the recorded preset");
+    }
+
+    @Test
+    void aRunJsonWrittenBeforePresetsExistedReadsAsTheDefaultPreset(@TempDir Path tmp) throws IOException {
+        Files.writeString(tmp.resolve(RunConfig.FILE), "{\"model\": \"/m.pt\", \"output\": \"margin\", \"alpha\": 0.05, \"seed\": 0, "
+                + "\"include\": [], \"exclude\": []}");
+        RunConfig old = RunConfig.read(tmp);
+        assertEquals(null, old.components());
+        assertEquals(org.coar.workbench.model.ComponentPreset.DEFAULT, old.componentPreset());
     }
 
     @Test

@@ -64,6 +64,23 @@ class CliTest {
     }
 
     @Test
+    void componentsSelectsByPresetAndListsEveryPresetsCount() {
+        String model = Fixtures.resource("org/coar/workbench/demo/fashion_cnn.pt").toString();
+        CoarRun resnet = coar("components", model, "--components", "reference-resnet");
+        assertEquals(0, resnet.exitCode(), resnet.err());
+        // the reference's ResNet rule takes the three convs (32 + 64 + 64) and no linear layer
+        assertTrue(resnet.out().contains("Components: 160 in 3 groups."), resnet.out());
+        assertTrue(resnet.out().matches("(?s).*no  fc1\\.weight .*"), resnet.out());
+        assertTrue(resnet.out().matches("(?s).*\\n  default +240  .*\\n  reference-resnet +160  .*\\n  reference-vit +90  .*"
+                + "\\n  reference-gpt2 +none  .*"), resnet.out());
+        assertTrue(resnet.out().contains("Give the same --components/--include/--exclude to 'coar build'"), resnet.out());
+        CoarRun unknown = coar("components", model, "--components", "resnet50");
+        assertEquals(1, unknown.exitCode());
+        assertTrue(unknown.err().contains("--components resnet50: not a component preset; use one of default, reference-resnet"),
+                unknown.err());
+    }
+
+    @Test
     void everyOptionHasHelpText() {
         CoarRun help = coar("init", "--help");
         assertEquals(0, help.exitCode());

@@ -30,6 +30,28 @@ class BaselinesTest {
     }
 
     @Test
+    void gradientTimesParameterOfALanguageModelEqualsPyTorchAutogradOfEachSequencesMeanOutput() throws java.io.IOException {
+        java.nio.file.Path lm = org.coar.workbench.testing.Fixtures.resource("lm/tiny_gpt2.pt").getParent();
+        EvalData data = new org.coar.workbench.data.DataLoader().load(new org.coar.workbench.data.DataSpec(null,
+                lm.resolve("tokens.npy").toString(), null, null, null, null, null, null, null, lm.resolve("lengths.npy").toString()));
+        try (TorchModel model = TorchModel.loadForGradients(lm.resolve("tiny_gpt2.pt"), Device.cpu())) {
+            Components components = Components.select(model.parameters(), org.coar.workbench.model.ComponentPreset.REFERENCE_GPT2,
+                    List.of(), List.of());
+            for (OutputFunction output : List.of(OutputFunction.MARGIN, OutputFunction.LOSS)) {
+                float[][] ours = GradientTimesParameter.scores(model, components, data, output, j -> { }, new AtomicBoolean());
+                try (org.coar.workbench.npy.NpyArray expected = org.coar.workbench.npy.NpyArray.open(
+                        lm.resolve("gpt2_gxp_" + output.cliName() + ".npy"), false)) {
+                    float[][] matrix = new float[components.total()][];
+                    for (int c = 0; c < matrix.length; c++) {
+                        matrix[c] = expected.readRow(c);
+                    }
+                    assertClose(matrix, ours, 1e-3, "LM " + output.cliName());
+                }
+            }
+        }
+    }
+
+    @Test
     void gradientTimesParameterEqualsPyTorchAutogradInEvalModeWithBatchNormAndDropout() {
         EvalData data = EvalFixtures.tinyData();
         try (TorchModel model = TorchModel.loadForGradients(EvalFixtures.tinyModel(), Device.cpu())) {

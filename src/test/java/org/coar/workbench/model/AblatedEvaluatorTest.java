@@ -53,6 +53,34 @@ class AblatedEvaluatorTest {
         assertMatchesPyTorch(ModelFixtures.resmhaModel(), "resmha", 200);
     }
 
+    /** Every array a row makes is freed with it: a build runs 100,000 rows on one replica. */
+    private static void assertRowsLeaveNoArrays(Path model, EvalData data, ComponentPreset preset) {
+        try (TorchModel torch = TorchModel.load(model, Device.cpu())) {
+            Components components = Components.select(torch.parameters(), preset, List.of(), List.of());
+            try (AblatedEvaluator evaluator = new AblatedEvaluator(torch, components, data, 16, OutputFunction.LOSS)) {
+                evaluator.evaluate(org.coar.workbench.build.RowMasks.keepMask(5, 0, components.total(), 0.1), () -> false);
+                int before = torch.manager().getManagedArrays().size();
+                for (int row = 1; row <= 20; row++) {
+                    evaluator.evaluate(org.coar.workbench.build.RowMasks.keepMask(5, row, components.total(), 0.1), () -> false);
+                }
+                assertEquals(before, torch.manager().getManagedArrays().size(), "arrays left on the model's manager by 20 rows");
+            }
+        }
+    }
+
+    @Test
+    void ablatedRowsOfAClassifierLeaveNoArraysBehind() {
+        assertRowsLeaveNoArrays(ModelFixtures.demoModel(), ModelFixtures.demoData(64), ComponentPreset.DEFAULT);
+    }
+
+    @Test
+    void ablatedRowsOfALanguageModelLeaveNoArraysBehind() {
+        Path lm = Fixtures.resource("lm/tiny_gpt2.pt");
+        EvalData tokens = new org.coar.workbench.data.DataLoader().load(new org.coar.workbench.data.DataSpec(null,
+                lm.resolveSibling("tokens.npy").toString(), null, null, null, null, null, null, null, lm.resolveSibling("lengths.npy").toString()));
+        assertRowsLeaveNoArrays(lm, tokens, ComponentPreset.REFERENCE_GPT2);
+    }
+
     @Test
     void outputFunctionsFromClosedForm() {
         float[] logits = {2f, 0f, -1f, /* second example */ 0f, 0f, 3f};

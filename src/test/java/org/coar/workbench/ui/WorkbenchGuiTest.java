@@ -169,6 +169,17 @@ class WorkbenchGuiTest {
         robot.clickOn(conv1);
         waitFor("the mask with conv1", () -> rowShape(arrays, "masks").equals("[240]"));
 
+        // A preset ticks its groups: the reference's ResNet rule takes the three convs, not fc1.
+        robot.clickOn("#presetBox");
+        robot.clickOn("reference-resnet");
+        waitFor("the reference-resnet mask (conv1 32 + conv2 64 + conv3 64)", () -> rowShape(arrays, "masks").equals("[160]"));
+        assertEquals("160 components in 3 groups (fashion_cnn.pt)", robot.lookup("#componentSummary").queryAs(Label.class).getText());
+        assertEquals(org.coar.workbench.model.ComponentPreset.REFERENCE_RESNET, workbench.project().componentPresetProperty().get());
+        screenshot(robot, "spec-preset");
+        robot.clickOn("#presetBox");
+        robot.clickOn("default");
+        waitFor("the default mask again", () -> rowShape(arrays, "masks").equals("[240]"));
+
         // Bad input at the field: the service's message is shown and nothing can be initialised.
         robot.doubleClickOn(models).eraseText(6).write("-3");
         Label problem = robot.lookup("#jsonProblem").queryAs(Label.class);
@@ -370,7 +381,7 @@ class WorkbenchGuiTest {
         waitFor("the Start button", () -> !start.isDisabled() && !workbench.buildViewModel().devices().isEmpty());
         robot.clickOn(start);
         waitFor("the second error dialog", () -> dialogs.errors.size() == 2);
-        assertTrue(dialogs.errors.get(1).contains("each row holds 7 mask entries, but the model has 240 selected components"),
+        assertTrue(dialogs.errors.get(1).contains("each row holds 7 mask entries, but --components default selects 240 components"),
                 dialogs.errors.get(1));
         try (Store opened = Store.open(store, false)) {
             assertEquals(0, opened.completedCount());

@@ -111,6 +111,13 @@ public final class AttributionsController {
         componentScoreColumn.setCellFactory(column -> Cells.numberCell("%.4f"));
         movedScoreColumn.setCellFactory(column -> Cells.numberCell("%.4f"));
         exampleTable.getSelectionModel().selectedItemProperty().addListener((obs, old, now) -> viewModel.select(now));
+        viewModel.browserProperty().addListener((obs, old, now) -> {
+            // a language model's sequences have no class labels; "correct" means a positive mean next-token margin
+            boolean languageModel = now != null && now.languageModel();
+            labelColumn.setVisible(!languageModel);
+            predictionColumn.setVisible(!languageModel);
+            misclassifiedBox.setText(languageModel ? "Margin <= 0 only" : "Misclassified only");
+        });
         // a freshly opened set shows its first example rather than an empty view
         viewModel.browserProperty().addListener((obs, old, now) -> javafx.application.Platform.runLater(() -> {
             if (now != null && exampleTable.getSelectionModel().isEmpty() && !exampleTable.getItems().isEmpty()) {
@@ -142,9 +149,16 @@ public final class AttributionsController {
             return;
         }
         ExampleBrowser.ExampleRow row = view.example();
-        exampleLabel.setText(String.format(Locale.ROOT, "Example %d — label %d, predicted %d%s; clean output %.3f%s", row.index(), row.label(),
-                row.prediction(), row.misclassified() ? " (misclassified)" : "", row.cleanOutput(),
+        ExampleBrowser browser = viewModel.browserProperty().get();
+        boolean languageModel = browser != null && browser.languageModel();
+        String identity = languageModel
+                ? String.format(Locale.ROOT, "Sequence %d — %d tokens%s", row.index(), browser.tokens(row.index()),
+                        row.misclassified() ? " (mean next-token margin <= 0)" : "")
+                : String.format(Locale.ROOT, "Example %d — label %d, predicted %d%s", row.index(), row.label(), row.prediction(),
+                        row.misclassified() ? " (misclassified)" : "");
+        exampleLabel.setText(String.format(Locale.ROOT, "%s; clean output %.3f%s", identity, row.cleanOutput(),
                 Double.isNaN(row.validationR2()) ? "" : String.format(Locale.ROOT, "; validation R² %.3f", row.validationR2())));
+
         inputImage.setImage(view.image() == null ? null : toImage(view.image(), view.imageShape()));
         // Top-k only: full score vectors never go into chart nodes. Table and chart (read top down)
         // both run from the strongest raising component to the strongest lowering one; the chart

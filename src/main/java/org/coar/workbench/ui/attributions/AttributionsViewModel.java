@@ -79,9 +79,10 @@ public final class AttributionsViewModel {
             rows.setAll(opened.examples());
             labels.setAll(opened.examples().stream().map(ExampleBrowser.ExampleRow::label).distinct().sorted().toList());
             long wrong = opened.examples().stream().filter(ExampleBrowser.ExampleRow::misclassified).count();
-            status.set(String.format(java.util.Locale.ROOT, "%s: %,d examples × %,d components; %,d misclassified by the clean model. "
+            status.set(String.format(java.util.Locale.ROOT, "%s: %,d %s × %,d components; %,d %s by the clean model. "
                     + "Scores are the effect on the %s of keeping a component.", attributions, opened.examples().size(),
-                    opened.components().total(), wrong, opened.outputName()));
+                    opened.languageModel() ? "sequences" : "examples", opened.components().total(), wrong,
+                    opened.languageModel() ? "with a mean next-token margin <= 0" : "misclassified", opened.outputName()));
         });
     }
 

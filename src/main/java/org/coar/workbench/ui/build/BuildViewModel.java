@@ -220,7 +220,8 @@ public final class BuildViewModel {
                 ? new RunConfig(null, null, null, null, null, null, null, null, List.of(), List.of(), null, null)
                 : new RunConfig(project.modelProperty().get() == null ? null : project.modelProperty().get().toString(), null,
                         project.dataProperty().get(), null, null, null, parseAlpha(), FormFields.wholeNumber(seed.get(), "Seed"),
-                        project.includedGroupsProperty().get(), List.of(), null, null);
+                        project.includedGroupsProperty().get(), List.of(), null, null)
+                        .withComponents(project.componentPresetProperty().get().cliName());
         if (!settingsRecorded.get() && (requested.model() == null || requested.data() == null)) {
             throw new WorkbenchException("This store has no run.json yet: open its model and choose its evaluation data in the "
                     + "Spec panel first, then start the build");

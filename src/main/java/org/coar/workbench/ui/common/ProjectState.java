@@ -5,6 +5,7 @@ import java.util.List;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.SimpleObjectProperty;
 import org.coar.workbench.data.DataSpec;
+import org.coar.workbench.model.ComponentPreset;
 
 /**
  * What the panels share: the open store and, while a store is being authored, the model, the
@@ -15,6 +16,7 @@ public final class ProjectState {
     private final ObjectProperty<Path> model = new SimpleObjectProperty<>();
     private final ObjectProperty<DataSpec> data = new SimpleObjectProperty<>();
     private final ObjectProperty<List<String>> includedGroups = new SimpleObjectProperty<>(List.of());
+    private final ObjectProperty<ComponentPreset> componentPreset = new SimpleObjectProperty<>(ComponentPreset.DEFAULT);
     private final ObjectProperty<Path> attributions = new SimpleObjectProperty<>();
 
     public ObjectProperty<Path> storeProperty() {
@@ -34,8 +36,13 @@ public final class ProjectState {
         return attributions;
     }
 
-    /** Component groups chosen in the Spec panel; empty means the default selection. */
+    /** Component groups chosen in the Spec panel; empty means the selection of {@link #componentPresetProperty()}. */
     public ObjectProperty<List<String>> includedGroupsProperty() {
         return includedGroups;
+    }
+
+    /** The component preset chosen in the Spec panel (default when the groups were picked one by one). */
+    public ObjectProperty<ComponentPreset> componentPresetProperty() {
+        return componentPreset;
     }
 }

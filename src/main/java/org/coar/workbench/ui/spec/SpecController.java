@@ -6,6 +6,7 @@ import javafx.collections.FXCollections;
 import javafx.collections.ListChangeListener;
 import javafx.fxml.FXML;
 import javafx.scene.control.CheckBox;
+import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableRow;
@@ -18,6 +19,7 @@ import javafx.scene.control.TreeItem;
 import javafx.scene.control.TreeView;
 import javafx.scene.control.cell.ComboBoxTableCell;
 import javafx.scene.control.cell.TextFieldTableCell;
+import org.coar.workbench.model.ComponentPreset;
 import org.coar.workbench.npy.Dtype;
 import org.coar.workbench.spec.SpecProblem;
 import org.coar.workbench.ui.common.DialogService;
@@ -54,6 +56,8 @@ public final class SpecController {
     @FXML
     private Label componentSummary;
     @FXML
+    private ComboBox<ComponentPreset> presetBox;
+    @FXML
     private Label dataSummary;
     @FXML
     private TextField dataLimitField;
@@ -70,6 +74,15 @@ public final class SpecController {
         dataLimitField.textProperty().bindBidirectional(viewModel.dataLimitProperty());
         sizeSummary.textProperty().bind(viewModel.sizeSummaryProperty());
         componentSummary.textProperty().bind(viewModel.componentSummaryProperty());
+        presetBox.setItems(viewModel.presets());
+        presetBox.valueProperty().bindBidirectional(viewModel.presetProperty());
+        Tooltip presetTip = new Tooltip();
+        presetTip.setWrapText(true);
+        presetTip.setMaxWidth(420);
+        presetTip.textProperty().bind(Bindings.createStringBinding(() -> viewModel.presetProperty().get() == null
+                ? "Groups checked one by one (recorded as --include)" : viewModel.presetProperty().get().description(),
+                viewModel.presetProperty()));
+        presetBox.setTooltip(presetTip);
         dataSummary.textProperty().bind(viewModel.dataSummaryProperty());
 
         arraysTable.setItems(viewModel.arrays());

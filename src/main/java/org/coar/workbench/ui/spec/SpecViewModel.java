@@ -11,8 +11,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.ReadOnlyStringWrapper;
+import javafx.beans.property.SimpleObjectProperty;
 import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
 import javafx.collections.FXCollections;
@@ -21,6 +23,9 @@ import org.coar.workbench.Sizes;
 import org.coar.workbench.data.DataLoader;
 import org.coar.workbench.data.DataSpec;
 import org.coar.workbench.data.EvalData;
+import org.coar.workbench.WorkbenchException;
+import org.coar.workbench.model.ComponentGroup;
+import org.coar.workbench.model.ComponentPreset;
 import org.coar.workbench.model.Components;
 import org.coar.workbench.model.ParameterInfo;
 import org.coar.workbench.model.TorchModel;
@@ -56,7 +61,12 @@ public final class SpecViewModel {
     private final ReadOnlyStringWrapper dataSummary = new ReadOnlyStringWrapper("No evaluation data chosen.");
     private final ReadOnlyStringWrapper sizeSummary = new ReadOnlyStringWrapper("");
     private final StringProperty dataLimit = new SimpleStringProperty("");
+    private final ObservableList<ComponentPreset> presets = FXCollections.observableArrayList(ComponentPreset.values());
+    /** The preset whose selection the checked groups are; null when they are a custom selection. */
+    private final ObjectProperty<ComponentPreset> preset = new SimpleObjectProperty<>(ComponentPreset.DEFAULT);
+    private List<ParameterInfo> parameters = List.of();
     private boolean syncing;
+    private boolean applyingPreset;
 
     public SpecViewModel(SpecCodec codec, BackgroundTasks tasks, ProjectState project) {
         this.codec = codec;
@@ -68,7 +78,21 @@ public final class SpecViewModel {
         arrays.addListener((javafx.collections.ListChangeListener<ArrayRow>) change -> formChanged());
         json.addListener((obs, old, now) -> jsonChanged());
         groups.addListener((javafx.collections.ListChangeListener<GroupChoice>) change -> groupsChanged());
+        preset.addListener((obs, old, now) -> applyPreset(now));
         formChanged();
+    }
+
+    /** Every component preset, for the preset chooser. */
+    public ObservableList<ComponentPreset> presets() {
+        return presets;
+    }
+
+    /**
+     * The preset chooser's value: choosing a preset checks exactly its groups; checking groups by
+     * hand shows the preset they amount to, or null for a custom selection.
+     */
+    public ObjectProperty<ComponentPreset> presetProperty() {
+        return preset;
     }
 
     public StringProperty numModelsProperty() {
@@ -285,16 +309,67 @@ public final class SpecViewModel {
             try (TorchModel model = TorchModel.load(file, ai.djl.Device.cpu())) {
                 return model.parameters();
             }
-        }, parameters -> {
-            String head = Components.headName(parameters);
-            List<ParameterInfo> candidates = Components.candidates(parameters);
-            List<GroupChoice> choices = new ArrayList<>();
-            for (ParameterInfo p : parameters) {
-                choices.add(new GroupChoice(p.name(), p.shape(), candidates.contains(p), p.name().equals(head)));
-            }
-            project.modelProperty().set(file);
+        }, parameters -> modelOpened(file, parameters));
+    }
+
+    /** Lists the parameters of the model just opened, with the chosen preset's groups checked. */
+    void modelOpened(Path file, List<ParameterInfo> parameters) {
+        this.parameters = List.copyOf(parameters);
+        String head = Components.headName(parameters);
+        List<ParameterInfo> candidates = Components.candidates(parameters);
+        List<GroupChoice> choices = new ArrayList<>();
+        for (ParameterInfo p : parameters) {
+            choices.add(new GroupChoice(p.name(), p.shape(), candidates.contains(p), p.name().equals(head)));
+        }
+        project.modelProperty().set(file);
+        applyingPreset = true;
+        try {
             groups.setAll(choices);
-        });
+        } finally {
+            applyingPreset = false;
+        }
+        applyPreset(preset.get() == null ? ComponentPreset.DEFAULT : preset.get());
+    }
+
+    private void applyPreset(ComponentPreset chosen) {
+        if (chosen == null || applyingPreset || groups.isEmpty()) {
+            return;
+        }
+        List<String> names;
+        try {
+            names = Components.select(parameters, chosen, List.of(), List.of()).groups().stream().map(ComponentGroup::name).toList();
+        } catch (WorkbenchException e) {
+            names = List.of(); // the preset selects nothing in this model: every box unchecked says so
+        }
+        applyingPreset = true;
+        try {
+            for (GroupChoice group : groups) {
+                group.selectedProperty().set(names.contains(group.name()));
+            }
+        } finally {
+            applyingPreset = false;
+        }
+        groupsChanged();
+    }
+
+    /** The preset that selects exactly {@code selected}: the chosen one if it still does, else the first; null when none does. */
+    private ComponentPreset presetSelecting(List<String> selected) {
+        List<ComponentPreset> order = new ArrayList<>(List.of(ComponentPreset.values()));
+        if (preset.get() != null) {
+            order.remove(preset.get());
+            order.addFirst(preset.get());
+        }
+        for (ComponentPreset candidate : order) {
+            try {
+                if (Components.select(parameters, candidate, List.of(), List.of()).groups().stream().map(ComponentGroup::name).toList()
+                        .equals(selected)) {
+                    return candidate;
+                }
+            } catch (WorkbenchException e) {
+                // selects nothing here
+            }
+        }
+        return null;
     }
 
     public long selectedComponents() {
@@ -302,12 +377,20 @@ public final class SpecViewModel {
     }
 
     private void groupsChanged() {
-        if (groups.isEmpty()) {
+        if (groups.isEmpty() || applyingPreset) {
             return;
         }
         List<GroupChoice> selected = groups.stream().filter(g -> g.selectedProperty().get()).toList();
-        boolean isDefault = groups.stream().allMatch(g -> g.selectedProperty().get() == (g.candidate() && !g.head()));
-        project.includedGroupsProperty().set(isDefault ? List.of() : selected.stream().map(GroupChoice::name).toList());
+        List<String> names = selected.stream().map(GroupChoice::name).toList();
+        ComponentPreset matching = presetSelecting(names);
+        project.componentPresetProperty().set(matching == null ? ComponentPreset.DEFAULT : matching);
+        project.includedGroupsProperty().set(matching == null ? names : List.of());
+        applyingPreset = true;
+        try {
+            preset.set(matching);
+        } finally {
+            applyingPreset = false;
+        }
         long total = selectedComponents();
         componentSummary.set(String.format(Locale.ROOT, "%,d components in %d groups (%s)", total, selected.size(),
                 project.modelProperty().get() == null ? "" : project.modelProperty().get().getFileName()));
