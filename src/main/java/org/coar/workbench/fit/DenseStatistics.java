@@ -18,6 +18,9 @@ import org.coar.workbench.fit.sparse.TileMatrix;
 final class DenseStatistics {
     /** Rows expanded per GEMM. */
     static final int ROWS = 512;
+    /** Most timed runs of each path in {@link #compare}, and the time after which no run beyond the second starts. */
+    private static final int PROBE_RUNS = 8;
+    private static final long PROBE_NANOS = 2_000_000_000L;
 
     private DenseStatistics() {
     }
@@ -91,8 +94,10 @@ final class DenseStatistics {
 
     /**
      * Times the sparse gather and the dense path (expansion and GEMM apart) on a sample of the
-     * first block: up to {@code 4 × ROWS} rows and 4 tiles of {@code y}, each the second of two
-     * runs (the first warms the code), extrapolated to {@code totalRows × examples} in {@code blocks}.
+     * first block: up to {@code 4 × ROWS} rows and 4 tiles of {@code y}, each the fastest of up to
+     * {@code PROBE_RUNS} runs (the gathers' vector kernels are compiled only after several: timed on
+     * the second run, they measured 15× slower than in the fit and the slower path was chosen),
+     * extrapolated to {@code totalRows × examples} in {@code blocks}.
      */
     static Timing compare(LinearAlgebra la, MaskBits bits, int[] order, TileMatrix y, long totalRows, int examples, int blocks,
                           AtomicBoolean cancel) {
@@ -112,23 +117,24 @@ final class DenseStatistics {
             Matrix yd = la.zeros(Precision.FLOAT, rows, width);
             Matrix part = la.zeros(Precision.FLOAT, order.length, width);
             try {
-                double sparse = 0;
-                double expand = 0;
-                double gemm = 0;
-                for (int run = 0; run < 2; run++) {
+                double sparse = Double.POSITIVE_INFINITY;
+                double expand = Double.POSITIVE_INFINITY;
+                double gemm = Double.POSITIVE_INFINITY;
+                long deadline = System.nanoTime() + PROBE_NANOS;
+                for (int run = 0; run < PROBE_RUNS && (run < 2 || System.nanoTime() < deadline); run++) {
                     long t = System.nanoTime();
                     SparseProducts.gather(sample, order, ys, c, cancel);
-                    sparse = (System.nanoTime() - t) / 1e9;
+                    sparse = Math.min(sparse, (System.nanoTime() - t) / 1e9);
                     t = System.nanoTime();
                     for (int a = 0; a < order.length; a++) {
                         for (int r = 0; r < rows; r++) {
                             s.set(r, a, sample.get(r, order[a]) ? 1 : 0);
                         }
                     }
-                    expand = (System.nanoTime() - t) / 1e9;
+                    expand = Math.min(expand, (System.nanoTime() - t) / 1e9);
                     t = System.nanoTime();
                     la.gemm(1, s, true, yd, false, 0, part);
-                    gemm = (System.nanoTime() - t) / 1e9;
+                    gemm = Math.min(gemm, (System.nanoTime() - t) / 1e9);
                 }
                 double rowScale = (double) totalRows / rows;
                 double columnScale = (double) examples / width;
