@@ -34,11 +34,14 @@ import org.coar.workbench.data.DataSpec;
  * @param exclude        component group globs to exclude
  * @param created        ISO-8601 time the run was first recorded
  * @param workbenchVersion version of the workbench that recorded it
+ * @param autocast       whether forward passes ran under CUDA autocast (float16 mixed precision, as the
+ *                       reference's {@code torch.cuda.amp.autocast()}); null in run.json files from before
+ *                       the option, which means off
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RunConfig(String model, String modelSha256, DataSpec data, String output, String maskArray, String outputArray,
                         Double alpha, Long seed, List<String> include, List<String> exclude, String created,
-                        String workbenchVersion) {
+                        String workbenchVersion, Boolean autocast) {
     public static final String FILE = "run.json";
 
     private static final ObjectMapper JSON = new ObjectMapper()
@@ -49,6 +52,22 @@ public record RunConfig(String model, String modelSha256, DataSpec data, String 
     public RunConfig {
         include = include == null ? List.of() : List.copyOf(include);
         exclude = exclude == null ? List.of() : List.copyOf(exclude);
+    }
+
+    /** Settings without an autocast choice (as recorded, or off for a new store). */
+    public RunConfig(String model, String modelSha256, DataSpec data, String output, String maskArray, String outputArray,
+                     Double alpha, Long seed, List<String> include, List<String> exclude, String created, String workbenchVersion) {
+        this(model, modelSha256, data, output, maskArray, outputArray, alpha, seed, include, exclude, created, workbenchVersion, null);
+    }
+
+    /** Whether rows are made under autocast; false where run.json predates the setting. */
+    public boolean usesAutocast() {
+        return Boolean.TRUE.equals(autocast);
+    }
+
+    public RunConfig withAutocast(Boolean value) {
+        return new RunConfig(model, modelSha256, data, output, maskArray, outputArray, alpha, seed, include, exclude, created,
+                workbenchVersion, value);
     }
 
     public static boolean exists(Path storeDir) {

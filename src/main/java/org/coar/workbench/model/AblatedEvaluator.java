@@ -39,9 +39,16 @@ public final class AblatedEvaluator implements AutoCloseable {
     private final NDManager inputManager;
     private final List<NDArray> batches = new ArrayList<>();
     private final int batchSize;
+    private final boolean autocast;
     private int classes = -1;
 
     public AblatedEvaluator(TorchModel model, Components components, EvalData data, int batchSize, OutputFunction output) {
+        this(model, components, data, batchSize, output, false);
+    }
+
+    /** With {@code autocast}, every forward pass of {@link #evaluate} runs under the device's autocast ({@link Autocast}). */
+    public AblatedEvaluator(TorchModel model, Components components, EvalData data, int batchSize, OutputFunction output,
+                            boolean autocast) {
         if (batchSize <= 0) {
             throw new WorkbenchException("--batch-size must be at least 1, got " + batchSize);
         }
@@ -49,6 +56,7 @@ public final class AblatedEvaluator implements AutoCloseable {
         this.data = data;
         this.output = output;
         this.batchSize = batchSize;
+        this.autocast = autocast;
         this.inputManager = model.manager().newSubManager();
         int length = Math.toIntExact(data.exampleLength());
         for (int start = 0; start < data.size(); start += batchSize) {
@@ -117,6 +125,9 @@ public final class AblatedEvaluator implements AutoCloseable {
         int[] predictions = new int[data.size()];
         int correct = 0;
         ablator.ablate(keep);
+        if (autocast) {
+            Autocast.set(model.device(), true);
+        }
         try {
             int start = 0;
             for (NDArray batch : batches) {
@@ -133,6 +144,9 @@ public final class AblatedEvaluator implements AutoCloseable {
                 start += count;
             }
         } finally {
+            if (autocast) {
+                Autocast.set(model.device(), false);
+            }
             ablator.restore();
         }
         return new Result(outputs, correct, predictions);
