@@ -177,7 +177,13 @@ public record DeviceReport(String djlVersion, String libtorchSource, String libt
         String all = chain.toString();
         String where = Utils.getEnvOrSystemProperty("PYTORCH_LIBRARY_PATH") != null
                 ? " from PYTORCH_LIBRARY_PATH=" + Utils.getEnvOrSystemProperty("PYTORCH_LIBRARY_PATH") : "";
-        if (all.contains("Cannot download jni files") || all.contains("Offline model is enabled") && all.contains("jni")) {
+        String bundled = bundledFlavour();
+        if (where.isEmpty() && bundled != null && bundled.startsWith("cu")) {
+            return "this build of the workbench carries only PyTorch's CUDA natives (" + bundled + ", Maven profile cu124), which "
+                    + "DJL uses only where it finds a CUDA GPU through the CUDA runtime; it found none here (" + firstLine(all)
+                    + "). On a machine without a GPU build without the profile (./mvnw compile); with one, 'nvidia-smi' must work";
+        }
+        if (all.contains("Cannot download jni files")) {
             String cache = Utils.getEngineCacheDir("pytorch").resolve((version == null ? "VERSION" : version) + "-" + flavour + "-linux-x86_64")
                     .resolve(Engine.getDjlVersion() + "-libdjl_torch.so").toString();
             return "the PyTorch natives" + where + " (version " + (version == null ? "unknown: set PYTORCH_VERSION" : version)
@@ -191,10 +197,28 @@ public record DeviceReport(String djlVersion, String libtorchSource, String libt
                     + "PYTORCH_FLAVOR must name that libtorch's version and build, and the bridge must be built for it "
                     + "(tools/gpu/build-djl-jni.sh)";
         }
-        String first = all.lines().filter(l -> !l.isBlank()).reduce((a, b) -> b).orElse(e.toString());
-        return "the PyTorch natives" + where + " failed to load (" + first.strip() + "). With PYTORCH_LIBRARY_PATH, check that it "
+        return "the PyTorch natives" + where + " failed to load (" + firstLine(all) + "). With PYTORCH_LIBRARY_PATH, check that it "
                 + "names the lib folder of a complete libtorch and that PYTORCH_VERSION and PYTORCH_FLAVOR match it; without it, "
                 + "rebuild the workbench (./mvnw compile) so that the bundled natives are complete";
+    }
+
+    /** The innermost cause's message. */
+    private static String firstLine(String causes) {
+        return causes.lines().filter(l -> !l.isBlank()).reduce((a, b) -> b).orElse("no details").strip();
+    }
+
+    /** The flavour of the natives jar on the class path (cpu, cu124), or null without one. */
+    private static String bundledFlavour() {
+        try (java.io.InputStream in = DeviceReport.class.getClassLoader().getResourceAsStream("native/lib/pytorch.properties")) {
+            if (in == null) {
+                return null;
+            }
+            java.util.Properties properties = new java.util.Properties();
+            properties.load(in);
+            return properties.getProperty("flavor");
+        } catch (java.io.IOException e) {
+            return null;
+        }
     }
 
     /** The report as lines for a terminal. */
