@@ -114,7 +114,7 @@ class WorkbenchGuiTest {
             row.put(column.getText(), String.valueOf(column.getCellObservableValue(0).getValue()));
         }
         assertEquals(Map.of("Worker", "cuda:0", "State", "running", "Rows", "1204", "Rows/s", "1.52", "Batch", "512",
-                "GPU memory", "37.5 GiB"), row);
+                "Memory", "37.5 GiB"), row);
         double width = stage.getWidth();
         double height = stage.getHeight();
         for (double[] size : new double[][] {{1280, 800}, {1024, 640}, {width, height}}) {
