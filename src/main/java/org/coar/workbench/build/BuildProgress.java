@@ -26,8 +26,17 @@ public record BuildProgress(long rowsDone, long rowsTotal, double rowsPerSecond,
                 + firstNonFiniteRow + "); 'coar fit' refuses them unless given --exclude-non-finite";
     }
 
-    /** One worker (one device, one model replica). */
-    public record WorkerState(String device, String state, long rowsBuilt) {
+    /**
+     * One worker (one device, one model replica).
+     *
+     * @param rowsPerSecond   rows this worker completed per second since its replica was ready
+     * @param memoryUsedBytes memory in use on the worker's GPU (the whole device), -1 for the CPU or unknown
+     * @param batchSize       examples per forward pass of this worker, 0 before it runs
+     */
+    public record WorkerState(String device, String state, long rowsBuilt, double rowsPerSecond, long memoryUsedBytes, int batchSize) {
+        public WorkerState(String device, String state, long rowsBuilt) {
+            this(device, state, rowsBuilt, 0, -1, 0);
+        }
     }
 
     public double fraction() {

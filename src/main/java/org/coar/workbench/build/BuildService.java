@@ -20,7 +20,9 @@ import org.coar.workbench.data.DataLoader;
 import org.coar.workbench.data.DataSpec;
 import org.coar.workbench.data.EvalData;
 import org.coar.workbench.model.AblatedEvaluator;
+import org.coar.workbench.model.BatchSize;
 import org.coar.workbench.model.ComponentPreset;
+import org.coar.workbench.model.GpuMemory;
 import org.coar.workbench.model.Components;
 import org.coar.workbench.model.ModelOutput;
 import org.coar.workbench.model.OutputFunction;
@@ -60,6 +62,7 @@ public final class BuildService {
             conflict(conflicts, "--exclude", recorded.exclude(), requested.exclude().isEmpty() ? null : requested.exclude());
             conflict(conflicts, "--components", recorded.componentPreset().cliName(),
                     requested.components() == null ? null : ComponentPreset.parse(requested.components()).cliName());
+            conflict(conflicts, "--autocast", recorded.usesAutocast(), requested.autocast());
             if (!conflicts.isEmpty()) {
                 throw new WorkbenchException(storeDir.resolve(RunConfig.FILE) + ": this store's rows were made with other settings: "
                         + String.join("; ", conflicts) + ". Rows of one store must share them; use a new store for new settings, "
@@ -82,7 +85,8 @@ public final class BuildService {
                 requested.output() == null ? OutputFunction.MARGIN.cliName() : OutputFunction.parse(requested.output()).cliName(),
                 requested.maskArray(), requested.outputArray(), alpha, requested.seed() == null ? 0L : requested.seed(),
                 requested.include(), requested.exclude(), Instant.now().toString(), Version.workbench(),
-                ModelOutput.parse(requested.outputElement()).recorded(), ComponentPreset.parse(requested.components()).cliName());
+                ModelOutput.parse(requested.outputElement()).recorded(), ComponentPreset.parse(requested.components()).cliName(),
+                requested.usesAutocast());
     }
 
     private static String absolute(String path) {
@@ -116,6 +120,7 @@ public final class BuildService {
         String sha = RunConfig.sha256(modelFile);
         List<Device> devices = workerDevices(resolveDevices(request.devices()), request.cpuWorkers());
         OutputFunction outputFunction = OutputFunction.parse(run.output());
+        checkAutocastDevices(run.usesAutocast(), devices);
 
         try (Store store = Store.open(storeDir, true)) {
             String maskArray = run.maskArray() != null ? run.maskArray() : "masks";
@@ -134,7 +139,8 @@ public final class BuildService {
                 } else {
                     // First build: the model must accept the data before run.json pins these settings,
                     // or a wrong --resize/--crop or model would leave the store locked to them.
-                    try (AblatedEvaluator probe = new AblatedEvaluator(first, components, data, request.batchSize(), outputFunction)) {
+                    try (AblatedEvaluator probe = new AblatedEvaluator(first, components, data,
+                            request.batchSize() > 0 ? request.batchSize() : BatchSize.CPU_DEFAULT, outputFunction)) {
                         recorded = checkAndRecord(store, run, sha, maskArray, outputArray, components, data, first.parameters());
                     }
                 }
@@ -200,7 +206,7 @@ public final class BuildService {
         }
         RunConfig ours = new RunConfig(run.model(), sha, run.data(), run.output(), maskArray, outputArray, run.alpha(),
                 run.seed(), run.include(), run.exclude(), run.created(), run.workbenchVersion(), run.outputElement(),
-                run.components());
+                run.components(), run.autocast());
         // run.json is created exclusively: of two first builds started together, one records its settings
         // and the other, finding them, is held to them like any resume.
         if (!RunConfig.exists(storeDir) && ours.writeIfAbsent(storeDir)) {
@@ -225,7 +231,7 @@ public final class BuildService {
             // run.json written by an earlier version, or by hand: complete it
             recorded = new RunConfig(recorded.model(), sha, recorded.data(), recorded.output(), maskArray, outputArray,
                     recorded.alpha(), recorded.seed(), recorded.include(), recorded.exclude(), recorded.created(),
-                    recorded.workbenchVersion(), recorded.outputElement(), recorded.components());
+                    recorded.workbenchVersion(), recorded.outputElement(), recorded.components(), recorded.autocast());
             recorded.write(storeDir);
         }
         return new Recorded(recorded, false);
@@ -247,6 +253,7 @@ public final class BuildService {
         differ(conflicts, "--include", recorded.include(), ours.include());
         differ(conflicts, "--exclude", recorded.exclude(), ours.exclude());
         differ(conflicts, "--components", recorded.componentPreset().cliName(), ours.componentPreset().cliName());
+        differ(conflicts, "--autocast", recorded.autocast(), ours.autocast());
         return conflicts;
     }
 
@@ -326,6 +333,14 @@ public final class BuildService {
             throw new WorkbenchException(outputs.file() + ": each row holds " + outputs.rowLength() + " outputs, but the evaluation "
                     + "data has " + data.size() + " examples (" + data.description() + "). Make the store with \"shape\": ["
                     + data.size() + "] for this array, or change --limit/--skip. No row was written");
+        }
+    }
+
+    /** Autocast rows come from CUDA's float16 kernels; a CPU worker would make other rows for the same store. */
+    public static void checkAutocastDevices(boolean autocast, List<Device> devices) {
+        if (autocast && devices.stream().anyMatch(d -> !d.isGpu())) {
+            throw new WorkbenchException("--autocast: rows made under CUDA autocast (float16) need GPU workers only, but the "
+                    + "devices include the CPU; give --devices cuda:0[,cuda:1...], or make the store without --autocast");
         }
     }
 
@@ -421,8 +436,10 @@ public final class BuildService {
                             toClose.add(model);
                         }
                     }
-                    try (AblatedEvaluator evaluator = new AblatedEvaluator(model, components, data, request.batchSize(), outputFunction)) {
-                        tracker.state(worker, "running");
+                    int batchSize = BatchSize.choose(request.batchSize(), model, data);
+                    try (AblatedEvaluator evaluator = new AblatedEvaluator(model, components, data, batchSize, outputFunction,
+                            run.usesAutocast())) {
+                        tracker.running(worker, batchSize);
                         buildRows(request, run, store, queue, claimedElsewhere, claims, components, evaluator, tracker, worker, control);
                     }
                     tracker.state(worker, control.isCancelled() ? "cancelled" : "finished");
@@ -563,11 +580,17 @@ public final class BuildService {
 
     /** Turns per-row events from the workers into progress snapshots. */
     private static final class ProgressTracker {
+        private static final long MEMORY_SAMPLE_NANOS = 1_000_000_000L;
         private final long total;
         private final long alreadyDone;
+        private final List<Device> devices;
         private final List<String> deviceNames;
         private final String[] states;
         private final long[] builtPerWorker;
+        private final long[] runningSince;
+        private final int[] batchSizes;
+        private final long[] memoryUsed;
+        private final long[] memorySampled;
         private final Consumer<BuildProgress> listener;
         private final long startNanos = System.nanoTime();
         private final AtomicLong built = new AtomicLong();
@@ -579,6 +602,7 @@ public final class BuildService {
         ProgressTracker(long total, long alreadyDone, List<Device> devices, Consumer<BuildProgress> listener) {
             this.total = total;
             this.alreadyDone = alreadyDone;
+            this.devices = List.copyOf(devices);
             long cpus = devices.stream().filter(d -> !d.isGpu()).count();
             List<String> names = new ArrayList<>();
             int cpuIndex = 0;
@@ -589,6 +613,11 @@ public final class BuildService {
             this.states = new String[devices.size()];
             Arrays.fill(states, "waiting");
             this.builtPerWorker = new long[devices.size()];
+            this.runningSince = new long[devices.size()];
+            this.batchSizes = new int[devices.size()];
+            this.memoryUsed = new long[devices.size()];
+            Arrays.fill(memoryUsed, -1);
+            this.memorySampled = new long[devices.size()];
             this.listener = listener;
             publish();
         }
@@ -596,6 +625,14 @@ public final class BuildService {
         synchronized void state(int worker, String state) {
             states[worker] = state;
             publish();
+        }
+
+        /** The worker's replica is ready and takes rows with this batch size. */
+        synchronized void running(int worker, int batchSize) {
+            runningSince[worker] = System.nanoTime();
+            batchSizes[worker] = batchSize;
+            sampleMemory(worker, true);
+            state(worker, "running");
         }
 
         synchronized void rowBuilt(int worker, long row, AblatedEvaluator.Result result) {
@@ -607,7 +644,18 @@ public final class BuildService {
                 rowsWithNonFinite++;
                 firstNonFiniteRow = firstNonFiniteRow < 0 ? row : Math.min(firstNonFiniteRow, row);
             }
+            sampleMemory(worker, false);
             publish();
+        }
+
+        /** A GPU's memory in use, read at most once a second per worker (the CPU's is not a worker's own). */
+        private void sampleMemory(int worker, boolean now) {
+            long t = System.nanoTime();
+            if (devices.get(worker).isGpu() && (now || t - memorySampled[worker] > MEMORY_SAMPLE_NANOS)) {
+                GpuMemory memory = GpuMemory.of(devices.get(worker));
+                memoryUsed[worker] = memory == null ? -1 : memory.usedBytes();
+                memorySampled[worker] = t;
+            }
         }
 
         long built() {
@@ -615,13 +663,16 @@ public final class BuildService {
         }
 
         private void publish() {
-            double seconds = (System.nanoTime() - startNanos) / 1e9;
+            long now = System.nanoTime();
+            double seconds = (now - startNanos) / 1e9;
             long done = alreadyDone + built.get();
             double rate = seconds > 0 ? built.get() / seconds : 0;
             Duration eta = rate > 0 ? Duration.ofMillis((long) ((total - done) / rate * 1000)) : null;
             List<BuildProgress.WorkerState> workers = new ArrayList<>();
             for (int w = 0; w < states.length; w++) {
-                workers.add(new BuildProgress.WorkerState(deviceNames.get(w), states[w], builtPerWorker[w]));
+                double workerSeconds = runningSince[w] == 0 ? 0 : (now - runningSince[w]) / 1e9;
+                workers.add(new BuildProgress.WorkerState(deviceNames.get(w), states[w], builtPerWorker[w],
+                        workerSeconds > 0 ? builtPerWorker[w] / workerSeconds : 0, memoryUsed[w], batchSizes[w]));
             }
             listener.accept(new BuildProgress(done, total, rate, eta, workers, latestMean, latestAccuracy, rowsWithNonFinite,
                     firstNonFiniteRow));

@@ -39,17 +39,20 @@ import org.coar.workbench.model.ModelOutput;
  *                       null: the model returns one tensor ({@link ModelOutput})
  * @param components     component preset ({@link org.coar.workbench.model.ComponentPreset}); null: default
  *                       (run.json files written before presets existed have none)
+ * @param autocast       whether forward passes ran under CUDA autocast (float16 mixed precision, as the
+ *                       reference's {@code torch.cuda.amp.autocast()}); null in run.json files from before
+ *                       the option, which means off
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RunConfig(String model, String modelSha256, DataSpec data, String output, String maskArray, String outputArray,
                         Double alpha, Long seed, List<String> include, List<String> exclude, String created,
-                        String workbenchVersion, String outputElement, String components) {
+                        String workbenchVersion, String outputElement, String components, Boolean autocast) {
     public static final String FILE = "run.json";
 
     /** These settings with component preset {@code preset} (a name; null for the default). */
     public RunConfig withComponents(String preset) {
         return new RunConfig(model, modelSha256, data, output, maskArray, outputArray, alpha, seed, include, exclude, created,
-                workbenchVersion, outputElement, preset);
+                workbenchVersion, outputElement, preset, autocast);
     }
 
     /** The component preset these rows were made with. */
@@ -67,16 +70,26 @@ public record RunConfig(String model, String modelSha256, DataSpec data, String 
         exclude = exclude == null ? List.of() : List.copyOf(exclude);
     }
 
-    /** Settings of a model that returns one tensor, with the default component preset. */
+    /** Settings of a model that returns one tensor, with the default component preset and no autocast choice. */
     public RunConfig(String model, String modelSha256, DataSpec data, String output, String maskArray, String outputArray,
                      Double alpha, Long seed, List<String> include, List<String> exclude, String created, String workbenchVersion) {
         this(model, modelSha256, data, output, maskArray, outputArray, alpha, seed, include, exclude, created, workbenchVersion,
-                null, null);
+                null, null, null);
     }
 
     /** Which tensor of the model's output to take the logits from. */
     public ModelOutput modelOutput() {
         return ModelOutput.parse(outputElement);
+    }
+
+    /** Whether rows are made under autocast; false where run.json predates the setting. */
+    public boolean usesAutocast() {
+        return Boolean.TRUE.equals(autocast);
+    }
+
+    public RunConfig withAutocast(Boolean value) {
+        return new RunConfig(model, modelSha256, data, output, maskArray, outputArray, alpha, seed, include, exclude, created,
+                workbenchVersion, outputElement, components, value);
     }
 
     public static boolean exists(Path storeDir) {

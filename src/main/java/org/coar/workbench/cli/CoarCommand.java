@@ -10,7 +10,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = CoarCommand.VersionProvider.class,
         description = "COAR Workbench: estimate, evaluate and apply component attributions of PyTorch models.",
-        subcommands = {InitCommand.class, InfoCommand.class, ComponentsCommand.class, BuildCommand.class, FitCommand.class, EvalCommand.class, EditCommand.class,
+        subcommands = {InitCommand.class, InfoCommand.class, ComponentsCommand.class, DoctorCommand.class, BuildCommand.class, FitCommand.class, EvalCommand.class, EditCommand.class,
             DemoCommand.class, GuiCommand.class, SlurmCommand.class, WatchCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 final class CoarCommand implements Runnable {
     @Spec

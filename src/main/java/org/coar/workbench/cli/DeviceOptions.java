@@ -1,7 +1,11 @@
 package org.coar.workbench.cli;
 
 import java.util.List;
+import org.coar.workbench.WorkbenchException;
+import org.coar.workbench.model.BatchSize;
+import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.TypeConversionException;
 
 /** Where the commands that run the model run it: devices, CPU replicas, batch size. */
 final class DeviceOptions {
@@ -13,6 +17,20 @@ final class DeviceOptions {
             description = "Model replicas on the CPU, one single-threaded worker each (default: one per core).")
     int cpuWorkers;
 
-    @Option(names = "--batch-size", paramLabel = "B", defaultValue = "100", description = "Examples per forward pass (default ${DEFAULT-VALUE}).")
+    @Option(names = "--batch-size", paramLabel = "B", defaultValue = "auto", converter = BatchSizeConverter.class,
+            description = "Examples per forward pass, or auto (default): 100 on the CPU, on a GPU the largest batch that fits "
+                    + "in about half of its free memory.")
     int batchSize;
+
+    /** "auto" is 0, which the services resolve per device. */
+    static final class BatchSizeConverter implements ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String value) {
+            try {
+                return BatchSize.parse(value);
+            } catch (WorkbenchException e) {
+                throw new TypeConversionException("expected a positive number or auto, got '" + value + "'");
+            }
+        }
+    }
 }

@@ -77,9 +77,17 @@ final class ProgressBar {
             line.append("  WARNING: ").append(p.rowsWithNonFiniteOutputs()).append(" row(s) with NaN/Inf outputs (first: row ")
                     .append(p.firstNonFiniteRow()).append(')');
         }
-        if (p.workers().size() > 1 || p.workers().stream().anyMatch(w -> !w.state().equals("running"))) {
+        boolean anyGpu = p.workers().stream().anyMatch(w -> w.memoryUsedBytes() >= 0);
+        if (p.workers().size() > 1 || anyGpu || p.workers().stream().anyMatch(w -> !w.state().equals("running"))) {
             line.append("  [");
-            p.workers().forEach(w -> line.append(w.device()).append(' ').append(w.state()).append(' ').append(w.rowsBuilt()).append("; "));
+            p.workers().forEach(w -> {
+                line.append(w.device()).append(' ').append(w.state()).append(' ').append(w.rowsBuilt());
+                if (w.memoryUsedBytes() >= 0) {
+                    // a GPU worker: its own batch size and the device's memory in use
+                    line.append(String.format(Locale.ROOT, " (batch %d, %.1f GiB)", w.batchSize(), w.memoryUsedBytes() / 1073741824.0));
+                }
+                line.append("; ");
+            });
             line.setLength(line.length() - 2);
             line.append(']');
         }

@@ -34,12 +34,16 @@ final class RunOptions {
     @Option(names = "--seed", paramLabel = "S", description = "Seed of the per-row masks; row r's mask depends only on (seed, r). Default 0.")
     Long seed;
 
+    @Option(names = "--autocast", description = "Run the forward passes under CUDA autocast (float16 mixed precision, as the reference's "
+            + "torch.cuda.amp.autocast()): faster on GPUs, rows differ from float32 ones; GPU workers only. Default off.")
+    Boolean autocast;
+
     @Mixin
     ComponentOptions components = new ComponentOptions();
 
     /** The requested settings; null fields mean "as recorded in run.json" (or the default on a first build). */
     RunConfig toRequest() {
         return new RunConfig(model == null ? null : model.toString(), null, data == null ? null : data.toSpec(), output, null,
-                outputArray, alpha, seed, components.include, components.exclude, null, null, modelOutput, components.preset);
+                outputArray, alpha, seed, components.include, components.exclude, null, null, modelOutput, components.preset, autocast);
     }
 }

@@ -26,6 +26,7 @@ import org.coar.workbench.build.StoredRun;
 import org.coar.workbench.model.AblatedEvaluator;
 import org.coar.workbench.model.AblationPool;
 import org.coar.workbench.model.Ablator;
+import org.coar.workbench.model.BatchSize;
 import org.coar.workbench.model.Components;
 import org.coar.workbench.model.OutputFunction;
 import org.coar.workbench.model.TorchModel;
@@ -48,8 +49,8 @@ public final class EditService {
     /** Runs the edit; returns null when {@code cancel} turns true. {@code listener} hears progress one event at a time. */
     public EditResult edit(EditRequest request, Consumer<StageProgress> listener, AtomicBoolean cancel) {
         Consumer<StageProgress> progress = StageProgress.serialised(listener);
-        if (request.batchSize() < 1) {
-            throw new WorkbenchException("--batch-size must be at least 1, got " + request.batchSize());
+        if (request.batchSize() < 0) {
+            throw new WorkbenchException("--batch-size must be at least 1 (or auto), got " + request.batchSize());
         }
         StoredRun stored = StoredRun.open(request.storeDir());
         Components components = stored.components();
@@ -69,8 +70,9 @@ public final class EditService {
             List<Device> workers = BuildService.workerDevices(BuildService.resolveDevices(request.devices()), request.cpuWorkers());
             Path modelFile = Path.of(stored.run().model());
             progress.accept(new StageProgress("loading " + workers.size() + " model replicas", 0, workers.size(), "replicas"));
+            BuildService.checkAutocastDevices(stored.run().usesAutocast(), workers);
             try (AblationPool pool = new AblationPool(modelFile, workers, components, stored.data(), request.batchSize(),
-                    OutputFunction.MARGIN, stored.run().modelOutput())) {
+                    OutputFunction.MARGIN, stored.run().modelOutput(), stored.run().usesAutocast())) {
                 float[] marginsBefore = margins(pool, allKept(p), "unedited model", progress, cancel);
                 if (marginsBefore == null) {
                     return null;
@@ -198,7 +200,8 @@ public final class EditService {
         }
         double worst = 0;
         try (TorchModel reloaded = TorchModel.load(target, device).selectOutput(stored.run().modelOutput());
-             AblatedEvaluator evaluator = new AblatedEvaluator(reloaded, components, stored.data(), batchSize, OutputFunction.MARGIN)) {
+             AblatedEvaluator evaluator = new AblatedEvaluator(reloaded, components, stored.data(),
+                     BatchSize.choose(batchSize, reloaded, stored.data()), OutputFunction.MARGIN, stored.run().usesAutocast())) {
             float[] margins = evaluator.evaluate(allKept(components.total()), () -> false).outputs();
             for (int j = 0; j < margins.length; j++) {
                 worst = Math.max(worst, Math.abs(margins[j] - marginsAfter[j]));

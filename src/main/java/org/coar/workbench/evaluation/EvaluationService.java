@@ -104,8 +104,9 @@ public final class EvaluationService {
             OutputFunction output = OutputFunction.parse(run.output());
             Path modelFile = Path.of(run.model());
             progress.accept(new StageProgress("loading " + workers.size() + " model replicas", 0, workers.size(), "replicas"));
+            BuildService.checkAutocastDevices(run.usesAutocast(), workers);
             try (AblationPool pool = new AblationPool(modelFile, workers, components, data, request.batchSize(), output,
-                    run.modelOutput());
+                    run.modelOutput(), run.usesAutocast());
                  StagedOutput staged = StagedOutput.replacing(request.outDir(), EvaluationService::isEarlierEvaluation, "--out")) {
                 t = System.nanoTime();
                 AblatedEvaluator.Result[] unablated = pool.evaluate(1, i -> allKept(p), (i, r) -> { }, cancel);
@@ -207,8 +208,8 @@ public final class EvaluationService {
             throw new WorkbenchException("--runs: a correlation over runs needs at least 3 runs per alpha, got " + request.runs()
                     + " (the paper uses 100 or more)");
         }
-        if (request.batchSize() < 1) {
-            throw new WorkbenchException("--batch-size must be at least 1, got " + request.batchSize());
+        if (request.batchSize() < 0) {
+            throw new WorkbenchException("--batch-size must be at least 1 (or auto), got " + request.batchSize());
         }
     }
 

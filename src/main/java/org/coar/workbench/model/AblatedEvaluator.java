@@ -56,9 +56,16 @@ public final class AblatedEvaluator implements AutoCloseable {
     private final int batchSize;
     /** Token data's batches (a language model); null for other data. */
     private final TokenBatches tokens;
+    private final boolean autocast;
     private int classes = -1;
 
     public AblatedEvaluator(TorchModel model, Components components, EvalData data, int batchSize, OutputFunction output) {
+        this(model, components, data, batchSize, output, false);
+    }
+
+    /** With {@code autocast}, every forward pass of {@link #evaluate} runs under the device's autocast ({@link Autocast}). */
+    public AblatedEvaluator(TorchModel model, Components components, EvalData data, int batchSize, OutputFunction output,
+                            boolean autocast) {
         if (batchSize <= 0) {
             throw new WorkbenchException("--batch-size must be at least 1, got " + batchSize);
         }
@@ -66,6 +73,7 @@ public final class AblatedEvaluator implements AutoCloseable {
         this.data = data;
         this.output = output;
         this.batchSize = batchSize;
+        this.autocast = autocast;
         this.inputManager = model.manager().newSubManager();
         this.tokens = data.isTokens() ? new TokenBatches(inputManager, data, batchSize) : null;
         int length = Math.toIntExact(data.exampleLength());
@@ -146,6 +154,9 @@ public final class AblatedEvaluator implements AutoCloseable {
         int[] predictions = new int[data.size()];
         int correct = 0;
         ablator.ablate(keep);
+        if (autocast) {
+            Autocast.set(model.device(), true);
+        }
         try {
             if (tokens != null) {
                 return tokens.evaluate(model, output, cancelled);
@@ -167,6 +178,9 @@ public final class AblatedEvaluator implements AutoCloseable {
                 start += count;
             }
         } finally {
+            if (autocast) {
+                Autocast.set(model.device(), false);
+            }
             ablator.restore();
         }
         return new Result(outputs, correct, predictions);

@@ -26,12 +26,16 @@ public final class AblationPool implements AutoCloseable {
      */
     public AblationPool(Path modelFile, List<Device> workerDevices, Components components, EvalData data, int batchSize,
                         OutputFunction output) {
-        this(modelFile, workerDevices, components, data, batchSize, output, ModelOutput.SINGLE);
+        this(modelFile, workerDevices, components, data, batchSize, output, ModelOutput.SINGLE, false);
     }
 
-    /** As above, for a model whose forward returns a tuple or dict: {@code modelOutput} names the logits. */
+    /**
+     * As above; {@code modelOutput} names the logits of a model whose forward returns a tuple or dict,
+     * {@code batchSize} 0 chooses one per replica ({@link BatchSize}), {@code autocast} runs the
+     * forward passes under CUDA autocast, as the store's rows were made.
+     */
     public AblationPool(Path modelFile, List<Device> workerDevices, Components components, EvalData data, int batchSize,
-                        OutputFunction output, ModelOutput modelOutput) {
+                        OutputFunction output, ModelOutput modelOutput, boolean autocast) {
         if (workerDevices.isEmpty()) {
             throw new IllegalArgumentException("no worker devices");
         }
@@ -44,7 +48,8 @@ public final class AblationPool implements AutoCloseable {
             threads.add(Thread.ofPlatform().name("coar-load-" + w).start(() -> {
                 try {
                     loaded[worker] = TorchModel.load(modelFile, workerDevices.get(worker)).selectOutput(modelOutput);
-                    made[worker] = new AblatedEvaluator(loaded[worker], components, data, batchSize, output);
+                    made[worker] = new AblatedEvaluator(loaded[worker], components, data,
+                            BatchSize.choose(batchSize, loaded[worker], data), output, autocast);
                 } catch (RuntimeException e) {
                     failure.compareAndSet(null, e);
                 }

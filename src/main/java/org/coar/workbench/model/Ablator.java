@@ -3,13 +3,15 @@ package org.coar.workbench.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
-import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Ablates components of a model in place: zeroes the weight slices of ablated components and,
- * afterwards, restores exactly those slices from a copy saved once. No per-row model copies.
+ * afterwards, restores exactly those slices from a copy saved once on the model's device. No
+ * per-row model copies and no weights through the host: per row one copy of the ablated slice
+ * indices to the device, then one indexed write per weight tensor (and a gather and a write to
+ * restore it), so a GPU replica runs a few dozen kernels per row instead of one per component.
  */
 public final class Ablator implements AutoCloseable {
     private final Components components;
@@ -18,7 +20,9 @@ public final class Ablator implements AutoCloseable {
     private final List<NDArray> saved = new ArrayList<>();
     /** A zero of each group's dtype: DJL's set(index, Number) would make a new scalar on the model's manager each call, never freed. */
     private final List<NDArray> zeros = new ArrayList<>();
-    private final List<int[]> zeroed = new ArrayList<>();
+    /** Per group, the index of its slices zeroed by the last {@link #ablate}, or null. */
+    private final NDIndex[] zeroed;
+    private NDManager rowManager;
 
     public Ablator(TorchModel model, Components components) {
         this.components = components;
@@ -33,9 +37,9 @@ public final class Ablator implements AutoCloseable {
             NDArray copy = weight.duplicate();
             copy.attach(savedManager);
             saved.add(copy);
-            zeros.add(savedManager.zeros(new Shape(), weight.getDataType()));
-            zeroed.add(new int[0]);
+            zeros.add(savedManager.zeros(new ai.djl.ndarray.types.Shape(), weight.getDataType(), weight.getDevice()));
         }
+        this.zeroed = new NDIndex[live.size()];
     }
 
     /** Zeroes every component whose {@code keep} entry is false. Call {@link #restore()} before the next mask. */
@@ -43,44 +47,50 @@ public final class Ablator implements AutoCloseable {
         if (keep.length != components.total()) {
             throw new IllegalArgumentException("mask has " + keep.length + " entries for " + components.total() + " components");
         }
+        restore();
+        int[] counts = new int[live.size()];
+        long[] indices = new long[keep.length];
+        int n = 0;
         for (int g = 0; g < live.size(); g++) {
             int start = (int) components.start(g);
             int size = (int) components.groups().get(g).size();
-            int count = 0;
-            int[] ablated = new int[size];
             for (int i = 0; i < size; i++) {
                 if (!keep[start + i]) {
-                    ablated[count++] = i;
+                    indices[n++] = i;
+                    counts[g]++;
                 }
             }
-            int[] indices = java.util.Arrays.copyOf(ablated, count);
-            if (count > 0) {
-                // one indexed write per group, not one per component: a native call costs about as much as zeroing a slice
-                try (NDArray index = slices(indices)) {
-                    live.get(g).set(new NDIndex("{}", index), zeros.get(g));
-                }
+        }
+        if (n == 0) {
+            return;
+        }
+        rowManager = savedManager.newSubManager();
+        NDArray all = rowManager.create(java.util.Arrays.copyOf(indices, n));
+        int offset = 0;
+        for (int g = 0; g < live.size(); g++) {
+            if (counts[g] == 0) {
+                continue;
             }
-            zeroed.set(g, indices);
+            NDIndex slices = new NDIndex("{}", all.get(offset + ":" + (offset + counts[g])));
+            live.get(g).set(slices, zeros.get(g));
+            zeroed[g] = slices;
+            offset += counts[g];
         }
-    }
-
-    private NDArray slices(int[] indices) {
-        long[] values = new long[indices.length];
-        for (int i = 0; i < indices.length; i++) {
-            values[i] = indices[i];
-        }
-        return savedManager.create(values);
     }
 
     /** Restores the slices zeroed by the last {@link #ablate(boolean[])} from the saved copy. */
     public void restore() {
         for (int g = 0; g < live.size(); g++) {
-            if (zeroed.get(g).length > 0) {
-                try (NDArray index = slices(zeroed.get(g)); NDArray original = saved.get(g).get(new NDIndex("{}", index))) {
-                    live.get(g).set(new NDIndex("{}", index), original);
+            if (zeroed[g] != null) {
+                try (NDArray original = saved.get(g).get(zeroed[g])) {
+                    live.get(g).set(zeroed[g], original);
                 }
+                zeroed[g] = null;
             }
-            zeroed.set(g, new int[0]);
+        }
+        if (rowManager != null) {
+            rowManager.close();
+            rowManager = null;
         }
     }
 

@@ -2,6 +2,7 @@ package org.coar.workbench.model;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,26 +15,83 @@ import java.util.concurrent.TimeUnit;
  */
 public final class GpuNames {
     private static final List<String> QUERY = List.of("nvidia-smi", "--query-gpu=index,name", "--format=csv,noheader");
+    private static final String INVENTORY_FIELDS = "index,name,driver_version,memory.total,memory.used,compute_cap";
+
+    /**
+     * One GPU as the driver sees it (machine numbering, not CUDA_VISIBLE_DEVICES'), memory in MiB;
+     * {@code computeCapability} is null where the driver is too old to report it.
+     */
+    public record Gpu(int index, String name, String driver, long memoryTotalMiB, long memoryUsedMiB, String computeCapability) {
+    }
+
+    /** What {@code nvidia-smi} says: the GPUs, or why it could not say (no driver, driver not loaded). */
+    public record Inventory(List<Gpu> gpus, String problem) {
+        public Inventory {
+            gpus = List.copyOf(gpus);
+        }
+    }
 
     private GpuNames() {
     }
 
     /** CUDA device number (as DJL counts them) to product name; empty where none can be read. */
     public static Map<Integer, String> query() {
-        try {
-            Process process = new ProcessBuilder(QUERY).redirectErrorStream(true).start();
-            process.getOutputStream().close();
-            if (!process.waitFor(5, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                return Map.of();
+        Output output = run(QUERY);
+        return output != null && output.exitCode() == 0 ? parse(output.text(), System.getenv("CUDA_VISIBLE_DEVICES")) : Map.of();
+    }
+
+    /** Every GPU the NVIDIA driver reports, with driver version and memory; for {@code coar doctor}. */
+    public static Inventory inventory() {
+        Output output = run(List.of("nvidia-smi", "--query-gpu=" + INVENTORY_FIELDS, "--format=csv,noheader,nounits"));
+        if (output != null && output.exitCode() != 0 && output.text().contains("compute_cap")) {
+            // drivers before 510 do not know the field
+            output = run(List.of("nvidia-smi", "--query-gpu=" + INVENTORY_FIELDS.replace(",compute_cap", ""), "--format=csv,noheader,nounits"));
+        }
+        if (output == null) {
+            return new Inventory(List.of(), "nvidia-smi not found: no NVIDIA driver is installed here (or it is not on PATH)");
+        }
+        if (output.exitCode() != 0) {
+            return new Inventory(List.of(), "nvidia-smi failed: " + output.text().strip().lines().findFirst().orElse("exit code " + output.exitCode()));
+        }
+        return parseInventory(output.text());
+    }
+
+    /** Parses {@code nvidia-smi --query-gpu=index,name,driver_version,memory.total,memory.used[,compute_cap] --format=csv,noheader,nounits}. */
+    static Inventory parseInventory(String csv) {
+        List<Gpu> gpus = new ArrayList<>();
+        for (String line : csv.split("\\R")) {
+            String[] fields = line.split(",");
+            if (fields.length < 5) {
+                continue;
             }
-            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            return process.exitValue() == 0 ? parse(output, System.getenv("CUDA_VISIBLE_DEVICES")) : Map.of();
+            try {
+                gpus.add(new Gpu(Integer.parseInt(fields[0].trim()), fields[1].trim(), fields[2].trim(), Long.parseLong(fields[3].trim()),
+                        Long.parseLong(fields[4].trim()), fields.length > 5 && !fields[5].trim().startsWith("[") ? fields[5].trim() : null));
+            } catch (NumberFormatException e) {
+                // not a device line (a driver message, or "[N/A]" memory)
+            }
+        }
+        return new Inventory(gpus, gpus.isEmpty() ? "nvidia-smi lists no GPU" : null);
+    }
+
+    private record Output(int exitCode, String text) {
+    }
+
+    /** Runs a short command; null when it cannot be started (not installed). */
+    private static Output run(List<String> command) {
+        try {
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            process.getOutputStream().close();
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                return new Output(-1, "nvidia-smi did not answer within 10 s");
+            }
+            return new Output(process.exitValue(), new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
         } catch (IOException e) {
-            return Map.of(); // no nvidia-smi
+            return null;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return Map.of();
+            return new Output(-1, "interrupted");
         }
     }
 

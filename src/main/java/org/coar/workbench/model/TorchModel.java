@@ -33,6 +33,7 @@ public final class TorchModel implements AutoCloseable {
     static {
         // Natives ship as jars on the classpath; never try to download them.
         System.setProperty("ai.djl.offline", "true");
+        CudaRuntime.prepare();
         // Small models on a CPU run faster as one single-threaded replica per core than as one
         // replica with multi-threaded ops (measured on the demo: docs/BENCHMARKS.md).
         if (System.getProperty("ai.djl.pytorch.num_threads") == null) {
@@ -84,6 +85,7 @@ public final class TorchModel implements AutoCloseable {
         if (!Files.isRegularFile(file)) {
             throw new WorkbenchException(file + ": no such model file; give a TorchScript file saved with torch.jit.save");
         }
+        engine();
         Model model = Model.newInstance(file.getFileName().toString(), device, ENGINE);
         try {
             Path absolute = file.toAbsolutePath();
@@ -240,11 +242,20 @@ public final class TorchModel implements AutoCloseable {
     public static List<Device> availableDevices() {
         List<Device> devices = new ArrayList<>();
         devices.add(Device.cpu());
-        int gpus = Engine.getEngine(ENGINE).getGpuCount();
+        int gpus = engine().getGpuCount();
         for (int i = 0; i < gpus; i++) {
             devices.add(Device.gpu(i));
         }
         return devices;
+    }
+
+    /** The PyTorch engine, loading its natives on first use; a failure says why and how to fix it. */
+    static Engine engine() {
+        try {
+            return Engine.getEngine(ENGINE);
+        } catch (EngineException | IllegalArgumentException | LinkageError e) {
+            throw new WorkbenchException("PyTorch: " + DeviceReport.explainEngineFailure(e) + " ('coar doctor' shows more)", e);
+        }
     }
 
     @Override

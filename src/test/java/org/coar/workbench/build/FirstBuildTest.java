@@ -43,7 +43,7 @@ class FirstBuildTest {
 
     private static RunConfig run(Path model, double alpha, long seed, String modelOutput) {
         return new RunConfig(model.toString(), null, ModelFixtures.demoDataSpec(EXAMPLES), null, null, null, alpha, seed,
-                List.of(), List.of(), null, null, modelOutput, null);
+                List.of(), List.of(), null, null, modelOutput, null, null);
     }
 
     private static BuildRequest request(Path store, RunConfig run, int batchSize) {

@@ -75,6 +75,12 @@ public final class BuildController {
     @FXML
     private TableColumn<BuildProgress.WorkerState, Long> workerRowsColumn;
     @FXML
+    private TableColumn<BuildProgress.WorkerState, String> workerRateColumn;
+    @FXML
+    private TableColumn<BuildProgress.WorkerState, String> workerBatchColumn;
+    @FXML
+    private TableColumn<BuildProgress.WorkerState, String> workerMemoryColumn;
+    @FXML
     private LineChart<Number, Number> accuracyChart;
     @FXML
     private Label chartPlaceholder;
@@ -140,6 +146,9 @@ public final class BuildController {
         Cells.value(workerDeviceColumn, row -> row.device());
         Cells.value(workerStateColumn, row -> row.state());
         Cells.value(workerRowsColumn, row -> row.rowsBuilt());
+        Cells.value(workerRateColumn, BuildViewModel::workerRate);
+        Cells.value(workerBatchColumn, row -> row.batchSize() > 0 ? String.valueOf(row.batchSize()) : "");
+        Cells.value(workerMemoryColumn, BuildViewModel::workerMemory);
 
         accuracySeries.setName("ablated accuracy of the latest rows");
         accuracyChart.visibleProperty().bind(javafx.beans.binding.Bindings.isNotEmpty(viewModel.accuracy()));

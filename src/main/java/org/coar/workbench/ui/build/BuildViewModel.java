@@ -33,6 +33,8 @@ import org.coar.workbench.build.BuildRequest;
 import org.coar.workbench.build.BuildResult;
 import org.coar.workbench.build.BuildService;
 import org.coar.workbench.build.RunConfig;
+import org.coar.workbench.model.BatchSize;
+import org.coar.workbench.model.DeviceReport;
 import org.coar.workbench.model.GpuNames;
 import org.coar.workbench.model.TorchModel;
 import org.coar.workbench.slurm.SlurmScript;
@@ -57,14 +59,11 @@ public final class BuildViewModel {
     private final BackgroundTasks tasks;
     private final ProjectState project;
 
-    /** Shown under the devices when none is a GPU: why, and how to get the CUDA natives. */
-    private static final String NO_GPU_NOTE = "No CUDA GPU found: none is here, or the workbench runs PyTorch's CPU natives (the default). "
-            + "For GPUs, start it with PYTORCH_LIBRARY_PATH, PYTORCH_VERSION=2.7.1 and PYTORCH_FLAVOR=cu128 (user guide, section 5).";
 
     private final ObservableList<DeviceOption> devices = FXCollections.observableArrayList();
     private final StringProperty alpha = new SimpleStringProperty("0.05");
     private final StringProperty seed = new SimpleStringProperty("0");
-    private final StringProperty batchSize = new SimpleStringProperty("100");
+    private final StringProperty batchSize = new SimpleStringProperty("auto");
     private final StringProperty cpuWorkers = new SimpleStringProperty("");
     private final StringProperty start = new SimpleStringProperty("");
     private final StringProperty end = new SimpleStringProperty("");
@@ -115,13 +114,27 @@ public final class BuildViewModel {
         // A store other processes fill (e.g. cluster jobs) shows its completion growing.
         watcher.scheduleWithFixedDelay(this::refreshStoreSummary, 2, 2, TimeUnit.SECONDS);
         tasks.run("Looking for devices", p -> {
+            DeviceReport report = DeviceReport.inspect();
+            if (!report.engineLoaded()) {
+                throw new WorkbenchException("PyTorch: " + report.engineProblem());
+            }
             List<Device> available = TorchModel.availableDevices();
-            return new FoundDevices(available, available.stream().anyMatch(Device::isGpu) ? GpuNames.query() : Map.of());
+            return new FoundDevices(available, available.stream().anyMatch(Device::isGpu) ? GpuNames.query() : Map.of(),
+                    noGpuNote(report));
         }, this::setDevices);
         storeChanged(project.storeProperty().get());
     }
 
-    private record FoundDevices(List<Device> devices, Map<Integer, String> gpuNames) {
+    private record FoundDevices(List<Device> devices, Map<Integer, String> gpuNames, String noGpuNote) {
+    }
+
+    /** Shown under the devices when none is a GPU: why (as 'coar doctor' says it), and how to get one. */
+    static String noGpuNote(DeviceReport report) {
+        if (report.anyGpuUsable()) {
+            return "";
+        }
+        return (report.problems().isEmpty() ? "No GPU found by the PyTorch natives" : String.join(". ", report.problems()))
+                + ". ('coar doctor' shows what the workbench sees.)";
     }
 
     private void setDevices(FoundDevices found) {
@@ -135,7 +148,7 @@ public final class BuildViewModel {
             options.add(new DeviceOption(name, description, device.isGpu() || !anyGpu));
         }
         devices.setAll(options);
-        deviceNote.set(anyGpu ? "" : NO_GPU_NOTE);
+        deviceNote.set(found.noGpuNote());
     }
 
     private static String gpuMemory(Device device) {
@@ -233,7 +246,7 @@ public final class BuildViewModel {
         }
         BuildRequest request = new BuildRequest(store, run, chosen, cpuWorkers.get().isBlank() ? 0 : parsePositive(cpuWorkers.get(), "CPU workers"),
                 optionalLong(start.get(), "Start row"), optionalLong(end.get(), "End row"),
-                partition.get().isBlank() ? null : partition.get().trim(), parsePositive(batchSize.get(), "Batch size"), false,
+                partition.get().isBlank() ? null : partition.get().trim(), BatchSize.parse(batchSize.get()), false,
                 Duration.ofHours(1));
         control = new BuildControl();
         BuildControl thisControl = control;
@@ -292,6 +305,16 @@ public final class BuildViewModel {
                 accuracy.remove(0, accuracy.size() - CHART_POINTS);
             }
         }
+    }
+
+    /** A worker's rows per second, blank before its first row. */
+    public static String workerRate(BuildProgress.WorkerState worker) {
+        return worker.rowsBuilt() == 0 ? "" : String.format(Locale.ROOT, "%.2f", worker.rowsPerSecond());
+    }
+
+    /** GPU memory in use on a worker's device, blank for the CPU. */
+    public static String workerMemory(BuildProgress.WorkerState worker) {
+        return worker.memoryUsedBytes() < 0 ? "" : String.format(Locale.ROOT, "%.1f GiB", worker.memoryUsedBytes() / 1073741824.0);
     }
 
     static String format(Duration d) {
