@@ -15,7 +15,7 @@ import org.coar.workbench.WorkbenchException;
  * @param start      first row (inclusive), or null
  * @param end        end row (exclusive), or null
  * @param partition  "i/N", or null
- * @param batchSize  examples per forward pass
+ * @param batchSize  examples per forward pass; 0 chooses one per device ({@link org.coar.workbench.model.BatchSize})
  * @param rerun      rebuild rows that are already completed
  * @param claimTimeout age after which another host's claim is taken over
  */
@@ -24,8 +24,8 @@ public record BuildRequest(Path storeDir, RunConfig run, List<String> devices, i
     public BuildRequest {
         devices = List.copyOf(devices);
         // Refused here, before any model is loaded, rather than by the first worker to start.
-        if (batchSize < 1) {
-            throw new WorkbenchException("--batch-size must be at least 1, got " + batchSize);
+        if (batchSize < 0) {
+            throw new WorkbenchException("--batch-size must be at least 1 (or auto), got " + batchSize);
         }
         if (cpuWorkers < 0) {
             throw new WorkbenchException("--cpu-workers must be 0 (one per core) or more, got " + cpuWorkers);

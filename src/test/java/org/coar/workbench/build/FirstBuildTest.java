@@ -244,8 +244,8 @@ class FirstBuildTest {
     void impossibleWorkerSettingsAreRefusedBeforeAnyModelIsLoaded(@TempDir Path tmp) {
         RunConfig run = run(robustnessModel("logits"), 0.1, 3, null);
         Path store = tmp.resolve("store");
-        assertEquals("--batch-size must be at least 1, got 0", assertThrows(WorkbenchException.class,
-                () -> new BuildRequest(store, run, List.of("cpu"), 1, null, null, null, 0, false, Duration.ofHours(1))).getMessage());
+        assertEquals("--batch-size must be at least 1 (or auto), got -1", assertThrows(WorkbenchException.class,
+                () -> new BuildRequest(store, run, List.of("cpu"), 1, null, null, null, -1, false, Duration.ofHours(1))).getMessage());
         assertEquals("--cpu-workers must be 0 (one per core) or more, got -1", assertThrows(WorkbenchException.class,
                 () -> new BuildRequest(store, run, List.of("cpu"), -1, null, null, null, 16, false, Duration.ofHours(1))).getMessage());
         assertEquals("--claim-timeout must be more than 0 minutes, got -5", assertThrows(WorkbenchException.class,

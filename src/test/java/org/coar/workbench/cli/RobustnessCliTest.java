@@ -55,7 +55,6 @@ class RobustnessCliTest {
         assertOneLineFailure(build(store, "logits", "--output-array", "masks"), "--output-array masks: that array holds the keep-masks");
         assertOneLineFailure(build(store, "logits", "--cpu-workers", "-1"), "--cpu-workers must be 0 (one per core) or more, got -1");
         assertOneLineFailure(build(store, "logits", "--claim-timeout", "-5"), "--claim-timeout must be more than 0 minutes, got -5");
-        assertOneLineFailure(build(store, "logits", "--batch-size", "0"), "--batch-size must be at least 1, got 0");
         assertFalse(Files.exists(store.resolve("run.json")), "no failed first build recorded its settings");
 
         CoarRun named = build(store, "tuple_out", "--model-output", "1");
