@@ -6,7 +6,8 @@ the ordered split of the completed rows (the first NUM_TRAIN train, the next NUM
 masks standardised z = (x - mean) / std with the population std over the fit's rows, components of
 zero variance left out (weight 0), an intercept (the rows' mean output), and for every example the
 least-squares weights: the normal equations (Z'Z) w = Z'(y - mean) when rows > components, the
-minimum-norm solution (numpy.linalg.lstsq on the centred problem) otherwise.
+minimum-norm solution w = Z'(ZZ')^+ (y - mean) otherwise (numpy's eigh of the rows' kernel, its
+numerically zero eigenvalues dropped, as a pseudo-inverse does).
 
   fit_reference.py STORE OUT_DIR --num-train N --num-val V [--examples J,J,...] [--masks FRESH.npy]
                    [--outputs NAME] [--chunk ROWS]
@@ -20,7 +21,9 @@ writes into OUT_DIR one .npy file per array (float64), for the examples asked (d
   predictions (f, k)         the final fit's predictions for the keep-masks in FRESH.npy (f, p), when given
 
 The normal equations are accumulated over CHUNK rows at a time in float64, so wide stores need p^2 * 8
-bytes (22,720 components: 4.1 GB), never the whole store in memory. Run with Debian's python3-numpy.
+bytes (22,720 components: 4.1 GB), never the whole store in memory; with fewer rows than components
+the rows are held in float64 (n * p * 8 bytes; the ViT config's 5,000 x 82,944: 3.3 GB) and the
+kernel n^2 * 8. Run with Debian's python3-numpy.
 """
 import argparse
 import os
@@ -40,35 +43,46 @@ def fit(masks, outputs, rows, columns, chunk):
     p = masks.shape[1]
     k = len(columns)
     s = np.zeros(p)
+    sq = np.zeros(p)
     sy = np.zeros(k)
     for i in range(0, n, chunk):
         x, y = read_rows(masks, outputs, rows[i:i + chunk], columns)
         s += x.sum(0)
+        sq += (x * x).sum(0)
         sy += y.sum(0)
     mean = s / n
     ybar = sy / n
-    xtx = np.zeros((p, p))
-    xty = np.zeros((p, k))
-    for i in range(0, n, chunk):
-        x, y = read_rows(masks, outputs, rows[i:i + chunk], columns)
-        xc = x - mean
-        xtx += xc.T @ xc
-        xty += xc.T @ (y - ybar)
-    var = np.diag(xtx) / n
-    std = np.sqrt(np.maximum(var, 0))
+    std = np.sqrt(np.maximum(sq / n - mean * mean, 0))
     active = std > 1e-12
-    w = np.zeros((p, k))
     a = np.nonzero(active)[0]
     d = std[a]
-    g = xtx[np.ix_(a, a)] / np.outer(d, d)  # Z'Z
-    c = xty[a] / d[:, None]                 # Z'(y - ybar)
+    w = np.zeros((p, k))
     if n - 1 >= len(a):
-        w[a] = np.linalg.solve(g, c)
+        xtx = np.zeros((len(a), len(a)))
+        xty = np.zeros((len(a), k))
+        for i in range(0, n, chunk):
+            x, y = read_rows(masks, outputs, rows[i:i + chunk], columns)
+            z = (x[:, a] - mean[a]) / d
+            xtx += z.T @ z                      # Z'Z
+            xty += z.T @ (y - ybar)             # Z'(y - ybar)
+        w[a] = np.linalg.solve(xtx, xty)
     else:
-        # Minimum norm: the centred design itself, with lstsq's SVD.
+        # Minimum norm with fewer rows than unknowns: w = Z' (Z Z')^+ (y - ybar), the n x n kernel built and
+        # applied over column chunks of Z, so no p x p matrix (82,944^2 float64 would be 51 GiB) is formed.
         x, y = read_rows(masks, outputs, rows, columns)
-        z = (x[:, a] - mean[a]) / d
-        w[a] = np.linalg.lstsq(z, y - ybar, rcond=None)[0]
+        kernel = np.zeros((n, n))
+        width = max(1, (1 << 27) // (8 * n))
+        for j in range(0, len(a), width):
+            cols = a[j:j + width]
+            z = (x[:, cols] - mean[cols]) / std[cols]
+            kernel += z @ z.T
+        values, vectors = np.linalg.eigh(kernel)
+        keep = values > values.max() * n * np.finfo(np.float64).eps
+        dual = vectors[:, keep] @ ((vectors[:, keep].T @ (y - ybar)) / values[keep][:, None])
+        for j in range(0, len(a), width):
+            cols = a[j:j + width]
+            z = (x[:, cols] - mean[cols]) / std[cols]
+            w[cols] = z.T @ dual
     std_written = np.where(active, std, 1.0)
     return w, ybar, mean, std_written
 
