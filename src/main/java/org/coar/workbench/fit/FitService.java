@@ -144,6 +144,8 @@ public final class FitService {
                 mem.put("predicted_peak_rss_bytes", baselineRss + plan.peakBytes());
                 mem.put("matrices_peak_bytes", la.peakBytes());
                 mem.put("heap_peak_used_bytes", memory.heapPeakUsedBytes());
+                // The heap's pools at their largest: what the JVM held for Java objects, part of the RSS the plan leaves out.
+                mem.put("heap_peak_committed_bytes", memory.heapPeakCommittedBytes());
                 mem.put("heap_max_bytes", memory.heapMaxBytes());
                 mem.put("note", "peak RSS of the whole process (JVM, heap, off-heap matrices and mask bits); the store is read "
                         + "with pread, so its pages stay in the page cache and out of the RSS");
