@@ -324,6 +324,11 @@ final class FitPlanner {
                     .append(Sizes.bytes(fixed)).append("); ");
             if (smallest.finalMethod() == Method.DUAL) {
                 m.append("fewer rows (data.num_train / data.num_val: the dual's kernel grows with rows squared), ");
+            } else if (smallest.trainMethod() == Method.DUAL) {
+                // The final fit has more rows than components but the training fit has fewer: its n × n kernel is the cost.
+                m.append("more training rows than components (data.num_train above ").append(Sizes.count(s.components()))
+                        .append(", now ").append(Sizes.count(s.trainRows()))
+                        .append(": the training fit then solves with the p × p Gram like the final fit, not the n × n kernel), ");
             }
         }
         m.append("a machine with more memory, or --memory SIZE if more is free than the budget says");

@@ -72,4 +72,13 @@ class FitPlannerTest {
         assertTrue(e.getMessage().contains("Gram 200000 × 200000"), e.getMessage());
         assertTrue(e.getMessage().contains("fewer outputs per run do not help"), e.getMessage());
     }
+
+    @Test
+    void aTrainingSplitWithFewerRowsThanComponentsNamesTheRowsThatWouldFit() {
+        // GPT-2's width with 70,000 rows split 63,000 + 7,000: the final fit is primal, the training fit's kernel is 63,000².
+        WorkbenchException e = assertThrows(WorkbenchException.class,
+                () -> FitPlanner.plan(new Shape(64_512, 500, 63_000, 7_000, Solver.OLS), PlanOptions.AUTO, TWENTY_GIB));
+        assertTrue(e.getMessage().contains("more training rows than components (data.num_train above 64,512, now 63,000"),
+                e.getMessage());
+    }
 }
