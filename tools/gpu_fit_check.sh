@@ -29,7 +29,7 @@ make_bundle() {
   ./mvnw -q -B -DskipTests compile
   rm -rf "$bundle"
   mkdir -p "$bundle/lib"
-  "$JAVA_HOME/bin/jlink" --add-modules java.base,java.management,java.logging,jdk.unsupported --strip-debug --no-header-files --no-man-pages \
+  "$JAVA_HOME/bin/jlink" --add-modules java.base,java.management,java.logging,jdk.unsupported,jdk.incubator.vector --strip-debug --no-header-files --no-man-pages \
     --compress=zip-6 --output "$bundle/runtime"
   "$JAVA_HOME/bin/jar" --create --file "$bundle/lib/coar-workbench.jar" -C target/classes org
   tr ':' '\n' < target/runtime-classpath.txt | grep -E '/(picocli|jackson-core|jackson-databind|jackson-annotations)-[0-9][^/]*\.jar$' \
@@ -42,7 +42,7 @@ make_bundle() {
 coar() {  # runs the bundle's 'coar' (Main) with the GPU path's class path
   local cp
   cp="$(ls "$bundle"/lib/*.jar | paste -sd:)${COAR_CHECK_EXTRA_CP:+:$COAR_CHECK_EXTRA_CP}"
-  "$bundle/runtime/bin/java" --enable-native-access=ALL-UNNAMED -Xmx4g -cp "$cp" org.coar.workbench.cli.Main "$@"
+  "$bundle/runtime/bin/java" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Xmx4g -cp "$cp" org.coar.workbench.cli.Main "$@"
 }
 
 run_check() {
@@ -107,7 +107,7 @@ compare = json.loads(open(out + "/compare.json").read().strip().splitlines()[-1]
 peak = json.loads(open(out + "/peak.json").read().strip().splitlines()[-1])
 bench = [l for l in open(out + "/bench.log") if l.startswith("GEMM peak")]
 summary = {"fit_wall_seconds": wall, "timings_seconds": r["timings_seconds"], "device": r["device"],
-           "gemm": r["gemm"], "comparison": compare, "workbench_gemm_peak": bench[-1].strip() if bench else None,
+           "plan": r["plan"]["text"], "solver_details": r["solver"]["details"], "comparison": compare, "workbench_gemm_peak": bench[-1].strip() if bench else None,
            "torch_peak": peak, "passed": passed}
 json.dump(summary, open(out + "/check.json", "w"), indent=2)
 print(json.dumps(summary, indent=2))
