@@ -63,7 +63,7 @@ done
 cp -r "$classes" "$out/app/classes"
 
 # A runtime of the platform modules those jars use (a subset of jpackage/jlink.txt's).
-"$JAVA_HOME/bin/jlink" --add-modules java.base,java.logging,java.management,java.sql,jdk.unsupported \
+"$JAVA_HOME/bin/jlink" --add-modules java.base,java.logging,java.management,java.sql,jdk.unsupported,jdk.incubator.vector \
   --strip-debug --no-header-files --no-man-pages --compress=zip-9 --output "$out/runtime"
 # The JVM's own symbol table (5 MiB) serves only debuggers; its dynamic symbols stay.
 if command -v strip >/dev/null; then
@@ -74,7 +74,7 @@ cat >"$out/bin/coar" <<'EOF'
 #!/usr/bin/env bash
 # The workbench's command line from this bundle's runtime and jars (no build, no network).
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-exec "$here/runtime/bin/java" --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -Dai.djl.offline=true \
+exec "$here/runtime/bin/java" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -Dai.djl.offline=true \
   -Djava.awt.headless=true ${COAR_JAVA_OPTS:-} -cp "$here/app/classes:$here/app/lib/*" org.coar.workbench.cli.Main "$@"
 EOF
 chmod +x "$out/bin/coar"
