@@ -2,10 +2,12 @@ package org.coar.workbench.fit.linalg;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.IdentityHashMap;
 import java.util.Map;
 import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.javacpp.IntPointer;
 import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.openblas.global.openblas;
 import org.coar.workbench.WorkbenchException;
@@ -166,11 +168,21 @@ public final class Nd4jLinearAlgebra implements LinearAlgebra {
         if (n == 0) {
             return true;
         }
-        int info = a.precision() == Precision.FLOAT
-                ? openblas.LAPACKE_spotrf(openblas.LAPACK_COL_MAJOR, lapackTriangle(t), n, floats(a), n)
-                : openblas.LAPACKE_dpotrf(openblas.LAPACK_COL_MAJOR, lapackTriangle(t), n, doubles(a), n);
+        // LAPACK's own entry points, not LAPACKE's: LAPACKE first scans the matrix for NaNs with 32-bit indices,
+        // which overflow past 46,340² entries (GPT-2's 64,512² Gram crashed there, in LAPACKE_str_nancheck).
+        int info;
+        try (Arena scratch = Arena.ofConfined()) {
+            IntPointer order = ints(scratch, n);
+            IntPointer status = ints(scratch, 0);
+            if (a.precision() == Precision.FLOAT) {
+                openblas.LAPACK_spotrf(uplo(t), order, floats(a), order, status);
+            } else {
+                openblas.LAPACK_dpotrf(uplo(t), order, doubles(a), order, status);
+            }
+            info = status.get();
+        }
         if (info < 0) {
-            throw new IllegalStateException("LAPACKE_potrf: argument " + (-info) + " invalid");
+            throw new IllegalStateException("LAPACK potrf: argument " + (-info) + " invalid");
         }
         return info == 0;
     }
@@ -182,12 +194,20 @@ public final class Nd4jLinearAlgebra implements LinearAlgebra {
         if (n == 0 || rhs.rows() == 0) {
             return;
         }
-        byte uplo = lapackTriangle(Triangle.LOWER);
-        int info = factor.precision() == Precision.FLOAT
-                ? openblas.LAPACKE_spotrs(openblas.LAPACK_COL_MAJOR, uplo, n, rhs.rows(), floats(factor), n, floats(rhs), n)
-                : openblas.LAPACKE_dpotrs(openblas.LAPACK_COL_MAJOR, uplo, n, rhs.rows(), doubles(factor), n, doubles(rhs), n);
+        int info;
+        try (Arena scratch = Arena.ofConfined()) {
+            IntPointer order = ints(scratch, n);
+            IntPointer columns = ints(scratch, rhs.rows());
+            IntPointer status = ints(scratch, 0);
+            if (factor.precision() == Precision.FLOAT) {
+                openblas.LAPACK_spotrs(uplo(Triangle.LOWER), order, columns, floats(factor), order, floats(rhs), order, status);
+            } else {
+                openblas.LAPACK_dpotrs(uplo(Triangle.LOWER), order, columns, doubles(factor), order, doubles(rhs), order, status);
+            }
+            info = status.get();
+        }
         if (info != 0) {
-            throw new IllegalStateException("LAPACKE_potrs failed with info " + info);
+            throw new IllegalStateException("LAPACK potrs failed with info " + info);
         }
     }
 
@@ -229,21 +249,39 @@ public final class Nd4jLinearAlgebra implements LinearAlgebra {
         }
         int info;
         double rcond;
-        if (factor.precision() == Precision.FLOAT) {
-            try (FloatPointer out = new FloatPointer(1)) {
-                info = openblas.LAPACKE_spocon(openblas.LAPACK_COL_MAJOR, lapackTriangle(t), n, floats(factor), n, (float) oneNorm, out);
+        try (Arena scratch = Arena.ofConfined()) {
+            IntPointer order = ints(scratch, n);
+            IntPointer status = ints(scratch, 0);
+            IntPointer iwork = new IntPointer(wrap(scratch.allocate(ValueLayout.JAVA_INT, n)));
+            if (factor.precision() == Precision.FLOAT) {
+                FloatPointer norm = new FloatPointer(wrap(scratch.allocateFrom(ValueLayout.JAVA_FLOAT, (float) oneNorm)));
+                FloatPointer out = new FloatPointer(wrap(scratch.allocate(ValueLayout.JAVA_FLOAT)));
+                FloatPointer work = new FloatPointer(wrap(scratch.allocate(ValueLayout.JAVA_FLOAT, 3L * n)));
+                openblas.LAPACK_spocon(uplo(t), order, floats(factor), order, norm, out, work, iwork, status);
+                rcond = out.get();
+            } else {
+                DoublePointer norm = new DoublePointer(wrap(scratch.allocateFrom(ValueLayout.JAVA_DOUBLE, oneNorm)));
+                DoublePointer out = new DoublePointer(wrap(scratch.allocate(ValueLayout.JAVA_DOUBLE)));
+                DoublePointer work = new DoublePointer(wrap(scratch.allocate(ValueLayout.JAVA_DOUBLE, 3L * n)));
+                openblas.LAPACK_dpocon(uplo(t), order, doubles(factor), order, norm, out, work, iwork, status);
                 rcond = out.get();
             }
-        } else {
-            try (DoublePointer out = new DoublePointer(1)) {
-                info = openblas.LAPACKE_dpocon(openblas.LAPACK_COL_MAJOR, lapackTriangle(t), n, doubles(factor), n, oneNorm, out);
-                rcond = out.get();
-            }
+            info = status.get();
         }
         if (info != 0) {
-            throw new IllegalStateException("LAPACKE_pocon failed with info " + info);
+            throw new IllegalStateException("LAPACK pocon failed with info " + info);
         }
         return rcond;
+    }
+
+    /** One int for LAPACK in {@code scratch}: FFM memory, since JavaCPP refuses its own allocations once the RSS passes its limit. */
+    private static IntPointer ints(Arena scratch, int value) {
+        return new IntPointer(wrap(scratch.allocateFrom(ValueLayout.JAVA_INT, value)));
+    }
+
+    /** LAPACK's uplo for {@code t}, as LAPACKE was given it (column-major view of the row-major matrix). */
+    private static String uplo(Triangle t) {
+        return String.valueOf((char) lapackTriangle(t));
     }
 
     @Override
@@ -257,13 +295,15 @@ public final class Nd4jLinearAlgebra implements LinearAlgebra {
         vectors.copyFrom(a);
         double[] values = new double[n];
         if (n > 0) {
-            try (DoublePointer w = new DoublePointer(n)) {
-                int info = openblas.LAPACKE_dsyevd(openblas.LAPACK_COL_MAJOR, (byte) 'V', (byte) 'U', n, doubles(vectors), n, w);
+            try (Arena scratch = Arena.ofConfined()) {
+                MemorySegment w = scratch.allocate(ValueLayout.JAVA_DOUBLE, n);
+                int info = openblas.LAPACKE_dsyevd(openblas.LAPACK_COL_MAJOR, (byte) 'V', (byte) 'U', n, doubles(vectors), n,
+                        new DoublePointer(wrap(w)));
                 if (info != 0) {
                     free(vectors);
                     throw new IllegalStateException("LAPACKE_dsyevd failed with info " + info);
                 }
-                w.get(values);
+                MemorySegment.copy(w, ValueLayout.JAVA_DOUBLE, 0, values, 0, n);
             }
         }
         // Column-major eigenvectors in columns are, read row-major, eigenvectors in rows.
@@ -272,7 +312,11 @@ public final class Nd4jLinearAlgebra implements LinearAlgebra {
 
     /** A JavaCPP pointer at a matrix's first element (JavaCPP's address field is only reachable from a subclass). */
     private static Pointer at(Matrix m) {
-        long start = m.segment().address(); // not named "address": inside the subclass that name is the field
+        return wrap(m.segment());
+    }
+
+    private static Pointer wrap(MemorySegment segment) {
+        long start = segment.address(); // not named "address": inside the subclass that name is the field
         return new Pointer() {
             {
                 address = start;
