@@ -39,6 +39,8 @@ final class LeastSquaresFit implements AutoCloseable {
     static final double RANK_TOLERANCE = 1e-10;
     /** float32 solves get one step of refinement when κ₁ · 2⁻²⁴ exceeds this. */
     private static final double REFINE_ABOVE = 1e-4;
+    /** The measured error (the sampled refinement's correction) above which every output column is refined. */
+    private static final double REFINE_MEASURED_ABOVE = 1e-5;
     private static final double FLOAT_EPS = 0x1p-24;
 
     /** Receives the final fit's standardised weights (s-space), one block of outputs at a time. */
@@ -916,7 +918,7 @@ final class LeastSquaresFit implements AutoCloseable {
             int sample = Math.min(w, REFINE_SAMPLE);
             double correction = refine(c, weights, 0, sample);
             sampledCorrection = Double.isNaN(sampledCorrection) ? correction : Math.max(sampledCorrection, correction);
-            if (correction > REFINE_ABOVE / 10) {
+            if (correction > REFINE_MEASURED_ABOVE) {
                 refine(c, weights, sample, w);
                 refinements++;
                 for (int step = 1; step < steps; step++) {

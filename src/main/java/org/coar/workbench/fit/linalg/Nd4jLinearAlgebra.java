@@ -156,9 +156,9 @@ public final class Nd4jLinearAlgebra implements LinearAlgebra {
         }
     }
 
-    /** The LAPACK (column-major) name of a row-major triangle: they are each other's transpose. */
-    private static byte lapackTriangle(Triangle t) {
-        return (byte) (t == Triangle.LOWER ? 'U' : 'L');
+    /** LAPACK's uplo (column-major) for a row-major triangle: they are each other's transpose. */
+    private static String uplo(Triangle t) {
+        return t == Triangle.LOWER ? "U" : "L";
     }
 
     @Override
@@ -277,11 +277,6 @@ public final class Nd4jLinearAlgebra implements LinearAlgebra {
     /** One int for LAPACK in {@code scratch}: FFM memory, since JavaCPP refuses its own allocations once the RSS passes its limit. */
     private static IntPointer ints(Arena scratch, int value) {
         return new IntPointer(wrap(scratch.allocateFrom(ValueLayout.JAVA_INT, value)));
-    }
-
-    /** LAPACK's uplo for {@code t}, as LAPACKE was given it (column-major view of the row-major matrix). */
-    private static String uplo(Triangle t) {
-        return String.valueOf((char) lapackTriangle(t));
     }
 
     @Override
