@@ -12,7 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.stream.IntStream;
 import org.coar.workbench.WorkbenchException;
-import org.coar.workbench.build.RunConfig;
+import org.coar.workbench.store.RunConfig;
 import org.coar.workbench.data.DataLoader;
 import org.coar.workbench.data.EvalData;
 import org.coar.workbench.model.AblatedEvaluator;

@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.coar.workbench.WorkbenchException;
-import org.coar.workbench.build.RunConfig;
+import org.coar.workbench.store.RunConfig;
 
 /**
  * What attributions were fitted on, as their report.json records it under {@code store}: the store

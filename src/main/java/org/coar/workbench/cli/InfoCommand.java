@@ -45,7 +45,7 @@ final class InfoCommand implements Callable<Integer> {
             String shown = ranges.stream().limit(MAX_RANGES_SHOWN).map(RowRange::toString).collect(Collectors.joining(", "));
             out.printf("Rows: %s%s%n", shown, ranges.size() > MAX_RANGES_SHOWN
                     ? ", ... (" + (ranges.size() - MAX_RANGES_SHOWN) + " more ranges)" : "");
-            TaskTable.print(out, org.coar.workbench.build.TaskRecord.readAll(storeDir), java.time.Duration.ofMinutes(5));
+            TaskTable.print(out, org.coar.workbench.ablation.TaskRecord.readAll(storeDir), java.time.Duration.ofMinutes(5));
         }
         return 0;
     }

@@ -3,7 +3,7 @@ package org.coar.workbench.cli;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.Locale;
-import org.coar.workbench.build.BuildProgress;
+import org.coar.workbench.ablation.BuildProgress;
 
 /**
  * Build progress on the terminal: one redrawn line on an interactive terminal, otherwise (logs,

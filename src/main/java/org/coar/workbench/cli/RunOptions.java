@@ -1,7 +1,7 @@
 package org.coar.workbench.cli;
 
 import java.nio.file.Path;
-import org.coar.workbench.build.RunConfig;
+import org.coar.workbench.store.RunConfig;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

@@ -5,7 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
-import org.coar.workbench.build.TaskRecord;
+import org.coar.workbench.ablation.TaskRecord;
 
 /** The processes filling a store, as `coar info` and `coar watch` print them. */
 final class TaskTable {

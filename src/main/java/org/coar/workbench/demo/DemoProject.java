@@ -9,7 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.coar.workbench.WorkbenchException;
-import org.coar.workbench.build.RunConfig;
+import org.coar.workbench.store.RunConfig;
 import org.coar.workbench.data.DataLoader;
 import org.coar.workbench.data.DataSpec;
 import org.coar.workbench.data.EvalData;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.List;
-import org.coar.workbench.build.BuildProgress;
+import org.coar.workbench.ablation.BuildProgress;
 import org.junit.jupiter.api.Test;
 
 class ProgressBarTest {

@@ -9,7 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
-import org.coar.workbench.build.BuildProgress;
+import org.coar.workbench.ablation.BuildProgress;
 import org.coar.workbench.npy.Dtype;
 import org.coar.workbench.npy.NpyHeader;
 import org.coar.workbench.testing.Fixtures;

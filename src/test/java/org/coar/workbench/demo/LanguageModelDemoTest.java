@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.coar.workbench.build.RunConfig;
+import org.coar.workbench.store.RunConfig;
 import org.coar.workbench.spec.SpecCodec;
 import org.coar.workbench.spec.StoreSpec;
 import org.coar.workbench.testing.Fixtures;

@@ -17,7 +17,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import org.coar.workbench.WorkbenchException;
-import org.coar.workbench.build.RunConfig;
+import org.coar.workbench.store.RunConfig;
 import org.coar.workbench.edit.EditMode;
 import org.coar.workbench.edit.EditRequest;
 import org.coar.workbench.edit.EditService;

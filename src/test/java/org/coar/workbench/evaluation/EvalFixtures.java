@@ -6,9 +6,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.coar.workbench.attributions.AttributionsFixture;
-import org.coar.workbench.build.BuildRequest;
-import org.coar.workbench.build.BuildService;
-import org.coar.workbench.build.RunConfig;
+import org.coar.workbench.ablation.BuildRequest;
+import org.coar.workbench.ablation.BuildService;
+import org.coar.workbench.store.RunConfig;
 import org.coar.workbench.spec.SpecCodec;
 import org.coar.workbench.store.Store;
 import org.coar.workbench.data.DataLoader;
@@ -35,7 +35,7 @@ public final class EvalFixtures {
         RunConfig run = service.resolveRun(store, new RunConfig(EvalFixtures.linearModel().toString(), null,
                 EvalFixtures.linearDataSpec(), null, null, null, 0.1, LINEAR_STORE_SEED, List.of(), List.of(), null, null));
         service.build(new BuildRequest(store, run, List.of("cpu"), 1, null, null, null, 64, false, Duration.ofHours(1)),
-                p -> { }, new org.coar.workbench.build.BuildControl());
+                p -> { }, new org.coar.workbench.ablation.BuildControl());
         return store;
     }
 

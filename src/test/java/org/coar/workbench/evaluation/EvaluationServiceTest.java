@@ -19,10 +19,11 @@ import javax.imageio.ImageIO;
 import org.coar.workbench.StageProgress;
 import org.coar.workbench.WorkbenchException;
 import org.coar.workbench.attributions.AttributionsFixture;
-import org.coar.workbench.build.RowMasks;
+import org.coar.workbench.store.RowMasks;
 import org.coar.workbench.store.Store;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.coar.workbench.store.RunConfig;
 
 /** Evaluation on the exactly linear fixture model, where every exact method must correlate perfectly. */
 class EvaluationServiceTest {
@@ -121,12 +122,12 @@ class EvaluationServiceTest {
         Path store = tmp.resolve("store");
         Store.create(store, new org.coar.workbench.spec.SpecCodec().parse("{\"num_models\": 300, \"schema\": {\"masks\": "
                 + "{\"dtype\": \"bool_\", \"shape\": [240]}, \"margins\": {\"dtype\": \"float16\", \"shape\": [64]}}}", "spec"));
-        org.coar.workbench.build.BuildService build = new org.coar.workbench.build.BuildService();
-        org.coar.workbench.build.RunConfig run = build.resolveRun(store, new org.coar.workbench.build.RunConfig(
+        org.coar.workbench.ablation.BuildService build = new org.coar.workbench.ablation.BuildService();
+        RunConfig run = build.resolveRun(store, new RunConfig(
                 org.coar.workbench.model.ModelFixtures.demoModel().toString(), null, org.coar.workbench.model.ModelFixtures.demoDataSpec(64),
                 null, null, null, 0.05, 0L, List.of(), List.of(), null, null));
-        build.build(new org.coar.workbench.build.BuildRequest(store, run, List.of("cpu"), 0, null, null, null, 64, false,
-                java.time.Duration.ofHours(1)), p -> { }, new org.coar.workbench.build.BuildControl());
+        build.build(new org.coar.workbench.ablation.BuildRequest(store, run, List.of("cpu"), 0, null, null, null, 64, false,
+                java.time.Duration.ofHours(1)), p -> { }, new org.coar.workbench.ablation.BuildControl());
         Path attributions = tmp.resolve("attributions");
         org.coar.workbench.testing.Fixtures.Result fit = org.coar.workbench.testing.Fixtures.python(
                 org.coar.workbench.testing.Fixtures.tool("fit_least_squares.py").toString(), store.toString(), attributions.toString(),

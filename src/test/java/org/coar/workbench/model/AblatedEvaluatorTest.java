@@ -13,6 +13,7 @@ import org.coar.workbench.data.EvalData;
 import org.coar.workbench.npy.NpyArray;
 import org.coar.workbench.testing.Fixtures;
 import org.junit.jupiter.api.Test;
+import org.coar.workbench.store.RowMasks;
 
 /** Margins of ablated models against PyTorch ({@code tools/make_ablation_fixtures.py}). */
 class AblatedEvaluatorTest {
@@ -58,10 +59,10 @@ class AblatedEvaluatorTest {
         try (TorchModel torch = TorchModel.load(model, Device.cpu())) {
             Components components = Components.select(torch.parameters(), preset, List.of(), List.of());
             try (AblatedEvaluator evaluator = new AblatedEvaluator(torch, components, data, 16, OutputFunction.LOSS)) {
-                evaluator.evaluate(org.coar.workbench.build.RowMasks.keepMask(5, 0, components.total(), 0.1), () -> false);
+                evaluator.evaluate(RowMasks.keepMask(5, 0, components.total(), 0.1), () -> false);
                 int before = torch.manager().getManagedArrays().size();
                 for (int row = 1; row <= 20; row++) {
-                    evaluator.evaluate(org.coar.workbench.build.RowMasks.keepMask(5, row, components.total(), 0.1), () -> false);
+                    evaluator.evaluate(RowMasks.keepMask(5, row, components.total(), 0.1), () -> false);
                 }
                 assertEquals(before, torch.manager().getManagedArrays().size(), "arrays left on the model's manager by 20 rows");
             }

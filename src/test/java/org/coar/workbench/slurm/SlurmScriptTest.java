@@ -10,7 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.coar.workbench.WorkbenchException;
-import org.coar.workbench.build.TaskRecord;
+import org.coar.workbench.ablation.TaskRecord;
 import org.junit.jupiter.api.Test;
 
 class SlurmScriptTest {

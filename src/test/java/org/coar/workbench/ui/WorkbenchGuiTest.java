@@ -27,7 +27,7 @@ import javafx.scene.control.TextArea;
 import javafx.scene.control.TextField;
 import javafx.stage.Stage;
 import javax.imageio.ImageIO;
-import org.coar.workbench.build.BuildProgress;
+import org.coar.workbench.ablation.BuildProgress;
 import org.coar.workbench.store.Store;
 import org.coar.workbench.testing.Fixtures;
 import org.coar.workbench.ui.common.AppSettings;
@@ -248,7 +248,7 @@ class WorkbenchGuiTest {
         assertTrue(chart.isVisible() && !chart.getData().getFirst().getData().isEmpty(), "accuracy chart has points");
         String result = robot.lookup("#resultLabel").queryAs(Label.class).getText();
         assertTrue(result.startsWith("Built 30 rows"), result);
-        TableView<org.coar.workbench.build.TaskRecord> tasks = robot.lookup("#taskTable").queryTableView();
+        TableView<org.coar.workbench.ablation.TaskRecord> tasks = robot.lookup("#taskTable").queryTableView();
         waitFor("this build's task record", () -> tasks.getItems().size() == 1 && tasks.getItems().getFirst().state().equals("finished"));
         assertEquals(30, tasks.getItems().getFirst().rowsBuilt());
         screenshot(robot, "build");

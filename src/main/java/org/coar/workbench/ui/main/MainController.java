@@ -13,7 +13,7 @@ import javafx.scene.control.ToggleGroup;
 import javafx.scene.input.KeyCombination;
 import javafx.scene.layout.StackPane;
 import javafx.scene.layout.VBox;
-import org.coar.workbench.ui.build.BuildController;
+import org.coar.workbench.ui.ablation.BuildController;
 import org.coar.workbench.ui.common.AppSettings;
 import org.coar.workbench.ui.common.BackgroundTasks;
 import org.coar.workbench.ui.common.ProjectState;

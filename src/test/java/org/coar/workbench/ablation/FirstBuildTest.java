@@ -1,4 +1,4 @@
-package org.coar.workbench.build;
+package org.coar.workbench.ablation;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -21,6 +21,8 @@ import org.coar.workbench.store.Store;
 import org.coar.workbench.testing.Fixtures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.coar.workbench.store.RunConfig;
+import org.coar.workbench.store.RowMasks;
 
 /**
  * A store's first build: what it records in run.json and components.json, when two start together,

@@ -1,4 +1,4 @@
-package org.coar.workbench.build;
+package org.coar.workbench.ablation;
 
 import org.coar.workbench.WorkbenchException;
 

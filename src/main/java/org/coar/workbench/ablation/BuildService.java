@@ -1,4 +1,4 @@
-package org.coar.workbench.build;
+package org.coar.workbench.ablation;
 
 import ai.djl.Device;
 import java.nio.file.Files;
@@ -30,6 +30,8 @@ import org.coar.workbench.model.ParameterInfo;
 import org.coar.workbench.model.TorchModel;
 import org.coar.workbench.npy.NpyArray;
 import org.coar.workbench.store.Store;
+import org.coar.workbench.store.RunConfig;
+import org.coar.workbench.store.RowMasks;
 
 /**
  * Fills a store with (keep-mask, outputs of the ablated model) rows, as the reference

@@ -1,4 +1,4 @@
-package org.coar.workbench.ui.build;
+package org.coar.workbench.ui.ablation;
 
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.SimpleBooleanProperty;

@@ -1,4 +1,4 @@
-package org.coar.workbench.build;
+package org.coar.workbench.ablation;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

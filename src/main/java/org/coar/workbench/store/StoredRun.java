@@ -1,4 +1,4 @@
-package org.coar.workbench.build;
+package org.coar.workbench.store;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

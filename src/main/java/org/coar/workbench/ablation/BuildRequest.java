@@ -1,9 +1,10 @@
-package org.coar.workbench.build;
+package org.coar.workbench.ablation;
 
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.coar.workbench.WorkbenchException;
+import org.coar.workbench.store.RunConfig;
 
 /**
  * One invocation of a build: what to make ({@code run}) and how to execute it here.

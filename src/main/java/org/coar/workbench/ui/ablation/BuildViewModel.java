@@ -1,4 +1,4 @@
-package org.coar.workbench.ui.build;
+package org.coar.workbench.ui.ablation;
 
 import ai.djl.Device;
 import java.nio.file.Path;
@@ -27,12 +27,12 @@ import javafx.beans.property.StringProperty;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 import org.coar.workbench.WorkbenchException;
-import org.coar.workbench.build.BuildControl;
-import org.coar.workbench.build.BuildProgress;
-import org.coar.workbench.build.BuildRequest;
-import org.coar.workbench.build.BuildResult;
-import org.coar.workbench.build.BuildService;
-import org.coar.workbench.build.RunConfig;
+import org.coar.workbench.ablation.BuildControl;
+import org.coar.workbench.ablation.BuildProgress;
+import org.coar.workbench.ablation.BuildRequest;
+import org.coar.workbench.ablation.BuildResult;
+import org.coar.workbench.ablation.BuildService;
+import org.coar.workbench.store.RunConfig;
 import org.coar.workbench.model.BatchSize;
 import org.coar.workbench.model.DeviceReport;
 import org.coar.workbench.model.GpuNames;
@@ -83,7 +83,7 @@ public final class BuildViewModel {
     private final ObservableList<BuildProgress.WorkerState> workers = FXCollections.observableArrayList();
     private final ObservableList<AccuracyPoint> accuracy = FXCollections.observableArrayList();
     /** Every process filling the store (this window's builds, other terminals, SLURM tasks), from its task records. */
-    private final ObservableList<org.coar.workbench.build.TaskRecord> tasksFillingStore = FXCollections.observableArrayList();
+    private final ObservableList<org.coar.workbench.ablation.TaskRecord> tasksFillingStore = FXCollections.observableArrayList();
 
     private final StringProperty slurmTasks = new SimpleStringProperty("10");
     private final StringProperty slurmGpus = new SimpleStringProperty("1");
@@ -196,7 +196,7 @@ public final class BuildViewModel {
         String text = summary;
         long completed = done;
         long rows = total;
-        List<org.coar.workbench.build.TaskRecord> records = store == null ? List.of() : org.coar.workbench.build.TaskRecord.readAll(store);
+        List<org.coar.workbench.ablation.TaskRecord> records = store == null ? List.of() : org.coar.workbench.ablation.TaskRecord.readAll(store);
         Platform.runLater(() -> {
             storeSummary.set(text);
             tasksFillingStore.setAll(records);
@@ -380,7 +380,7 @@ public final class BuildViewModel {
     public ReadOnlyStringProperty etaTextProperty() { return etaText.getReadOnlyProperty(); }
     public ObservableList<BuildProgress.WorkerState> workers() { return workers; }
     public ObservableList<AccuracyPoint> accuracy() { return accuracy; }
-    public ObservableList<org.coar.workbench.build.TaskRecord> tasksFillingStore() { return tasksFillingStore; }
+    public ObservableList<org.coar.workbench.ablation.TaskRecord> tasksFillingStore() { return tasksFillingStore; }
     public StringProperty slurmTasksProperty() { return slurmTasks; }
     public StringProperty slurmGpusProperty() { return slurmGpus; }
     public StringProperty slurmPartitionProperty() { return slurmPartition; }

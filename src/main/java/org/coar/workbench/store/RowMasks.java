@@ -1,4 +1,4 @@
-package org.coar.workbench.build;
+package org.coar.workbench.store;
 
 import java.util.SplittableRandom;
 

@@ -1,4 +1,4 @@
-package org.coar.workbench.build;
+package org.coar.workbench.ablation;
 
 /**
  * Lets a caller pause, resume and cancel a running build from any thread. Pausing lets the rows

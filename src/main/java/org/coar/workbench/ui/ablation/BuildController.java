@@ -1,4 +1,4 @@
-package org.coar.workbench.ui.build;
+package org.coar.workbench.ui.ablation;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -17,7 +17,7 @@ import javafx.scene.control.TextField;
 import javafx.scene.control.cell.CheckBoxListCell;
 import javafx.scene.input.Clipboard;
 import javafx.scene.input.ClipboardContent;
-import org.coar.workbench.build.BuildProgress;
+import org.coar.workbench.ablation.BuildProgress;
 import org.coar.workbench.ui.common.Cells;
 import org.coar.workbench.ui.common.DialogService;
 import org.coar.workbench.ui.common.ProjectState;
@@ -85,15 +85,15 @@ public final class BuildController {
     @FXML
     private Label chartPlaceholder;
     @FXML
-    private TableView<org.coar.workbench.build.TaskRecord> taskTable;
+    private TableView<org.coar.workbench.ablation.TaskRecord> taskTable;
     @FXML
-    private TableColumn<org.coar.workbench.build.TaskRecord, String> taskNameColumn;
+    private TableColumn<org.coar.workbench.ablation.TaskRecord, String> taskNameColumn;
     @FXML
-    private TableColumn<org.coar.workbench.build.TaskRecord, String> taskRowsColumn;
+    private TableColumn<org.coar.workbench.ablation.TaskRecord, String> taskRowsColumn;
     @FXML
-    private TableColumn<org.coar.workbench.build.TaskRecord, Long> taskBuiltColumn;
+    private TableColumn<org.coar.workbench.ablation.TaskRecord, Long> taskBuiltColumn;
     @FXML
-    private TableColumn<org.coar.workbench.build.TaskRecord, String> taskStateColumn;
+    private TableColumn<org.coar.workbench.ablation.TaskRecord, String> taskStateColumn;
     @FXML
     private TextField slurmTasksField;
     @FXML

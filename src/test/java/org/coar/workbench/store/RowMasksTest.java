@@ -1,4 +1,4 @@
-package org.coar.workbench.build;
+package org.coar.workbench.store;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

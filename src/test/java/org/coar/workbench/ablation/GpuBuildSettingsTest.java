@@ -1,4 +1,4 @@
-package org.coar.workbench.build;
+package org.coar.workbench.ablation;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -16,6 +16,7 @@ import org.coar.workbench.spec.SpecCodec;
 import org.coar.workbench.store.Store;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.coar.workbench.store.RunConfig;
 
 /** The build settings that GPUs brought: autocast recorded in run.json, batch size chosen per device. */
 class GpuBuildSettingsTest {

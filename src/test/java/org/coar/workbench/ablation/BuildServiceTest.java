@@ -1,4 +1,4 @@
-package org.coar.workbench.build;
+package org.coar.workbench.ablation;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -30,6 +30,8 @@ import org.coar.workbench.spec.SpecCodec;
 import org.coar.workbench.store.Store;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.coar.workbench.store.RunConfig;
+import org.coar.workbench.store.RowMasks;
 
 class BuildServiceTest {
     private static final int EXAMPLES = 64;

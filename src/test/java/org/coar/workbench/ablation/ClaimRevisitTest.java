@@ -1,4 +1,4 @@
-package org.coar.workbench.build;
+package org.coar.workbench.ablation;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -15,6 +15,7 @@ import org.coar.workbench.spec.SpecCodec;
 import org.coar.workbench.store.Store;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.coar.workbench.store.RunConfig;
 
 /** Rows claimed by another live process are revisited, and taken over once that process dies (issue 14). */
 class ClaimRevisitTest {
