@@ -15,7 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 class FitConfigWriterTest {
     @Test
     void leastSquaresIsWrittenTheReferenceWayAndReadsBack() {
-        FitConfig config = FitConfig.defaults().withSplit(RowCount.of(45_000), RowCount.of(5_000), 3L);
+        FitConfig config = FitConfig.builder().optNumTrain(RowCount.of(45_000)).optNumVal(RowCount.of(5_000)).optSeed(3L).build();
         String yaml = new FitConfigWriter().toYaml(config);
         assertTrue(yaml.contains("num_train: 45000"), yaml);
         assertTrue(yaml.contains("k: 1"), yaml);
@@ -30,7 +30,7 @@ class FitConfigWriterTest {
 
     @Test
     void lassoPathAndFractionsReadBack() {
-        FitConfig config = FitConfig.defaults().withSolver(Solver.LASSO, "test").withPath(7, 1e-3, -1, List.of(), true);
+        FitConfig config = FitConfig.builder().optSolver(Solver.LASSO, "test").optK(7).optEps(1e-3).build();
         FitConfig back = new FitConfigReader().parse(new FitConfigWriter().toYaml(config), "exported.yaml");
         assertEquals(Solver.LASSO, back.solver());
         assertEquals(7, back.k());
