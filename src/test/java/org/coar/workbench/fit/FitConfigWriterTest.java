@@ -40,6 +40,16 @@ class FitConfigWriterTest {
     }
 
     @Test
+    void everyRowAndOneRowStayApartThroughTheYaml() {
+        FitConfig config = FitConfig.builder().optNumTrain(RowCount.fractionOf(1.0)).optNumVal(RowCount.of(1)).build();
+        String yaml = new FitConfigWriter().toYaml(config);
+        assertTrue(yaml.contains("num_train: 1.0\n") && yaml.contains("num_val: 1\n"), yaml);
+        FitConfig back = new FitConfigReader().parse(yaml, "exported.yaml");
+        assertEquals(200, back.numTrain().resolve(200));
+        assertEquals(1, back.numVal().resolve(200));
+    }
+
+    @Test
     void summaryBinsEveryExampleAndSeparatesZeroLambdas(@TempDir Path dir) throws IOException {
         double[] r2 = {0.1, 0.2, 0.9, 1.0, Double.NaN};
         double[] lam = {0, 0, 0.01, 0.1, 1};
