@@ -83,12 +83,16 @@ public final class BuildService {
         if (!(alpha > 0 && alpha < 1)) {
             throw new WorkbenchException("--alpha: the ablated fraction must be in (0, 1), got " + alpha);
         }
-        return new RunConfig(absolute(requested.model()), null, requestedData,
-                requested.output() == null ? OutputFunction.MARGIN.cliName() : OutputFunction.parse(requested.output()).cliName(),
-                requested.maskArray(), requested.outputArray(), alpha, requested.seed() == null ? 0L : requested.seed(),
-                requested.include(), requested.exclude(), Instant.now().toString(), Version.workbench(),
-                ModelOutput.parse(requested.outputElement()).recorded(), ComponentPreset.parse(requested.components()).cliName(),
-                requested.usesAutocast());
+        return RunConfig.builder().optModel(absolute(requested.model())).optData(requestedData)
+                .optOutput(requested.output() == null ? OutputFunction.MARGIN.cliName()
+                        : OutputFunction.parse(requested.output()).cliName())
+                .optMaskArray(requested.maskArray()).optOutputArray(requested.outputArray())
+                .optAlpha(alpha).optSeed(requested.seed() == null ? 0L : requested.seed())
+                .optInclude(requested.include()).optExclude(requested.exclude())
+                .optCreated(Instant.now().toString()).optWorkbenchVersion(Version.workbench())
+                .optOutputElement(ModelOutput.parse(requested.outputElement()).recorded())
+                .optComponents(ComponentPreset.parse(requested.components()).cliName()).optAutocast(requested.usesAutocast())
+                .build();
     }
 
     private static String absolute(String path) {
@@ -206,9 +210,7 @@ public final class BuildService {
             throw new WorkbenchException(run.model() + ": the model changed since this store's first rows (SHA-256 " + sha
                     + ", recorded " + run.modelSha256() + "); rows of one store must come from one model. Use a new store");
         }
-        RunConfig ours = new RunConfig(run.model(), sha, run.data(), run.output(), maskArray, outputArray, run.alpha(),
-                run.seed(), run.include(), run.exclude(), run.created(), run.workbenchVersion(), run.outputElement(),
-                run.components(), run.autocast());
+        RunConfig ours = run.toBuilder().optModelSha256(sha).optMaskArray(maskArray).optOutputArray(outputArray).build();
         // run.json is created exclusively: of two first builds started together, one records its settings
         // and the other, finding them, is held to them like any resume.
         if (!RunConfig.exists(storeDir) && ours.writeIfAbsent(storeDir)) {
@@ -231,9 +233,7 @@ public final class BuildService {
         }
         if (recorded.modelSha256() == null || recorded.maskArray() == null || recorded.outputArray() == null) {
             // run.json written by an earlier version, or by hand: complete it
-            recorded = new RunConfig(recorded.model(), sha, recorded.data(), recorded.output(), maskArray, outputArray,
-                    recorded.alpha(), recorded.seed(), recorded.include(), recorded.exclude(), recorded.created(),
-                    recorded.workbenchVersion(), recorded.outputElement(), recorded.components(), recorded.autocast());
+            recorded = recorded.toBuilder().optModelSha256(sha).optMaskArray(maskArray).optOutputArray(outputArray).build();
             recorded.write(storeDir);
         }
         return new Recorded(recorded, false);

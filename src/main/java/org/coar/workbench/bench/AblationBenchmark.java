@@ -107,8 +107,9 @@ public final class AblationBenchmark {
             schema.put("margins", new ArraySpec(Dtype.FLOAT16, List.of((long) data.size())));
             Store.create(store, new StoreSpec(buildRows, schema));
             BuildService service = new BuildService();
-            RunConfig run = new RunConfig(subject.model().toString(), null, subject.data(), "margin", "masks", "margins",
-                    DemoProject.ALPHA, 0L, List.of(), List.of(), null, null).withComponents(subject.preset().cliName());
+            RunConfig run = RunConfig.builder().optModel(subject.model().toString()).optData(subject.data()).optOutput("margin")
+                    .optMaskArray("masks").optOutputArray("margins").optAlpha(DemoProject.ALPHA).optSeed(0L)
+                    .optComponents(subject.preset().cliName()).build();
             BuildRequest request = new BuildRequest(store, service.resolveRun(store, run), List.of("cpu"),
                     workers, null, null, null, batchSize, false, Duration.ofHours(1));
             BuildResult build = service.build(request, p -> { }, new BuildControl());

@@ -42,7 +42,8 @@ final class DataOptions {
         if (data == null) {
             return null;
         }
-        return new DataSpec(format, data.toString(), labels == null ? null : labels.toString(), limit, skip, resize, crop, mean, std,
-                attentionMask == null ? null : attentionMask.toString());
+        return DataSpec.builder().setPath(data.toString()).optFormat(format).optLabels(labels == null ? null : labels.toString())
+                .optLimit(limit).optSkip(skip).optResize(resize).optCrop(crop).optMean(mean).optStd(std)
+                .optAttentionMask(attentionMask == null ? null : attentionMask.toString()).build();
     }
 }

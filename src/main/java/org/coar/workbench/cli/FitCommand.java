@@ -56,11 +56,15 @@ final class FitCommand implements Callable<Integer> {
             description = "Store array to fit (default: the only array besides masks).")
     private String outputArray;
 
-    @Option(names = "--num-train", paramLabel = "N|FRACTION", description = "Training rows: a count, or a fraction of the completed rows in (0, 1] (1.0 = all).")
-    private Double numTrain;
+    @Option(names = "--num-train", paramLabel = "N|FRACTION",
+            description = "Training rows: a count (45000; 1 is one row), or, written with a decimal point, a fraction of the "
+                    + "completed rows in [0, 1] (0.9; 1.0 = all).")
+    private String numTrain;
 
-    @Option(names = "--num-val", paramLabel = "N|FRACTION", description = "Validation rows: a count, or a fraction of the completed rows (0 = none).")
-    private Double numVal;
+    @Option(names = "--num-val", paramLabel = "N|FRACTION",
+            description = "Validation rows: a count (5000; 0 = none), or a fraction of the completed rows written with a "
+                    + "decimal point (0.1).")
+    private String numVal;
 
     @Option(names = "--seed", paramLabel = "SEED",
             description = "Shuffle completed rows with this seed before splitting (default: data.seed; none = ordered split).")
@@ -151,45 +155,36 @@ final class FitCommand implements Callable<Integer> {
     }
 
     private FitConfig applyOverrides(FitConfig config) {
-        FitConfig c = config;
+        FitConfig.Builder c = config.toBuilder();
         if (solver != null) {
             Solver s = Solver.fromKey(solver).orElseThrow(() -> new WorkbenchException("--solver: must be ols, lasso or ridge, found \"" + solver + "\""));
-            c = c.withSolver(s, "--solver");
+            c.optSolver(s, "--solver");
         }
-        if (numTrain != null || numVal != null || seed != null) {
-            c = c.withSplit(numTrain == null ? c.numTrain() : rows("--num-train", numTrain),
-                    numVal == null ? c.numVal() : rows("--num-val", numVal), seed == null ? c.seed() : seed);
+        if (numTrain != null) {
+            c.optNumTrain(RowCount.parse(numTrain, "--num-train"));
+        }
+        if (numVal != null) {
+            c.optNumVal(RowCount.parse(numVal, "--num-val"));
+        }
+        if (seed != null) {
+            c.optSeed(seed);
         }
         if (lambdas != null) {
             if (lambdas.stream().anyMatch(v -> !(v >= 0) || v.isInfinite())) {
                 throw new WorkbenchException("--lambdas: every λ must be a number ≥ 0, found " + lambdas);
             }
-            c = c.withPath(c.k(), c.eps(), c.manualMaxLambda(), lambdas, c.includeZeroLambda());
+            c.optLambdas(lambdas);
         }
         if (outputArray != null) {
-            c = c.withOutputArray(outputArray);
+            c.optOutputArray(outputArray);
         }
         if (excludeNonFinite) {
-            c = c.withExcludeNonFinite(true);
+            c.optExcludeNonFinite(true);
         }
         if (memory != null) {
-            c = c.withPlan(c.plan().withMemory(org.coar.workbench.fit.PlanOptions.parseSize(memory, "--memory")));
+            c.optPlan(config.plan().withMemory(org.coar.workbench.fit.PlanOptions.parseSize(memory, "--memory")));
         }
-        return c;
-    }
-
-    private static RowCount rows(String option, double value) {
-        if (value >= 0 && value == Math.rint(value) && value != 1.0 || value == 0) {
-            if (value > RowCount.MAX_ROWS) {
-                throw new WorkbenchException(option + ": " + String.format(Locale.ROOT, "%.0f", value) + " rows is more than a fit "
-                        + "can read (at most " + RowCount.MAX_ROWS + "); give a count up to the store's completed rows, or a fraction such as 0.9");
-            }
-            return RowCount.of((long) value);
-        }
-        if (value > 0 && value <= 1) {
-            return RowCount.fractionOf(value);
-        }
-        throw new WorkbenchException(option + ": expected a row count or a fraction in (0, 1], found " + value);
+        return c.build();
     }
 
     private static String timings(FitResult r) {

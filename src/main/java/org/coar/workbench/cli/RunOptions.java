@@ -43,7 +43,9 @@ final class RunOptions {
 
     /** The requested settings; null fields mean "as recorded in run.json" (or the default on a first build). */
     RunConfig toRequest() {
-        return new RunConfig(model == null ? null : model.toString(), null, data == null ? null : data.toSpec(), output, null,
-                outputArray, alpha, seed, components.include, components.exclude, null, null, modelOutput, components.preset, autocast);
+        return RunConfig.builder().optModel(model == null ? null : model.toString()).optData(data == null ? null : data.toSpec())
+                .optOutput(output).optOutputArray(outputArray).optAlpha(alpha).optSeed(seed).optInclude(components.include)
+                .optExclude(components.exclude).optOutputElement(modelOutput).optComponents(components.preset).optAutocast(autocast)
+                .build();
     }
 }

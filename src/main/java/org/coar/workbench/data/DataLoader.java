@@ -105,8 +105,7 @@ public final class DataLoader {
             throw new WorkbenchException(path + ": is a folder, but " + format + " data is a file; pass the file, "
                     + "or --data-format images for a folder with one subfolder per class");
         }
-        return new DataSpec(format, path.toString(), labels, spec.limit(), spec.skip(), spec.resize(), spec.crop(),
-                spec.mean(), spec.std(), attentionMask);
+        return spec.toBuilder().optFormat(format).setPath(path.toString()).optLabels(labels).optAttentionMask(attentionMask).build();
     }
 
     private static Path toPath(String text, String option) {

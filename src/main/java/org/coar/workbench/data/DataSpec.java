@@ -28,15 +28,107 @@ import org.coar.workbench.WorkbenchException;
 public record DataSpec(String format, String path, String labels, Integer limit, Integer skip,
                        Integer resize, Integer crop, float[] mean, float[] std, String attentionMask) {
 
-    /** A spec without an attention mask (every format but tokens). */
-    public DataSpec(String format, String path, String labels, Integer limit, Integer skip, Integer resize, Integer crop,
-                    float[] mean, float[] std) {
-        this(format, path, labels, limit, skip, resize, crop, mean, std, null);
+    /** The data at {@code path}, everything else default; short for {@code builder().setPath(path).build()}. */
+    public static DataSpec of(String path) {
+        return builder().setPath(path).build();
     }
 
-    /** The data at {@code path}, everything else default. */
-    public static DataSpec of(String path) {
-        return new DataSpec(null, path, null, null, null, null, null, null, null);
+    /** A builder with every setting default; {@link Builder#setPath} is required. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder holding this spec, to change some of it. */
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    /** Builds a {@link DataSpec}: {@code setPath} is required, each {@code optX} sets one optional field. */
+    public static final class Builder {
+        private String format;
+        private String path;
+        private String labels;
+        private Integer limit;
+        private Integer skip;
+        private Integer resize;
+        private Integer crop;
+        private float[] mean;
+        private float[] std;
+        private String attentionMask;
+
+        private Builder() {
+        }
+
+        private Builder(DataSpec spec) {
+            format = spec.format;
+            path = spec.path;
+            labels = spec.labels;
+            limit = spec.limit;
+            skip = spec.skip;
+            resize = spec.resize;
+            crop = spec.crop;
+            mean = spec.mean;
+            std = spec.std;
+            attentionMask = spec.attentionMask;
+        }
+
+        public Builder setPath(String file) {
+            path = file;
+            return this;
+        }
+
+        /** Null: detected from the path. */
+        public Builder optFormat(String name) {
+            format = name;
+            return this;
+        }
+
+        public Builder optLabels(String file) {
+            labels = file;
+            return this;
+        }
+
+        public Builder optLimit(Integer examples) {
+            limit = examples;
+            return this;
+        }
+
+        public Builder optSkip(Integer every) {
+            skip = every;
+            return this;
+        }
+
+        public Builder optResize(Integer pixels) {
+            resize = pixels;
+            return this;
+        }
+
+        public Builder optCrop(Integer pixels) {
+            crop = pixels;
+            return this;
+        }
+
+        public Builder optMean(float[] perChannel) {
+            mean = perChannel;
+            return this;
+        }
+
+        public Builder optStd(float[] perChannel) {
+            std = perChannel;
+            return this;
+        }
+
+        public Builder optAttentionMask(String file) {
+            attentionMask = file;
+            return this;
+        }
+
+        public DataSpec build() {
+            if (path == null) {
+                throw new IllegalStateException("a DataSpec needs its data's path: call setPath");
+            }
+            return new DataSpec(format, path, labels, limit, skip, resize, crop, mean, std, attentionMask);
+        }
     }
 
     public int effectiveSkip() {

@@ -88,16 +88,16 @@ public final class DemoProject {
 
     public DataSpec dataSpec() {
         if (kind == LM) {
-            return new DataSpec(DataLoader.TOKENS, dir.resolve("inputs/eval-tokens.npy").toString(), null, null, null, null, null,
-                    null, null, dir.resolve("inputs/eval-lengths.npy").toString());
+            return DataSpec.builder().setPath(dir.resolve("inputs/eval-tokens.npy").toString()).optFormat(DataLoader.TOKENS)
+                    .optAttentionMask(dir.resolve("inputs/eval-lengths.npy").toString()).build();
         }
-        return new DataSpec("idx", images().toString(), null, null, null, null, null, null, null);
+        return DataSpec.builder().setPath(images().toString()).optFormat("idx").build();
     }
 
     /** The run settings of the demo's first build. */
     public RunConfig run() {
-        return new RunConfig(model().toString(), null, dataSpec(), "margin", "masks", kind.outputArray(), ALPHA, 0L,
-                List.of(), List.of(), null, null).withComponents(kind.preset().cliName());
+        return RunConfig.builder().optModel(model().toString()).optData(dataSpec()).optOutput("margin").optMaskArray("masks")
+                .optOutputArray(kind.outputArray()).optAlpha(ALPHA).optSeed(0L).optComponents(kind.preset().cliName()).build();
     }
 
     private Components components(TorchModel model) {

@@ -19,10 +19,6 @@ public record ComponentScores(String method, float[][] scores, float[] base) {
         return scores.length;
     }
 
-    public boolean sharedByExamples() {
-        return scores.length > 0 && scores[0].length == 1;
-    }
-
     public float score(int component, int example) {
         float[] row = scores[component];
         return row.length == 1 ? row[0] : row[example];

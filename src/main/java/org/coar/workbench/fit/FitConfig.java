@@ -6,6 +6,7 @@ import java.util.Map;
 /**
  * Everything that decides a fit, resolved from a reference regression YAML, the workbench's own
  * keys and command-line overrides (see {@link FitConfigReader}). Recorded whole in report.json.
+ * Made with {@link #builder()} (defaults) or {@link #toBuilder()} (changing some settings of a config).
  *
  * @param numTrain          training rows ({@code data.num_train})
  * @param numVal            validation rows ({@code data.num_val}); 0 means no validation
@@ -46,62 +47,184 @@ public record FitConfig(RowCount numTrain, RowCount numVal, Long seed, int targe
 
     /** Defaults without a config file: 90% / 10% ordered split, least squares. */
     public static FitConfig defaults() {
-        return new FitConfig(RowCount.fractionOf(0.9), RowCount.fractionOf(0.1), null, 0, -1, Solver.OLS,
-                "default", 20, 1e-4, true, -1, List.of(), true, null, false, 1e-12, 200, 2048, null, Map.of(), List.of(),
-                PlanOptions.AUTO);
+        return builder().build();
     }
 
-    public FitConfig withSolver(Solver newSolver, String reason) {
-        return new FitConfig(numTrain, numVal, seed, targetStart, targetEnd, newSolver, reason, k, eps, useBias, manualMaxLambda,
-                lambdas, includeZeroLambda, outputArray, excludeNonFinite, tolerance, maxSweeps, blockRows, outDir,
-                unusedReferenceKeys, warnings, plan);
+    /** A builder holding the defaults; every setting is optional. */
+    public static Builder builder() {
+        return new Builder();
     }
 
-    public FitConfig withSplit(RowCount newTrain, RowCount newVal, Long newSeed) {
-        return new FitConfig(newTrain, newVal, newSeed, targetStart, targetEnd, solver, solverReason, k, eps, useBias,
-                manualMaxLambda, lambdas, includeZeroLambda, outputArray, excludeNonFinite, tolerance, maxSweeps, blockRows,
-                outDir, unusedReferenceKeys, warnings, plan);
+    /** A builder holding these settings, to change some of them. */
+    public Builder toBuilder() {
+        return new Builder(this);
     }
 
-    public FitConfig withTargets(int start, int end) {
-        return new FitConfig(numTrain, numVal, seed, start, end, solver, solverReason, k, eps, useBias, manualMaxLambda,
-                lambdas, includeZeroLambda, outputArray, excludeNonFinite, tolerance, maxSweeps, blockRows, outDir,
-                unusedReferenceKeys, warnings, plan);
-    }
+    /** Builds a {@link FitConfig}; each {@code optX} replaces one setting, the others keep their value. */
+    public static final class Builder {
+        private RowCount numTrain = RowCount.fractionOf(0.9);
+        private RowCount numVal = RowCount.fractionOf(0.1);
+        private Long seed;
+        private int targetStart;
+        private int targetEnd = -1;
+        private Solver solver = Solver.OLS;
+        private String solverReason = "default";
+        private int k = 20;
+        private double eps = 1e-4;
+        private boolean useBias = true;
+        private double manualMaxLambda = -1;
+        private List<Double> lambdas = List.of();
+        private boolean includeZeroLambda = true;
+        private String outputArray;
+        private boolean excludeNonFinite;
+        private double tolerance = 1e-12;
+        private int maxSweeps = 200;
+        private int blockRows = 2048;
+        private String outDir;
+        private Map<String, Object> unusedReferenceKeys = Map.of();
+        private List<String> warnings = List.of();
+        private PlanOptions plan = PlanOptions.AUTO;
 
-    public FitConfig withPath(int newK, double newEps, double newManualMaxLambda, List<Double> newLambdas, boolean zero) {
-        return new FitConfig(numTrain, numVal, seed, targetStart, targetEnd, solver, solverReason, newK, newEps, useBias,
-                newManualMaxLambda, newLambdas, zero, outputArray, excludeNonFinite, tolerance, maxSweeps, blockRows, outDir,
-                unusedReferenceKeys, warnings, plan);
-    }
+        private Builder() {
+        }
 
-    public FitConfig withOutputArray(String name) {
-        return new FitConfig(numTrain, numVal, seed, targetStart, targetEnd, solver, solverReason, k, eps, useBias,
-                manualMaxLambda, lambdas, includeZeroLambda, name, excludeNonFinite, tolerance, maxSweeps, blockRows, outDir,
-                unusedReferenceKeys, warnings, plan);
-    }
+        private Builder(FitConfig c) {
+            numTrain = c.numTrain;
+            numVal = c.numVal;
+            seed = c.seed;
+            targetStart = c.targetStart;
+            targetEnd = c.targetEnd;
+            solver = c.solver;
+            solverReason = c.solverReason;
+            k = c.k;
+            eps = c.eps;
+            useBias = c.useBias;
+            manualMaxLambda = c.manualMaxLambda;
+            lambdas = c.lambdas;
+            includeZeroLambda = c.includeZeroLambda;
+            outputArray = c.outputArray;
+            excludeNonFinite = c.excludeNonFinite;
+            tolerance = c.tolerance;
+            maxSweeps = c.maxSweeps;
+            blockRows = c.blockRows;
+            outDir = c.outDir;
+            unusedReferenceKeys = c.unusedReferenceKeys;
+            warnings = c.warnings;
+            plan = c.plan;
+        }
 
-    public FitConfig withExcludeNonFinite(boolean exclude) {
-        return new FitConfig(numTrain, numVal, seed, targetStart, targetEnd, solver, solverReason, k, eps, useBias,
-                manualMaxLambda, lambdas, includeZeroLambda, outputArray, exclude, tolerance, maxSweeps, blockRows, outDir,
-                unusedReferenceKeys, warnings, plan);
-    }
+        public Builder optNumTrain(RowCount rows) {
+            numTrain = rows;
+            return this;
+        }
 
-    public FitConfig withUseBias(boolean bias) {
-        return new FitConfig(numTrain, numVal, seed, targetStart, targetEnd, solver, solverReason, k, eps, bias,
-                manualMaxLambda, lambdas, includeZeroLambda, outputArray, excludeNonFinite, tolerance, maxSweeps, blockRows,
-                outDir, unusedReferenceKeys, warnings, plan);
-    }
+        public Builder optNumVal(RowCount rows) {
+            numVal = rows;
+            return this;
+        }
 
-    public FitConfig withSolverLimits(double newTolerance, int newMaxSweeps, int newBlockRows) {
-        return new FitConfig(numTrain, numVal, seed, targetStart, targetEnd, solver, solverReason, k, eps, useBias,
-                manualMaxLambda, lambdas, includeZeroLambda, outputArray, excludeNonFinite, newTolerance, newMaxSweeps,
-                newBlockRows, outDir, unusedReferenceKeys, warnings, plan);
-    }
+        /** Null keeps the ordered split. */
+        public Builder optSeed(Long value) {
+            seed = value;
+            return this;
+        }
 
-    public FitConfig withPlan(PlanOptions options) {
-        return new FitConfig(numTrain, numVal, seed, targetStart, targetEnd, solver, solverReason, k, eps, useBias,
-                manualMaxLambda, lambdas, includeZeroLambda, outputArray, excludeNonFinite, tolerance, maxSweeps, blockRows,
-                outDir, unusedReferenceKeys, warnings, options);
+        public Builder optTargetStart(int start) {
+            targetStart = start;
+            return this;
+        }
+
+        public Builder optTargetEnd(int end) {
+            targetEnd = end;
+            return this;
+        }
+
+        /** The solver and why it was chosen (report.json and the CLI say the reason). */
+        public Builder optSolver(Solver value, String reason) {
+            solver = value;
+            solverReason = reason;
+            return this;
+        }
+
+        public Builder optK(int value) {
+            k = value;
+            return this;
+        }
+
+        public Builder optEps(double value) {
+            eps = value;
+            return this;
+        }
+
+        public Builder optUseBias(boolean value) {
+            useBias = value;
+            return this;
+        }
+
+        public Builder optManualMaxLambda(double value) {
+            manualMaxLambda = value;
+            return this;
+        }
+
+        public Builder optLambdas(List<Double> values) {
+            lambdas = values;
+            return this;
+        }
+
+        public Builder optIncludeZeroLambda(boolean value) {
+            includeZeroLambda = value;
+            return this;
+        }
+
+        public Builder optOutputArray(String name) {
+            outputArray = name;
+            return this;
+        }
+
+        public Builder optExcludeNonFinite(boolean value) {
+            excludeNonFinite = value;
+            return this;
+        }
+
+        public Builder optTolerance(double value) {
+            tolerance = value;
+            return this;
+        }
+
+        public Builder optMaxSweeps(int value) {
+            maxSweeps = value;
+            return this;
+        }
+
+        public Builder optBlockRows(int value) {
+            blockRows = value;
+            return this;
+        }
+
+        public Builder optOutDir(String dir) {
+            outDir = dir;
+            return this;
+        }
+
+        public Builder optUnusedReferenceKeys(Map<String, Object> keys) {
+            unusedReferenceKeys = keys;
+            return this;
+        }
+
+        public Builder optWarnings(List<String> values) {
+            warnings = values;
+            return this;
+        }
+
+        public Builder optPlan(PlanOptions options) {
+            plan = options;
+            return this;
+        }
+
+        public FitConfig build() {
+            return new FitConfig(numTrain, numVal, seed, targetStart, targetEnd, solver, solverReason, k, eps, useBias,
+                    manualMaxLambda, lambdas, includeZeroLambda, outputArray, excludeNonFinite, tolerance, maxSweeps, blockRows,
+                    outDir, unusedReferenceKeys, warnings, plan);
+        }
     }
 }

@@ -124,9 +124,12 @@ public final class FitConfigReader {
             solver = Solver.OLS;
             reason = kGiven || manualGiven ? "the config asks for λ = 0 (cfg.k = 1, cfg.manual_max_lambda = 0)" : "default";
         }
-        return new FitConfig(numTrain, numVal, seed, targetStart, targetEnd, solver, reason, k, eps, useBias, manualMaxLambda,
-                lambdas, includeZero, outputArray, excludeNonFinite, tolerance, maxSweeps, blockRows, outDir, unused, r.warnings,
-                plan);
+        return FitConfig.builder().optNumTrain(numTrain).optNumVal(numVal).optSeed(seed).optTargetStart(targetStart)
+                .optTargetEnd(targetEnd).optSolver(solver, reason).optK(k).optEps(eps).optUseBias(useBias)
+                .optManualMaxLambda(manualMaxLambda).optLambdas(lambdas).optIncludeZeroLambda(includeZero)
+                .optOutputArray(outputArray).optExcludeNonFinite(excludeNonFinite).optTolerance(tolerance).optMaxSweeps(maxSweeps)
+                .optBlockRows(blockRows).optOutDir(outDir).optUnusedReferenceKeys(unused).optWarnings(r.warnings).optPlan(plan)
+                .build();
     }
 
     /** Typed access to "section.key" paths, collecting problems instead of stopping at the first. */
@@ -204,29 +207,22 @@ public final class FitConfigReader {
             return bound == Math.rint(bound) && Math.abs(bound) < 1e15 ? Long.toString((long) bound) : Double.toString(bound);
         }
 
+        /** A row count or fraction by {@link RowCount}'s rule; a YAML float such as 45000.0 reads as its text "45000.0". */
         RowCount rows(String path, RowCount fallback) {
             if (!has(path)) {
                 return fallback;
             }
             JsonNode n = node(path);
-            Double value = numeric(n);
-            if (value == null || value < 0) {
-                problem(path, "expected a row count (e.g. 45000) or a fraction of the completed rows (e.g. 0.9), found " + describe(n));
+            if (!n.isNumber() && !n.isTextual()) {
+                problem(path, RowCount.EXPECTED + ", found " + describe(n));
                 return fallback;
             }
-            if (value == Math.rint(value) && !(n.isFloatingPointNumber() && value == 1)) {
-                if (value > RowCount.MAX_ROWS) {
-                    problem(path, describe(n) + " rows is more than a fit can read (at most " + RowCount.MAX_ROWS + "); give a "
-                            + "count up to the store's completed rows, or a fraction such as 0.9");
-                    return fallback;
-                }
-                return RowCount.of(value.longValue());
+            try {
+                return RowCount.parse(n.asText(), path);
+            } catch (WorkbenchException e) {
+                problems.add(e.getMessage());
+                return fallback;
             }
-            if (value > 0 && value < 1 || value == 1) {
-                return RowCount.fractionOf(value);
-            }
-            problem(path, "expected a row count (an integer) or a fraction in (0, 1], found " + describe(n));
-            return fallback;
         }
 
         boolean flag(String path, boolean fallback) {

@@ -44,10 +44,6 @@ public enum Dtype {
         return itemSize;
     }
 
-    public boolean isFloatingPoint() {
-        return this == FLOAT16 || this == FLOAT32 || this == FLOAT64;
-    }
-
     /** Resolves a dtype as numpy spells it in a spec: {@code float16}, {@code bool_}, {@code f2}, {@code <f2}. */
     public static Optional<Dtype> fromNumpyName(String name) {
         String key = name.trim().toLowerCase(Locale.ROOT);

@@ -49,12 +49,6 @@ public record RunConfig(String model, String modelSha256, DataSpec data, String 
                         String workbenchVersion, String outputElement, String components, Boolean autocast) {
     public static final String FILE = "run.json";
 
-    /** These settings with component preset {@code preset} (a name; null for the default). */
-    public RunConfig withComponents(String preset) {
-        return new RunConfig(model, modelSha256, data, output, maskArray, outputArray, alpha, seed, include, exclude, created,
-                workbenchVersion, outputElement, preset, autocast);
-    }
-
     /** The component preset these rows were made with. */
     public org.coar.workbench.model.ComponentPreset componentPreset() {
         return org.coar.workbench.model.ComponentPreset.parse(components);
@@ -70,13 +64,6 @@ public record RunConfig(String model, String modelSha256, DataSpec data, String 
         exclude = exclude == null ? List.of() : List.copyOf(exclude);
     }
 
-    /** Settings of a model that returns one tensor, with the default component preset and no autocast choice. */
-    public RunConfig(String model, String modelSha256, DataSpec data, String output, String maskArray, String outputArray,
-                     Double alpha, Long seed, List<String> include, List<String> exclude, String created, String workbenchVersion) {
-        this(model, modelSha256, data, output, maskArray, outputArray, alpha, seed, include, exclude, created, workbenchVersion,
-                null, null, null);
-    }
-
     /** Which tensor of the model's output to take the logits from. */
     public ModelOutput modelOutput() {
         return ModelOutput.parse(outputElement);
@@ -87,9 +74,135 @@ public record RunConfig(String model, String modelSha256, DataSpec data, String 
         return Boolean.TRUE.equals(autocast);
     }
 
-    public RunConfig withAutocast(Boolean value) {
-        return new RunConfig(model, modelSha256, data, output, maskArray, outputArray, alpha, seed, include, exclude, created,
-                workbenchVersion, outputElement, components, value);
+    /** A builder with every setting absent (null: "as recorded", or the default on a first build). */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder holding these settings, to change some of them. */
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    /** Builds a {@link RunConfig}; every setting is optional, each {@code optX} sets one. */
+    public static final class Builder {
+        private String model;
+        private String modelSha256;
+        private DataSpec data;
+        private String output;
+        private String maskArray;
+        private String outputArray;
+        private Double alpha;
+        private Long seed;
+        private List<String> include = List.of();
+        private List<String> exclude = List.of();
+        private String created;
+        private String workbenchVersion;
+        private String outputElement;
+        private String components;
+        private Boolean autocast;
+
+        private Builder() {
+        }
+
+        private Builder(RunConfig r) {
+            model = r.model;
+            modelSha256 = r.modelSha256;
+            data = r.data;
+            output = r.output;
+            maskArray = r.maskArray;
+            outputArray = r.outputArray;
+            alpha = r.alpha;
+            seed = r.seed;
+            include = r.include;
+            exclude = r.exclude;
+            created = r.created;
+            workbenchVersion = r.workbenchVersion;
+            outputElement = r.outputElement;
+            components = r.components;
+            autocast = r.autocast;
+        }
+
+        public Builder optModel(String file) {
+            model = file;
+            return this;
+        }
+
+        public Builder optModelSha256(String sha256) {
+            modelSha256 = sha256;
+            return this;
+        }
+
+        public Builder optData(DataSpec spec) {
+            data = spec;
+            return this;
+        }
+
+        public Builder optOutput(String function) {
+            output = function;
+            return this;
+        }
+
+        public Builder optMaskArray(String name) {
+            maskArray = name;
+            return this;
+        }
+
+        public Builder optOutputArray(String name) {
+            outputArray = name;
+            return this;
+        }
+
+        public Builder optAlpha(Double value) {
+            alpha = value;
+            return this;
+        }
+
+        public Builder optSeed(Long value) {
+            seed = value;
+            return this;
+        }
+
+        public Builder optInclude(List<String> globs) {
+            include = globs;
+            return this;
+        }
+
+        public Builder optExclude(List<String> globs) {
+            exclude = globs;
+            return this;
+        }
+
+        public Builder optCreated(String time) {
+            created = time;
+            return this;
+        }
+
+        public Builder optWorkbenchVersion(String version) {
+            workbenchVersion = version;
+            return this;
+        }
+
+        public Builder optOutputElement(String element) {
+            outputElement = element;
+            return this;
+        }
+
+        /** The component preset's name; null for the default. */
+        public Builder optComponents(String preset) {
+            components = preset;
+            return this;
+        }
+
+        public Builder optAutocast(Boolean value) {
+            autocast = value;
+            return this;
+        }
+
+        public RunConfig build() {
+            return new RunConfig(model, modelSha256, data, output, maskArray, outputArray, alpha, seed, include, exclude, created,
+                    workbenchVersion, outputElement, components, autocast);
+        }
     }
 
     public static boolean exists(Path storeDir) {

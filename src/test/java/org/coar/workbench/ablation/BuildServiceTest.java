@@ -44,8 +44,8 @@ class BuildServiceTest {
     }
 
     private static RunConfig run(Path model) {
-        return new RunConfig(model.toString(), null, ModelFixtures.demoDataSpec(EXAMPLES), null, null, null, 0.1, 3L,
-                List.of(), List.of(), null, null);
+        return RunConfig.builder().optModel(model.toString()).optData(ModelFixtures.demoDataSpec(EXAMPLES)).optAlpha(0.1)
+                .optSeed(3L).build();
     }
 
     private static BuildRequest request(Path store, RunConfig run, Long start, Long end) {
@@ -99,8 +99,7 @@ class BuildServiceTest {
         service.build(request(store, run, 0L, 4L), p -> { }, new BuildControl());
         byte[] before = Files.readAllBytes(store.resolve("margins.npy"));
 
-        RunConfig resumed = service.resolveRun(store, new RunConfig(null, null, null, null, null, null, null, null,
-                List.of(), List.of(), null, null));
+        RunConfig resumed = service.resolveRun(store, RunConfig.builder().build());
         BuildResult result = service.build(request(store, resumed, null, null), p -> { }, new BuildControl());
         assertEquals(6, result.rowsBuilt(), "only the pending rows are built");
         byte[] after = Files.readAllBytes(store.resolve("margins.npy"));
@@ -117,7 +116,7 @@ class BuildServiceTest {
         BuildService service = new BuildService();
         RunConfig run = service.resolveRun(store, run(ModelFixtures.demoModel()));
         service.build(request(store, run, 0L, 1L), p -> { }, new BuildControl());
-        RunConfig otherAlpha = new RunConfig(null, null, null, null, null, null, 0.2, null, List.of(), List.of(), null, null);
+        RunConfig otherAlpha = RunConfig.builder().optAlpha(0.2).build();
         WorkbenchException e = assertThrows(WorkbenchException.class, () -> service.resolveRun(store, otherAlpha));
         assertTrue(e.getMessage().contains("--alpha recorded as 0.1, requested 0.2"), e.getMessage());
     }
@@ -176,14 +175,15 @@ class BuildServiceTest {
                 refused.getMessage());
         assertFalse(RunConfig.exists(store), "a refused first build records nothing");
 
-        RunConfig preset = service.resolveRun(store, run(ModelFixtures.demoModel()).withComponents("reference-resnet"));
+        RunConfig preset = service.resolveRun(store,
+                run(ModelFixtures.demoModel()).toBuilder().optComponents("reference-resnet").build());
         BuildResult result = service.build(request(store, preset, null, null), p -> { }, new BuildControl());
         assertEquals(3, result.rowsBuilt());
         assertEquals("reference-resnet", RunConfig.read(store).components());
         assertEquals(List.of("conv1.weight", "conv2.weight", "conv3.weight"),
                 Components.read(store).groups().stream().map(org.coar.workbench.model.ComponentGroup::name).toList());
         WorkbenchException other = assertThrows(WorkbenchException.class,
-                () -> service.resolveRun(store, run(ModelFixtures.demoModel()).withComponents("default")));
+                () -> service.resolveRun(store, run(ModelFixtures.demoModel()).toBuilder().optComponents("default").build()));
         assertTrue(other.getMessage().contains("--components recorded as reference-resnet, requested default"), other.getMessage());
         assertEquals("reference-resnet", service.resolveRun(store, run(ModelFixtures.demoModel())).components(),
                 "without --components a resume keeps the recorded preset");
@@ -202,9 +202,10 @@ class BuildServiceTest {
     void dataTheModelRejectsOnTheFirstBuildRecordsNothingSoTheStoreCanBeBuiltWithTheRightSettings(@TempDir Path tmp) {
         Path store = newStore(tmp, 4, 240, EXAMPLES);
         BuildService service = new BuildService();
-        DataSpec cropped = new DataSpec("idx", ModelFixtures.demoDataSpec(EXAMPLES).path(), null, EXAMPLES, null, 20, 16, null, null);
-        RunConfig wrong = service.resolveRun(store, new RunConfig(ModelFixtures.demoModel().toString(), null, cropped, null, null,
-                null, 0.1, 3L, List.of(), List.of(), null, null));
+        DataSpec cropped = DataSpec.builder().setPath(ModelFixtures.demoDataSpec(EXAMPLES).path()).optFormat("idx")
+                .optLimit(EXAMPLES).optResize(20).optCrop(16).build();
+        RunConfig wrong = service.resolveRun(store, RunConfig.builder().optModel(ModelFixtures.demoModel().toString())
+                .optData(cropped).optAlpha(0.1).optSeed(3L).build());
         WorkbenchException e = assertThrows(WorkbenchException.class,
                 () -> service.build(request(store, wrong, null, null), p -> { }, new BuildControl()));
         assertTrue(e.getMessage().contains("the model does not accept the evaluation data of shape (1, 1, 16, 16)"), e.getMessage());

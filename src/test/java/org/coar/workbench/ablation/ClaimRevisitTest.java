@@ -26,8 +26,8 @@ class ClaimRevisitTest {
         Store.create(store, new SpecCodec().parse("{\"num_models\": 6, \"schema\": {\"masks\": {\"dtype\": \"bool_\", \"shape\": [240]}, "
                 + "\"margins\": {\"dtype\": \"float32\", \"shape\": [16]}}}", "spec"));
         BuildService service = new BuildService();
-        RunConfig run = service.resolveRun(store, new RunConfig(ModelFixtures.demoModel().toString(), null,
-                ModelFixtures.demoDataSpec(16), null, null, null, 0.1, 3L, List.of(), List.of(), null, null));
+        RunConfig run = service.resolveRun(store, RunConfig.builder().optModel(ModelFixtures.demoModel().toString())
+                .optData(ModelFixtures.demoDataSpec(16)).optAlpha(0.1).optSeed(3L).build());
         service.record(store, run);
         // Another builder on this host holds row 2: a live process (here a sleep) whose claim file names it.
         Process holder = new ProcessBuilder("sleep", "60").start();

@@ -44,8 +44,8 @@ class FirstBuildTest {
     }
 
     private static RunConfig run(Path model, double alpha, long seed, String modelOutput) {
-        return new RunConfig(model.toString(), null, ModelFixtures.demoDataSpec(EXAMPLES), null, null, null, alpha, seed,
-                List.of(), List.of(), null, null, modelOutput, null, null);
+        return RunConfig.builder().optModel(model.toString()).optData(ModelFixtures.demoDataSpec(EXAMPLES)).optAlpha(alpha)
+                .optSeed(seed).optOutputElement(modelOutput).build();
     }
 
     private static BuildRequest request(Path store, RunConfig run, int batchSize) {
@@ -206,8 +206,8 @@ class FirstBuildTest {
         Path store = newStore(tmp.resolve("store"), 3, COMPONENTS, EXAMPLES - 1);
         BuildService service = new BuildService();
         // 39 examples at --batch-size 16: batches 16, 16, 7. The probe (1 example, then 16) passes; the 7 fails in the workers.
-        RunConfig run = service.resolveRun(store, new RunConfig(robustnessModel("odd_batch_fails").toString(), null,
-                ModelFixtures.demoDataSpec(EXAMPLES - 1), null, null, null, 0.1, 3L, List.of(), List.of(), null, null));
+        RunConfig run = service.resolveRun(store, RunConfig.builder().optModel(robustnessModel("odd_batch_fails").toString())
+                .optData(ModelFixtures.demoDataSpec(EXAMPLES - 1)).optAlpha(0.1).optSeed(3L).build());
         WorkbenchException e = assertThrows(WorkbenchException.class, () -> service.build(request(store, run, 16), p -> { },
                 new BuildControl()));
         assertTrue(e.getMessage().contains("the model failed on a batch of 7 examples (examples 32..38"), e.getMessage());
@@ -217,8 +217,8 @@ class FirstBuildTest {
     @Test
     void outputArrayEqualToTheMaskArrayIsRefusedNamingTheArrays(@TempDir Path tmp) throws Exception {
         Path store = newStore(tmp.resolve("store"), 2, COMPONENTS, EXAMPLES);
-        RunConfig masks = new RunConfig(robustnessModel("logits").toString(), null, ModelFixtures.demoDataSpec(EXAMPLES), null, null,
-                "masks", 0.1, 3L, List.of(), List.of(), null, null);
+        RunConfig masks = RunConfig.builder().optModel(robustnessModel("logits").toString())
+                .optData(ModelFixtures.demoDataSpec(EXAMPLES)).optOutputArray("masks").optAlpha(0.1).optSeed(3L).build();
         WorkbenchException e = buildFails(store, masks, 16);
         assertEquals("--output-array masks: that array holds the keep-masks; name the array for the outputs (the store has "
                 + "margins, masks)", e.getMessage());
@@ -268,11 +268,11 @@ class FirstBuildTest {
     void nanOutputsAreReportedInTheProgressAsSoonAsARowHasThem(@TempDir Path tmp) throws Exception {
         Path store = newStore(tmp.resolve("store"), 3, 240, 8);
         // The demo CNN on images scaled by 1e38: the logits overflow to Inf and the margins become NaN.
-        DataSpec huge = new DataSpec("idx", ModelFixtures.demoDataSpec(8).path(), null, 8, null, null, null, new float[] {0f},
-                new float[] {1e-38f});
+        DataSpec huge = DataSpec.builder().setPath(ModelFixtures.demoDataSpec(8).path()).optFormat("idx").optLimit(8)
+                .optMean(new float[] {0f}).optStd(new float[] {1e-38f}).build();
         BuildService service = new BuildService();
-        RunConfig run = service.resolveRun(store, new RunConfig(ModelFixtures.demoModel().toString(), null, huge, null, null, null,
-                0.1, 3L, List.of(), List.of(), null, null));
+        RunConfig run = service.resolveRun(store, RunConfig.builder().optModel(ModelFixtures.demoModel().toString())
+                .optData(huge).optAlpha(0.1).optSeed(3L).build());
         List<BuildProgress> events = new ArrayList<>();
         service.build(request(store, run, 8), events::add, new BuildControl());
         BuildProgress afterFirstRow = events.stream().filter(p -> p.rowsDone() == 1).findFirst().orElseThrow();

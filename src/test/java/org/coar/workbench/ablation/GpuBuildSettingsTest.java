@@ -30,8 +30,8 @@ class GpuBuildSettingsTest {
     }
 
     private static RunConfig requested(Boolean autocast) {
-        return new RunConfig(ModelFixtures.demoModel().toString(), null, ModelFixtures.demoDataSpec(EXAMPLES), null, null, null, 0.1, 3L,
-                List.of(), List.of(), null, null, null, null, autocast);
+        return RunConfig.builder().optModel(ModelFixtures.demoModel().toString())
+                .optData(ModelFixtures.demoDataSpec(EXAMPLES)).optAlpha(0.1).optSeed(3L).optAutocast(autocast).build();
     }
 
     @Test
@@ -56,7 +56,7 @@ class GpuBuildSettingsTest {
         WorkbenchException e = assertThrows(WorkbenchException.class, () -> service.resolveRun(store, requested(true)));
         assertTrue(e.getMessage().contains("--autocast recorded as false, requested true"), e.getMessage());
         // a run.json written before the setting existed reads as off
-        assertFalse(new RunConfig(null, null, null, null, null, null, null, null, List.of(), List.of(), null, null).usesAutocast());
+        assertFalse(RunConfig.builder().build().usesAutocast());
     }
 
     @Test

@@ -32,8 +32,8 @@ class ExampleBrowserTest {
         Store.create(store, new SpecCodec().parse("{\"num_models\": 2, \"schema\": {\"masks\": {\"dtype\": \"bool_\", \"shape\": [" + P
                 + "]}, \"margins\": {\"dtype\": \"float16\", \"shape\": [" + M + "]}}}", "spec"));
         BuildService service = new BuildService();
-        RunConfig run = service.resolveRun(store, new RunConfig(ModelFixtures.demoModel().toString(), null,
-                ModelFixtures.demoDataSpec(M), null, null, null, 0.05, 0L, List.of(), List.of(), null, null));
+        RunConfig run = service.resolveRun(store, RunConfig.builder().optModel(ModelFixtures.demoModel().toString())
+                .optData(ModelFixtures.demoDataSpec(M)).optAlpha(0.05).optSeed(0L).build());
         service.build(new BuildRequest(store, run, List.of("cpu"), 1, null, null, null, 20, false, Duration.ofHours(1)), p -> { },
                 new BuildControl());
         Path dir = Files.createDirectories(tmp.resolve("attributions"));

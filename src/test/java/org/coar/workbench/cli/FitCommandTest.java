@@ -44,6 +44,26 @@ class FitCommandTest {
     }
 
     @Test
+    void numTrainAndNumValReadCountsAndFractionsByHowTheyAreWritten() {
+        String store = Fixtures.resource("fit/numpy_store").toString();
+        // 218 of the store's 240 rows are completed.
+        CoarRun counts = coar("fit", "--store", store, "--plan", "--device", "cpu", "--num-train", "150.0", "--num-val", "0.2");
+        assertEquals(0, counts.exitCode(), counts.err());
+        assertTrue(counts.out().contains("150 training + 43 validation rows"), counts.out());
+        CoarRun all = coar("fit", "--store", store, "--plan", "--device", "cpu", "--num-train", "1.0", "--num-val", "0");
+        assertEquals(0, all.exitCode(), all.err());
+        assertTrue(all.out().contains("218 training + 0 validation rows"), all.out());
+        CoarRun one = coar("fit", "--store", store, "--plan", "--device", "cpu", "--num-train", "1", "--num-val", "0");
+        assertEquals(0, one.exitCode(), one.err());
+        assertTrue(one.out().contains("1 training + 0 validation rows"), one.out());
+
+        CoarRun half = coar("fit", "--store", store, "--plan", "--device", "cpu", "--num-train", "1.5");
+        assertEquals(1, half.exitCode());
+        assertTrue(half.err().contains("--num-train: expected a row count (a whole number, e.g. 45000) or a fraction of the "
+                + "completed rows between 0 and 1 (e.g. 0.9 for 90 %), found \"1.5\""), half.err());
+    }
+
+    @Test
     void aGpuThatCannotBeUsedIsRefusedSayingWhereItLookedAndAutoFallsBackToTheCpu(@TempDir Path tmp) throws Exception {
         Path noLibraries = Files.createDirectories(tmp.resolve("no-cuda-here"));
         CoarRun gpu = coar("fit", "--store", Fixtures.resource("fit/numpy_store").toString(), "--out", tmp.resolve("gpu").toString(),

@@ -69,7 +69,7 @@ class Cifar10DataTest {
         Files.write(dir.resolve("test_batch.bin"), batch(3, 8, 8, 0, 5));
         assertEquals("cifar10", DataLoader.detectFormat(dir));
 
-        DataSpec spec = new DataSpec(null, dir.toString(), null, 2, 2, null, null, null, null);
+        DataSpec spec = DataSpec.builder().setPath(dir.toString()).optLimit(2).optSkip(2).build();
         EvalData data = new DataLoader().load(spec);
         assertArrayEquals(new int[] {3, 8}, data.labels());
         assertEquals(pixel(2, 1, 4, 7) / 255f, data.batch(1, 1)[1024 + 4 * 32 + 7]);
@@ -105,12 +105,12 @@ class Cifar10DataTest {
     void gzippedBatchAndMissingTestBatchAreExplained(@TempDir Path dir) throws IOException {
         Path gz = Files.write(dir.resolve("test_batch.bin.gz"), IdxDataTest.gzip(batch(1)));
         WorkbenchException e = assertThrows(WorkbenchException.class,
-                () -> new DataLoader().load(new DataSpec("cifar10", gz.toString(), null, null, null, null, null, null, null)));
+                () -> new DataLoader().load(DataSpec.builder().setPath(gz.toString()).optFormat("cifar10").build()));
         assertTrue(e.getMessage().contains(gz + ": is gzipped"), e.getMessage());
 
         Path empty = Files.createDirectories(dir.resolve("empty"));
         e = assertThrows(WorkbenchException.class,
-                () -> new DataLoader().load(new DataSpec("cifar10", empty.toString(), null, null, null, null, null, null, null)));
+                () -> new DataLoader().load(DataSpec.builder().setPath(empty.toString()).optFormat("cifar10").build()));
         assertTrue(e.getMessage().contains(empty + ": no test_batch.bin in this folder; pass a batch file"), e.getMessage());
 
         Path missing = dir.resolve("test_batch.bin");

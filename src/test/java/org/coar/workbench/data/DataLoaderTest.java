@@ -42,42 +42,49 @@ class DataLoaderTest {
     }
 
     @Test
-    void optionValuesAreCheckedBeforeAnyFileIsRead() {
+    void optionValuesAreCheckedBeforeAnyFileIsRead() throws IOException {
         DataLoader loader = new DataLoader();
-        assertTrue(message(() -> loader.load(new DataSpec(null, null, null, null, null, null, null, null, null)))
-                .contains("no evaluation data given: pass --data FILE_OR_FOLDER"));
-        assertTrue(message(() -> loader.load(new DataSpec(null, "x.npy", null, null, 0, null, null, null, null)))
+        // Only a run.json can leave the path out; the builder refuses a spec without one.
+        DataSpec noPath = new ObjectMapper().readValue("{\"format\": \"npy\"}", DataSpec.class);
+        assertTrue(message(() -> loader.load(noPath)).contains("no evaluation data given: pass --data FILE_OR_FOLDER"));
+        assertThrows(IllegalStateException.class, () -> DataSpec.builder().optFormat("npy").build());
+        assertTrue(message(() -> loader.load(DataSpec.builder().setPath("x.npy").optSkip(0).build()))
                 .contains("--skip must be at least 1, got 0"));
-        assertTrue(message(() -> loader.load(new DataSpec(null, "x.npy", null, -5, null, null, null, null, null)))
+        assertTrue(message(() -> loader.load(DataSpec.builder().setPath("x.npy").optLimit(-5).build()))
                 .contains("--limit must be at least 1, got -5"));
-        assertTrue(message(() -> loader.load(new DataSpec(null, "x.npy", null, null, null, null, 0, null, null)))
+        assertTrue(message(() -> loader.load(DataSpec.builder().setPath("x.npy").optCrop(0).build()))
                 .contains("--crop must be at least 1, got 0"));
-        assertTrue(message(() -> loader.load(new DataSpec("png", "x", null, null, null, null, null, null, null)))
+        assertTrue(message(() -> loader.load(DataSpec.builder().setPath("x").optFormat("png").build()))
                 .contains("--data-format png is not a data format; use one of idx, cifar10, npy, images"));
-        assertTrue(message(() -> loader.load(new DataSpec(null, "x.npy", null, null, null, null, null, new float[] {0.5f}, null)))
+        assertTrue(message(() -> loader.load(DataSpec.builder().setPath("x.npy").optMean(new float[] {0.5f}).build()))
                 .contains("--mean and --std go together"));
-        assertTrue(message(() -> loader.load(new DataSpec(null, "x.npy", null, null, null, null, null, new float[] {0.5f}, new float[] {0f})))
+        assertTrue(message(() -> loader.load(DataSpec.builder().setPath("x.npy").optMean(new float[] {0.5f})
+                .optStd(new float[] {0f}).build()))
                 .contains("--std value 1 is 0.0; standard deviations must be positive numbers"));
-        assertTrue(message(() -> loader.load(new DataSpec(null, "x.npy", null, null, null, null, null, new float[] {0.5f, 1}, new float[] {1})))
+        assertTrue(message(() -> loader.load(DataSpec.builder().setPath("x.npy").optMean(new float[] {0.5f, 1})
+                .optStd(new float[] {1}).build()))
                 .contains("--mean has 2 values but --std has 1"));
     }
 
     @Test
     void labelsAreRefusedWhereTheDataCarriesThemAndFoldersWhereFilesBelong(@TempDir Path dir) throws IOException {
         Path batch = Files.write(dir.resolve("test_batch.bin"), Cifar10DataTest.batch(1));
-        String text = message(() -> new DataLoader().load(new DataSpec(null, batch.toString(), "labels.npy", null, null, null, null, null, null)));
+        String text = message(() -> new DataLoader().load(DataSpec.builder().setPath(batch.toString()).optLabels("labels.npy")
+                .build()));
         assertTrue(text.contains("--labels labels.npy is not used with cifar10 data (the labels come with test_batch.bin); leave it out"), text);
 
         Path folder = Files.createDirectories(dir.resolve("folder"));
-        text = message(() -> new DataLoader().load(new DataSpec("npy", folder.toString(), "y.npy", null, null, null, null, null, null)));
+        text = message(() -> new DataLoader().load(DataSpec.builder().setPath(folder.toString()).optFormat("npy")
+                .optLabels("y.npy").build()));
         assertTrue(text.contains(folder + ": is a folder, but npy data is a file"), text);
     }
 
     @Test
     void specRoundTripsThroughJsonWithAbsentFieldsLeftOut() throws IOException {
         ObjectMapper mapper = new ObjectMapper();
-        DataSpec full = new DataSpec("images", "/data/val", null, 1000, 10, 256, 224,
-                new float[] {0.485f, 0.456f, 0.406f}, new float[] {0.229f, 0.224f, 0.225f});
+        DataSpec full = DataSpec.builder().setPath("/data/val").optFormat("images").optLimit(1000).optSkip(10).optResize(256)
+                .optCrop(224).optMean(new float[] {0.485f, 0.456f, 0.406f}).optStd(new float[] {0.229f, 0.224f, 0.225f})
+                .build();
         String json = mapper.writeValueAsString(full);
         assertEquals("{\"format\":\"images\",\"path\":\"/data/val\",\"limit\":1000,\"skip\":10,\"resize\":256,\"crop\":224,"
                 + "\"mean\":[0.485,0.456,0.406],\"std\":[0.229,0.224,0.225]}", json);
@@ -94,12 +101,13 @@ class DataLoaderTest {
     void resolveRecordsWhatWillBeRead(@TempDir Path dir) throws IOException {
         Files.write(dir.resolve("t-images-idx3-ubyte.gz"), new byte[0]);
         Files.write(dir.resolve("t-labels-idx1-ubyte.gz"), new byte[0]);
-        DataSpec given = new DataSpec(null, dir.resolve("sub/../t-images-idx3-ubyte.gz").toString(), null, 5, 2, null, null, null, null);
+        DataSpec given = DataSpec.builder().setPath(dir.resolve("sub/../t-images-idx3-ubyte.gz").toString()).optLimit(5)
+                .optSkip(2).build();
 
         DataSpec resolved = new DataLoader().resolve(given);
 
-        assertEquals(new DataSpec("idx", dir.resolve("t-images-idx3-ubyte.gz").toString(),
-                dir.resolve("t-labels-idx1-ubyte.gz").toString(), 5, 2, null, null, null, null), resolved);
+        assertEquals(DataSpec.builder().setPath(dir.resolve("t-images-idx3-ubyte.gz").toString()).optFormat("idx")
+                .optLabels(dir.resolve("t-labels-idx1-ubyte.gz").toString()).optLimit(5).optSkip(2).build(), resolved);
     }
 
     @Test
@@ -108,7 +116,8 @@ class DataLoaderTest {
         Path images = Files.write(dir.resolve("c-images-idx3-ubyte"),
                 IdxDataTest.idxImages(2, 2, new int[] {51, 51, 51, 51}, new int[] {204, 204, 204, 204}));
         Files.write(dir.resolve("c-labels-idx1-ubyte"), IdxDataTest.idxLabels(1, 2));
-        DataSpec spec = new DataSpec(null, images.toString(), null, null, null, 4, 3, new float[] {0.2f}, new float[] {0.5f});
+        DataSpec spec = DataSpec.builder().setPath(images.toString()).optResize(4).optCrop(3).optMean(new float[] {0.2f})
+                .optStd(new float[] {0.5f}).build();
 
         EvalData data = new DataLoader().load(spec);
 
@@ -120,8 +129,8 @@ class DataLoaderTest {
         assertTrue(data.description().endsWith("; resized to shorter side 4; center-cropped to 3x3; normalised with mean [0.2] std [0.5]"),
                 data.description());
 
-        DataSpec rgbMean = new DataSpec(null, images.toString(), null, null, null, null, null,
-                new float[] {0.1f, 0.2f, 0.3f}, new float[] {1, 1, 1});
+        DataSpec rgbMean = DataSpec.builder().setPath(images.toString()).optMean(new float[] {0.1f, 0.2f, 0.3f})
+                .optStd(new float[] {1, 1, 1}).build();
         String text = message(() -> new DataLoader().load(rgbMean));
         assertTrue(text.contains("examples of shape [1, 2, 2] have 1 channel, but --mean and --std give 3 values; pass 1 value to each"), text);
     }

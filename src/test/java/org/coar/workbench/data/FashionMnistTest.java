@@ -47,7 +47,8 @@ class FashionMnistTest {
         assertEquals(0, numpy.exitCode(), numpy.output());
         String[] lines = numpy.output().strip().split("\n");
 
-        EvalData data = new DataLoader().load(new DataSpec(null, T10K_IMAGES.toString(), null, 100, 37, null, null, null, null));
+        EvalData data = new DataLoader().load(DataSpec.builder().setPath(T10K_IMAGES.toString()).optLimit(100).optSkip(37)
+                .build());
 
         long[] sums = new long[data.size()];
         for (int i = 0; i < data.size(); i++) {
@@ -70,7 +71,7 @@ class FashionMnistTest {
         assertArrayEquals(FIRST_TEST_LABELS, Arrays.copyOf(subset.labels(), 5));
 
         assumeTrue(Files.isRegularFile(T10K_IMAGES), "dataset-fashion-mnist is not installed");
-        EvalData full = new DataLoader().load(new DataSpec(null, T10K_IMAGES.toString(), null, 1_000, null, null, null, null, null));
+        EvalData full = new DataLoader().load(DataSpec.builder().setPath(T10K_IMAGES.toString()).optLimit(1_000).build());
         assertArrayEquals(full.labels(), subset.labels());
         assertArrayEquals(full.inputs(), subset.inputs());
     }

@@ -75,7 +75,7 @@ class IdxDataTest {
     }
 
     private static DataSpec spec(Path images, Integer skip, Integer limit) {
-        return new DataSpec(null, images.toString(), null, limit, skip, null, null, null, null);
+        return DataSpec.builder().setPath(images.toString()).optLimit(limit).optSkip(skip).build();
     }
 
     private static WorkbenchException failure(DataSpec spec) {
@@ -236,11 +236,11 @@ class IdxDataTest {
                 + "file name lonely-images-idx3-ubyte.gz); pass the labels file with --labels"), message);
 
         Path explicit = dir.resolve("elsewhere.gz");
-        message = failure(new DataSpec(null, images.toString(), explicit.toString(), null, null, null, null, null, null)).getMessage();
+        message = failure(DataSpec.builder().setPath(images.toString()).optLabels(explicit.toString()).build()).getMessage();
         assertTrue(message.contains(explicit + ": no such IDX labels file (--labels)"), message);
 
         Path oddName = write(dir.resolve("digits.idx"), gzip(idxImages(2, 3, PIXELS)));
-        message = failure(new DataSpec("idx", oddName.toString(), null, null, null, null, null, null, null)).getMessage();
+        message = failure(DataSpec.builder().setPath(oddName.toString()).optFormat("idx").build()).getMessage();
         assertTrue(message.contains("cannot derive the labels file from this name"), message);
     }
 }

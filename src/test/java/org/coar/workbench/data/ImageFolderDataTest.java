@@ -33,7 +33,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class ImageFolderDataTest {
 
     private static DataSpec spec(Path folder, Integer resize, Integer crop) {
-        return new DataSpec(null, folder.toString(), null, null, null, resize, crop, null, null);
+        return DataSpec.builder().setPath(folder.toString()).optResize(resize).optCrop(crop).build();
     }
 
     private static EvalData load(Path folder, Integer resize, Integer crop) {
@@ -226,14 +226,15 @@ class ImageFolderDataTest {
     @Test
     void meanAndStdNormaliseEachChannel(@TempDir Path dir) throws IOException {
         save(rgb(2, 2, 0x00FF33), dir.resolve("n/x.png"));
-        DataSpec spec = new DataSpec(null, dir.toString(), null, null, null, null, null,
-                new float[] {0.5f, 0.5f, 0.1f}, new float[] {0.25f, 0.5f, 0.2f});
+        DataSpec spec = DataSpec.builder().setPath(dir.toString()).optMean(new float[] {0.5f, 0.5f, 0.1f})
+                .optStd(new float[] {0.25f, 0.5f, 0.2f}).build();
         float[] values = new DataLoader().load(spec).inputs();
         assertEquals(-2f, values[0]);
         assertEquals(1f, values[4]);
         assertEquals((0x33 / 255f - 0.1f) / 0.2f, values[8]);
 
-        DataSpec twoValues = new DataSpec(null, dir.toString(), null, null, null, null, null, new float[] {0.5f, 0.5f}, new float[] {1f, 1f});
+        DataSpec twoValues = DataSpec.builder().setPath(dir.toString()).optMean(new float[] {0.5f, 0.5f})
+                .optStd(new float[] {1f, 1f}).build();
         String message = failure(twoValues).getMessage();
         assertTrue(message.contains("examples of shape [3, 2, 2] have 3 channels, but --mean and --std give 2 values; "
                 + "pass 3 values to each"), message);

@@ -30,7 +30,7 @@ class NpyDataTest {
     }
 
     private static DataSpec spec(String inputs, String labels) {
-        return new DataSpec(null, inputs, labels, null, null, null, null, null, null);
+        return DataSpec.builder().setPath(inputs).optLabels(labels).build();
     }
 
     private static WorkbenchException failure(DataSpec spec) {
@@ -39,7 +39,8 @@ class NpyDataTest {
 
     @Test
     void uint8InputsAreScaledLikeNumpysDivisionBy255() throws IOException {
-        DataSpec spec = new DataSpec(null, resource("inputs_uint8.npy"), resource("labels_int64.npy"), 2, 3, null, null, null, null);
+        DataSpec spec = DataSpec.builder().setPath(resource("inputs_uint8.npy")).optLabels(resource("labels_int64.npy"))
+                .optLimit(2).optSkip(3).build();
         EvalData data = new DataLoader().load(spec);
 
         assertArrayEquals(new long[] {1, 2, 3}, data.exampleShape());
@@ -49,8 +50,9 @@ class NpyDataTest {
 
     @Test
     void float64InputsAreNormalisedPerChannelLikeNumpyInFloat32() throws IOException {
-        DataSpec spec = new DataSpec("npy", resource("inputs_float64.npy"), resource("labels_uint8.npy"), null, null, null, null,
-                new float[] {0.5f, 0.25f, -1f}, new float[] {0.5f, 2f, 0.125f});
+        DataSpec spec = DataSpec.builder().setPath(resource("inputs_float64.npy")).optFormat("npy")
+                .optLabels(resource("labels_uint8.npy")).optMean(new float[] {0.5f, 0.25f, -1f})
+                .optStd(new float[] {0.5f, 2f, 0.125f}).build();
         EvalData data = new DataLoader().load(spec);
 
         assertArrayEquals(new long[] {3, 2, 2}, data.exampleShape());
@@ -111,11 +113,11 @@ class NpyDataTest {
         }
         Path labels = dir.resolve("labels.npy");
         NpyArray.create(labels, Dtype.INT32, 2);
-        DataSpec normalised = new DataSpec(null, inputs.toString(), labels.toString(), null, null, null, null,
-                new float[] {1}, new float[] {2});
+        DataSpec normalised = DataSpec.builder().setPath(inputs.toString()).optLabels(labels.toString())
+                .optMean(new float[] {1}).optStd(new float[] {2}).build();
         assertArrayEquals(new float[] {-0.5f, -0.5f, -0.5f, -0.5f, 0f, 0.5f, 1f, 1.5f}, new DataLoader().load(normalised).inputs());
 
-        DataSpec resized = new DataSpec(null, inputs.toString(), labels.toString(), null, null, 2, null, null, null);
+        DataSpec resized = DataSpec.builder().setPath(inputs.toString()).optLabels(labels.toString()).optResize(2).build();
         String message = failure(resized).getMessage();
         assertTrue(message.contains("--resize and --crop work on images of shape (channels, height, width), but these examples "
                 + "have shape [4]"), message);

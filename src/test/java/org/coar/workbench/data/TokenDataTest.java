@@ -24,7 +24,7 @@ class TokenDataTest {
     }
 
     private static DataSpec tokens(String ids, String mask) {
-        return new DataSpec(null, ids, null, null, null, null, null, null, null, mask);
+        return DataSpec.builder().setPath(ids).optAttentionMask(mask).build();
     }
 
     private static WorkbenchException failure(DataSpec spec) {
@@ -63,13 +63,14 @@ class TokenDataTest {
     void theFormatIsTokensWhenAnAttentionMaskIsGivenAndSkipAndLimitSubsample() {
         DataSpec resolved = new DataLoader().resolve(tokens(lm("tokens.npy"), lm("lengths.npy")));
         assertEquals(DataLoader.TOKENS, resolved.format());
-        EvalData every3rd = new DataLoader().load(new DataSpec(null, lm("tokens.npy"), null, 2, 3, null, null, null, null, lm("lengths.npy")));
+        EvalData every3rd = new DataLoader().load(DataSpec.builder().setPath(lm("tokens.npy")).optLimit(2).optSkip(3)
+                .optAttentionMask(lm("lengths.npy")).build());
         assertArrayEquals(new int[] {12, 9}, every3rd.tokenLengths(), "sequences 0 and 3");
     }
 
     @Test
     void withoutAMaskEverySequenceFillsAllPositions() {
-        EvalData data = new DataLoader().load(new DataSpec("tokens", lm("tokens.npy"), null, null, null, null, null, null, null, null));
+        EvalData data = new DataLoader().load(DataSpec.builder().setPath(lm("tokens.npy")).optFormat("tokens").build());
         assertArrayEquals(new int[] {12, 12, 12, 12, 12, 12, 12}, data.tokenLengths());
     }
 
@@ -98,22 +99,24 @@ class TokenDataTest {
     @Test
     void idsMustBeNonNegativeIntegers(@TempDir Path dir) throws IOException {
         Path negative = write(dir.resolve("neg.npy"), Dtype.INT64, new long[] {1, 3}, 4, -100, 2);
-        String message = failure(new DataSpec("tokens", negative.toString(), null, null, null, null, null, null, null, null)).getMessage();
+        String message = failure(DataSpec.builder().setPath(negative.toString()).optFormat("tokens").build()).getMessage();
         assertTrue(message.contains("token id -100 at [0, 1] is negative; pad with a real token id"), message);
         Path floats = dir.resolve("floats.npy");
         NpyArray.create(floats, Dtype.FLOAT32, 1, 3);
-        assertTrue(failure(new DataSpec("tokens", floats.toString(), null, null, null, null, null, null, null, null)).getMessage()
+        assertTrue(failure(DataSpec.builder().setPath(floats.toString()).optFormat("tokens").build()).getMessage()
                 .contains("token ids are float32; use an integer dtype"));
     }
 
     @Test
     void imageOptionsAndLabelsAreRefusedForTokensAndTheMaskForOtherFormats() {
-        WorkbenchException labels = failure(new DataSpec("tokens", lm("tokens.npy"), lm("lengths.npy"), null, null, null, null, null, null, null));
+        WorkbenchException labels = failure(DataSpec.builder().setPath(lm("tokens.npy")).optFormat("tokens")
+                .optLabels(lm("lengths.npy")).build());
         assertTrue(labels.getMessage().contains("is not used with token data"), labels.getMessage());
-        WorkbenchException crop = failure(new DataSpec(null, lm("tokens.npy"), null, null, null, null, 8, null, null, lm("lengths.npy")));
+        WorkbenchException crop = failure(DataSpec.builder().setPath(lm("tokens.npy")).optCrop(8)
+                .optAttentionMask(lm("lengths.npy")).build());
         assertTrue(crop.getMessage().contains("are for images, not token data"), crop.getMessage());
-        WorkbenchException mask = failure(new DataSpec("npy", lm("tokens.npy"), lm("lengths.npy"), null, null, null, null, null, null,
-                lm("lengths.npy")));
+        WorkbenchException mask = failure(DataSpec.builder().setPath(lm("tokens.npy")).optFormat("npy")
+                .optLabels(lm("lengths.npy")).optAttentionMask(lm("lengths.npy")).build());
         assertTrue(mask.getMessage().contains("is for token data (--data-format tokens), not npy data"), mask.getMessage());
     }
 }

@@ -32,8 +32,8 @@ public final class EvalFixtures {
         Store.create(store, new SpecCodec().parse("{\"num_models\": " + rows + ", \"schema\": {\"masks\": {\"dtype\": \"bool_\", "
                 + "\"shape\": [" + LINEAR_COMPONENTS + "]}, \"margins\": {\"dtype\": \"float32\", \"shape\": [" + LINEAR_EXAMPLES + "]}}}", "spec"));
         BuildService service = new BuildService();
-        RunConfig run = service.resolveRun(store, new RunConfig(EvalFixtures.linearModel().toString(), null,
-                EvalFixtures.linearDataSpec(), null, null, null, 0.1, LINEAR_STORE_SEED, List.of(), List.of(), null, null));
+        RunConfig run = service.resolveRun(store, RunConfig.builder().optModel(EvalFixtures.linearModel().toString())
+                .optData(EvalFixtures.linearDataSpec()).optAlpha(0.1).optSeed(LINEAR_STORE_SEED).build());
         service.build(new BuildRequest(store, run, List.of("cpu"), 1, null, null, null, 64, false, Duration.ofHours(1)),
                 p -> { }, new org.coar.workbench.ablation.BuildControl());
         return store;
@@ -54,8 +54,8 @@ public final class EvalFixtures {
     }
 
     public static DataSpec linearDataSpec() {
-        return new DataSpec("npy", Fixtures.resource("eval/linear_inputs.npy").toString(),
-                Fixtures.resource("eval/linear_labels.npy").toString(), null, null, null, null, null, null);
+        return DataSpec.builder().setPath(Fixtures.resource("eval/linear_inputs.npy").toString()).optFormat("npy")
+                .optLabels(Fixtures.resource("eval/linear_labels.npy").toString()).build();
     }
 
     public static EvalData linearData() {
@@ -67,8 +67,8 @@ public final class EvalFixtures {
     }
 
     public static EvalData tinyData() {
-        return new DataLoader().load(new DataSpec("npy", Fixtures.resource("eval/tiny_inputs.npy").toString(),
-                Fixtures.resource("eval/tiny_labels.npy").toString(), null, null, null, null, null, null));
+        return new DataLoader().load(DataSpec.builder().setPath(Fixtures.resource("eval/tiny_inputs.npy").toString())
+                .optFormat("npy").optLabels(Fixtures.resource("eval/tiny_labels.npy").toString()).build());
     }
 
     /** A 2-d fixture array as {@code [row][column]}. */

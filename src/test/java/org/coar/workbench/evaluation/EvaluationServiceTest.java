@@ -123,9 +123,9 @@ class EvaluationServiceTest {
         Store.create(store, new org.coar.workbench.spec.SpecCodec().parse("{\"num_models\": 300, \"schema\": {\"masks\": "
                 + "{\"dtype\": \"bool_\", \"shape\": [240]}, \"margins\": {\"dtype\": \"float16\", \"shape\": [64]}}}", "spec"));
         org.coar.workbench.ablation.BuildService build = new org.coar.workbench.ablation.BuildService();
-        RunConfig run = build.resolveRun(store, new RunConfig(
-                org.coar.workbench.model.ModelFixtures.demoModel().toString(), null, org.coar.workbench.model.ModelFixtures.demoDataSpec(64),
-                null, null, null, 0.05, 0L, List.of(), List.of(), null, null));
+        RunConfig run = build.resolveRun(store, RunConfig.builder()
+                .optModel(org.coar.workbench.model.ModelFixtures.demoModel().toString())
+                .optData(org.coar.workbench.model.ModelFixtures.demoDataSpec(64)).optAlpha(0.05).optSeed(0L).build());
         build.build(new org.coar.workbench.ablation.BuildRequest(store, run, List.of("cpu"), 0, null, null, null, 64, false,
                 java.time.Duration.ofHours(1)), p -> { }, new org.coar.workbench.ablation.BuildControl());
         Path attributions = tmp.resolve("attributions");

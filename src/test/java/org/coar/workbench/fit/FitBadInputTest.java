@@ -52,7 +52,8 @@ class FitBadInputTest {
             data.completed[r] = false;
         }
         Path store = data.write(tmp.resolve("store"), "margins", Dtype.FLOAT16);
-        WorkbenchException e = fails(store, tmp.resolve("out"), FitConfig.defaults().withSplit(RowCount.of(90), RowCount.of(20), null));
+        WorkbenchException e = fails(store, tmp.resolve("out"),
+                FitConfig.builder().optNumTrain(RowCount.of(90)).optNumVal(RowCount.of(20)).build());
         assertTrue(e.getMessage().contains("90 + 20 = 110 rows but only 100 of 120 rows are completed"), e.getMessage());
         assertTrue(e.getMessage().contains("lower num_train/num_val"), e.getMessage());
     }
@@ -68,7 +69,7 @@ class FitBadInputTest {
                 && e.getMessage().contains("--exclude-non-finite"), e.getMessage());
         assertFalse(Files.exists(tmp.resolve("out")));
 
-        FitResult result = FitOlsTest.fit(store, tmp.resolve("out"), FitConfig.defaults().withExcludeNonFinite(true));
+        FitResult result = FitOlsTest.fit(store, tmp.resolve("out"), FitConfig.builder().optExcludeNonFinite(true).build());
         assertEquals(118, result.trainRows() + result.validationRows());
         JsonNode report = new ObjectMapper().readTree(tmp.resolve("out/report.json").toFile());
         assertEquals("[7,55]", report.get("split").get("non_finite_rows_excluded").toString());
@@ -78,7 +79,7 @@ class FitBadInputTest {
     @Test
     void missingOutputArrayListsWhatTheStoreHas(@TempDir Path tmp) throws IOException {
         Path store = small().write(tmp.resolve("store"), "margins", Dtype.FLOAT16);
-        WorkbenchException e = fails(store, tmp.resolve("out"), FitConfig.defaults().withOutputArray("test_margins"));
+        WorkbenchException e = fails(store, tmp.resolve("out"), FitConfig.builder().optOutputArray("test_margins").build());
         assertTrue(e.getMessage().contains("no output array 'test_margins' (--output-array / workbench.output_array); the store has margins, masks"),
                 e.getMessage());
         NpyArrayCopy.copy(store.resolve("margins.npy"), store.resolve("logits.npy"));
@@ -132,7 +133,8 @@ class FitBadInputTest {
                 done.set(r, 1);
             }
         }
-        WorkbenchException e = fails(store, tmp.resolve("out"), FitConfig.defaults().withSplit(RowCount.of(4), RowCount.of(0), null));
+        WorkbenchException e = fails(store, tmp.resolve("out"),
+                FitConfig.builder().optNumTrain(RowCount.of(4)).optNumVal(RowCount.of(0)).build());
         assertTrue(e.getMessage().contains("masks.npy: row 2, component 1 has mask value 2.0; keep-masks must be 0/1"), e.getMessage());
     }
 

@@ -96,6 +96,22 @@ class FitConfigReaderTest {
     }
 
     @Test
+    void rowCountsFollowTheOneRuleHowTheyAreWritten() {
+        FitConfig whole = reader.parse("data: {num_train: 45000.0, num_val: 1}", "counts.yaml");
+        assertEquals(RowCount.of(45_000), whole.numTrain(), "45000.0 is a count, as a tool writing floats may give it");
+        assertEquals(RowCount.of(1), whole.numVal(), "1 is one row");
+        FitConfig fractions = reader.parse("data: {num_train: 1.0, num_val: '0.25'}", "fractions.yaml");
+        assertEquals(1000, fractions.numTrain().resolve(1000), "1.0 is every completed row");
+        assertEquals(RowCount.fractionOf(0.25), fractions.numVal());
+
+        WorkbenchException e = assertThrows(WorkbenchException.class,
+                () -> reader.parse("data: {num_train: 1.5, num_val: [1]}", "half.yaml"));
+        assertEquals("half.yaml: data.num_train: expected a row count (a whole number, e.g. 45000) or a fraction of the completed "
+                + "rows between 0 and 1 (e.g. 0.9 for 90 %), found \"1.5\"; data.num_val: expected a row count (a whole number, "
+                + "e.g. 45000) or a fraction of the completed rows between 0 and 1 (e.g. 0.9 for 90 %), found a list", e.getMessage());
+    }
+
+    @Test
     void wrongTypesAreErrorsNamingEveryKey() {
         WorkbenchException e = assertThrows(WorkbenchException.class, () -> reader.parse("""
                 data: {num_train: lots, seed: 1.5}

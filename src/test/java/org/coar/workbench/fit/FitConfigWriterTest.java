@@ -15,7 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 class FitConfigWriterTest {
     @Test
     void leastSquaresIsWrittenTheReferenceWayAndReadsBack() {
-        FitConfig config = FitConfig.defaults().withSplit(RowCount.of(45_000), RowCount.of(5_000), 3L);
+        FitConfig config = FitConfig.builder().optNumTrain(RowCount.of(45_000)).optNumVal(RowCount.of(5_000)).optSeed(3L).build();
         String yaml = new FitConfigWriter().toYaml(config);
         assertTrue(yaml.contains("num_train: 45000"), yaml);
         assertTrue(yaml.contains("k: 1"), yaml);
@@ -30,13 +30,23 @@ class FitConfigWriterTest {
 
     @Test
     void lassoPathAndFractionsReadBack() {
-        FitConfig config = FitConfig.defaults().withSolver(Solver.LASSO, "test").withPath(7, 1e-3, -1, List.of(), true);
+        FitConfig config = FitConfig.builder().optSolver(Solver.LASSO, "test").optK(7).optEps(1e-3).build();
         FitConfig back = new FitConfigReader().parse(new FitConfigWriter().toYaml(config), "exported.yaml");
         assertEquals(Solver.LASSO, back.solver());
         assertEquals(7, back.k());
         assertEquals(1e-3, back.eps());
         assertEquals(RowCount.fractionOf(0.9), back.numTrain());
         assertNull(back.seed());
+    }
+
+    @Test
+    void everyRowAndOneRowStayApartThroughTheYaml() {
+        FitConfig config = FitConfig.builder().optNumTrain(RowCount.fractionOf(1.0)).optNumVal(RowCount.of(1)).build();
+        String yaml = new FitConfigWriter().toYaml(config);
+        assertTrue(yaml.contains("num_train: 1.0\n") && yaml.contains("num_val: 1\n"), yaml);
+        FitConfig back = new FitConfigReader().parse(yaml, "exported.yaml");
+        assertEquals(200, back.numTrain().resolve(200));
+        assertEquals(1, back.numVal().resolve(200));
     }
 
     @Test

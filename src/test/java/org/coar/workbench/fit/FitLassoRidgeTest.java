@@ -116,8 +116,8 @@ class FitLassoRidgeTest {
     }
 
     private static FitConfig lassoConfig(int k, double eps) {
-        return FitConfig.defaults().withSolver(Solver.LASSO, "test").withSplit(RowCount.of(TRAIN), RowCount.of(ROWS - TRAIN), null)
-                .withPath(k, eps, -1, List.of(), true);
+        return FitConfig.builder().optSolver(Solver.LASSO, "test").optNumTrain(RowCount.of(TRAIN))
+                .optNumVal(RowCount.of(ROWS - TRAIN)).optK(k).optEps(eps).build();
     }
 
     @Test
@@ -217,7 +217,7 @@ class FitLassoRidgeTest {
                 """, "test.yaml");
         assertEquals(Solver.LASSO, reference.solver());
         run(store, tmp.resolve("lasso"), reference);
-        run(store, tmp.resolve("ols"), reference.withSolver(Solver.OLS, "test"));
+        run(store, tmp.resolve("ols"), reference.toBuilder().optSolver(Solver.OLS, "test").build());
         Attributions lasso = Attributions.read(tmp.resolve("lasso"));
         Attributions ols = Attributions.read(tmp.resolve("ols"));
         // Two exact solvers of the same problem (the path's Gram-form λ = 0 step, and least squares' own plan):
@@ -238,8 +238,8 @@ class FitLassoRidgeTest {
         SyntheticStore data = sparseData();
         Path store = data.write(tmp.resolve("store"), "margins", Dtype.FLOAT32);
         List<Double> grid = List.of(3.0, 1.0, 0.3, 0.1, 0.03, 0.01);
-        FitConfig config = FitConfig.defaults().withSolver(Solver.RIDGE, "test")
-                .withSplit(RowCount.of(TRAIN), RowCount.of(ROWS - TRAIN), null).withPath(1, 1e-4, -1, grid, false);
+        FitConfig config = FitConfig.builder().optSolver(Solver.RIDGE, "test").optNumTrain(RowCount.of(TRAIN))
+                .optNumVal(RowCount.of(ROWS - TRAIN)).optK(1).optLambdas(grid).optIncludeZeroLambda(false).build();
         run(store, tmp.resolve("out"), config);
         Attributions a = Attributions.read(tmp.resolve("out"));
         GramForm train = GramForm.of(data, SyntheticStore.range(0, TRAIN));

@@ -64,7 +64,7 @@ class FitOlsTest {
         data.completed[1000] = false;
         Path store = data.write(tmp.resolve("store"), "margins", Dtype.FLOAT32);
         java.nio.file.Files.writeString(store.resolve("components.json"), "[{\"name\": \"conv.weight\", \"size\": 30}]");
-        FitConfig config = FitConfig.defaults().withSplit(RowCount.of(1200), RowCount.of(250), null);
+        FitConfig config = FitConfig.builder().optNumTrain(RowCount.of(1200)).optNumVal(RowCount.of(250)).build();
         FitResult result = run(store, tmp.resolve("out"), config);
         Attributions a = Attributions.read(tmp.resolve("out"));
         assertEquals(java.nio.file.Files.readString(store.resolve("components.json")),
@@ -146,7 +146,7 @@ class FitOlsTest {
         int p = 40;
         SyntheticStore data = SyntheticStore.generate(5, rows, p, 2, 0.7, 0.5, p, -1, -1);
         Path store = data.write(tmp.resolve("store"), "margins", Dtype.FLOAT32);
-        run(store, tmp.resolve("out"), FitConfig.defaults().withSplit(RowCount.of(rows), RowCount.of(0), null));
+        run(store, tmp.resolve("out"), FitConfig.builder().optNumTrain(RowCount.of(rows)).optNumVal(RowCount.of(0)).build());
         Attributions a = Attributions.read(tmp.resolve("out"));
         int[] all = SyntheticStore.range(0, rows);
         double[][] ms = SyntheticStore.meanAndStd(data.masks, all);

@@ -80,7 +80,7 @@ class FitPlansTest {
     }
 
     private static FitConfig split(int train, int val) {
-        return FitConfig.defaults().withSplit(RowCount.of(train), RowCount.of(val), null);
+        return FitConfig.builder().optNumTrain(RowCount.of(train)).optNumVal(RowCount.of(val)).build();
     }
 
     private static String plan(JsonNode report, String field) {
@@ -111,7 +111,7 @@ class FitPlansTest {
         Case c = prepare(tmp, 3, 500, 50, 100, 0.9, 450, 50);
         FitPlan.Shape shape = new FitPlan.Shape(50, 100, 450, 50, Solver.OLS);
         long budget = FitPlanner.peakBytes(shape, Precision.DOUBLE, false, 32);
-        FitConfig config = split(450, 50).withPlan(PlanOptions.AUTO.withMemory(budget));
+        FitConfig config = split(450, 50).toBuilder().optPlan(PlanOptions.AUTO.withMemory(budget)).build();
         JsonNode report = fitAndCompare(c, config, 1e-4);
         assertTrue(report.path("plan").path("blocks").asInt() >= 3, report.path("plan").toString());
         assertTrue(report.path("plan").path("peak_bytes").asLong() <= budget);
@@ -120,7 +120,7 @@ class FitPlansTest {
     @Test
     void float32GramAndSolves(@TempDir Path tmp) throws Exception {
         Case c = prepare(tmp, 4, 800, 60, 30, 0.9, 700, 100);
-        JsonNode report = fitAndCompare(c, split(700, 100).withPlan(new PlanOptions(null, "float32", "auto")), 1e-3);
+        JsonNode report = fitAndCompare(c, split(700, 100).toBuilder().optPlan(new PlanOptions(null, "float32", "auto")).build(), 1e-3);
         assertEquals("float32", plan(report, "precision"));
     }
 
@@ -129,7 +129,7 @@ class FitPlansTest {
         // 118 rows for 100 components: a 1-norm condition estimate in the thousands bounds the float32 error by
         // about 2e-4, but the sampled refinement measures it near 5e-6, so no column is refined and 1e-4 holds.
         Case c = prepare(tmp, 5, 118, 100, 12, 0.85, 108, 10);
-        JsonNode report = fitAndCompare(c, split(108, 10).withPlan(new PlanOptions(null, "float32", "auto")), 1e-4);
+        JsonNode report = fitAndCompare(c, split(108, 10).toBuilder().optPlan(new PlanOptions(null, "float32", "auto")).build(), 1e-4);
         JsonNode details = report.path("solver").path("details");
         assertEquals(0, details.path("refinement_steps").asInt(), details.toString());
         double measured = details.path("float32_error_measured_on_64_columns").asDouble(Double.NaN);
@@ -142,7 +142,7 @@ class FitPlansTest {
         // column is refined; 100 outputs, so the columns beyond the 64 sampled are refined by the second call.
         // 1e-3: the training fit (96 rows, the dual) is not refined, and its validation error is compared too.
         Case c = prepare(tmp, 7, 106, 100, 100, 0.85, 96, 10);
-        JsonNode report = fitAndCompare(c, split(96, 10).withPlan(new PlanOptions(null, "float32", "auto")), 1e-3);
+        JsonNode report = fitAndCompare(c, split(96, 10).toBuilder().optPlan(new PlanOptions(null, "float32", "auto")).build(), 1e-3);
         JsonNode details = report.path("solver").path("details");
         assertTrue(details.path("refinement_steps").asInt() >= 1, details.toString());
         assertTrue(details.path("float32_error_measured_on_64_columns").asDouble() > 1e-5, details.toString());
@@ -151,7 +151,7 @@ class FitPlansTest {
     @Test
     void denseStatisticsGiveTheSameFit(@TempDir Path tmp) throws Exception {
         Case c = prepare(tmp, 6, 500, 40, 50, 0.9, 450, 50);
-        JsonNode report = fitAndCompare(c, split(450, 50).withPlan(new PlanOptions(null, "auto", "dense")), 1e-4);
+        JsonNode report = fitAndCompare(c, split(450, 50).toBuilder().optPlan(new PlanOptions(null, "auto", "dense")).build(), 1e-4);
         assertTrue(report.path("solver").path("details").path("statistics").asText().startsWith("dense"));
     }
 
@@ -185,7 +185,7 @@ class FitPlansTest {
         Path store = data.write(tmp.resolve("store"), "margins", Dtype.FLOAT32);
         AtomicInteger allocations = new AtomicInteger();
         FitService service = new FitService(() -> new CountingLinearAlgebra(allocations));
-        FitConfig config = split(250, 50).withPlan(PlanOptions.AUTO.withMemory(4096L));
+        FitConfig config = split(250, 50).toBuilder().optPlan(PlanOptions.AUTO.withMemory(4096L)).build();
         WorkbenchException e = assertThrows(WorkbenchException.class,
                 () -> service.fit(new FitRequest(store, tmp.resolve("out"), config), p -> { }, new AtomicBoolean()));
         assertTrue(e.getMessage().startsWith("no fit plan fits in 4.00 KiB (--memory / workbench.memory): 40 components × 10 outputs, "

@@ -35,7 +35,8 @@ class FitRobustnessTest {
     @Test
     void aRowCountBeyondTheCompletedRowsIsRefusedWithoutOverflowingTheSum(@TempDir Path tmp) throws Exception {
         Path store = SyntheticStore.generate(3, 40, 6, 2, 0.8, 0.1, 6, -1, -1).write(tmp.resolve("store"), "margins", Dtype.FLOAT32);
-        FitConfig config = FitConfig.defaults().withSplit(RowCount.of(RowCount.MAX_ROWS), RowCount.of(RowCount.MAX_ROWS), null);
+        FitConfig config = FitConfig.builder().optNumTrain(RowCount.of(RowCount.MAX_ROWS))
+                .optNumVal(RowCount.of(RowCount.MAX_ROWS)).build();
         try (Store opened = Store.open(store, false)) {
             WorkbenchException e = assertThrows(WorkbenchException.class, () -> RowSplit.of(opened, config));
             assertTrue(e.getMessage().contains("only 40 of 40 rows are completed"), e.getMessage());
@@ -99,7 +100,7 @@ class FitRobustnessTest {
             assertEquals(List.of("data.num_train 0.9 and data.num_val 0.1 of the 15 completed rows round down to 13 + 1 rows, so 1 "
                     + "completed row(s) are used neither to train nor to validate; give counts (e.g. data.num_train: 14) to use "
                     + "every row"), FitWarnings.forSplit(split, FitConfig.defaults()));
-            FitConfig counts = FitConfig.defaults().withSplit(RowCount.of(13), RowCount.of(1), null);
+            FitConfig counts = FitConfig.builder().optNumTrain(RowCount.of(13)).optNumVal(RowCount.of(1)).build();
             assertEquals(List.of(), FitWarnings.forSplit(RowSplit.of(opened, counts), counts), "counts that leave rows out mean it");
         }
     }

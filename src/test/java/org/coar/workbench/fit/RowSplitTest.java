@@ -24,7 +24,7 @@ class RowSplitTest {
         }
         Path dir = data.write(tmp.resolve("store"), "margins", Dtype.FLOAT32);
         try (Store store = Store.open(dir, false)) {
-            RowSplit ordered = RowSplit.of(store, FitConfig.defaults().withSplit(RowCount.of(20), RowCount.of(5), null));
+            RowSplit ordered = RowSplit.of(store, FitConfig.builder().optNumTrain(RowCount.of(20)).optNumVal(RowCount.of(5)).build());
             assertEquals(30, ordered.completed());
             int[] completed = java.util.stream.IntStream.range(0, 40).filter(r -> r % 4 != 0).toArray();
             for (int i = 0; i < completed.length; i++) {
@@ -35,7 +35,8 @@ class RowSplitTest {
                 assertEquals(RowSplit.SKIP, ordered.subsetOfRow()[r], "pending rows are never used");
             }
 
-            FitConfig seeded = FitConfig.defaults().withSplit(RowCount.fractionOf(0.5), RowCount.fractionOf(0.2), 7L);
+            FitConfig seeded = FitConfig.builder().optNumTrain(RowCount.fractionOf(0.5)).optNumVal(RowCount.fractionOf(0.2))
+                    .optSeed(7L).build();
             RowSplit a = RowSplit.of(store, seeded);
             RowSplit b = RowSplit.of(store, seeded);
             assertArrayEquals(a.subsetOfRow(), b.subsetOfRow(), "same seed, same split");
@@ -46,12 +47,12 @@ class RowSplitTest {
             for (int r = 0; r < 40; r += 4) {
                 assertEquals(RowSplit.SKIP, a.subsetOfRow()[r]);
             }
-            assertFalse(java.util.Arrays.equals(a.subsetOfRow(), RowSplit.of(store, seeded.withSplit(RowCount.fractionOf(0.5),
-                    RowCount.fractionOf(0.2), null)).subsetOfRow()), "a seed changes the split");
+            assertFalse(java.util.Arrays.equals(a.subsetOfRow(), RowSplit.of(store,
+                    seeded.toBuilder().optSeed(null).build()).subsetOfRow()), "a seed changes the split");
             assertTrue(a.method().contains("data.seed = 7"));
 
             WorkbenchException e = assertThrows(WorkbenchException.class,
-                    () -> RowSplit.of(store, FitConfig.defaults().withSplit(RowCount.of(0), RowCount.of(5), null)));
+                    () -> RowSplit.of(store, FitConfig.builder().optNumTrain(RowCount.of(0)).optNumVal(RowCount.of(5)).build()));
             assertTrue(e.getMessage().contains("data.num_train"), e.getMessage());
         }
     }

@@ -26,8 +26,9 @@ class AutocastTest {
         // autocast every linear layer rounds its input, weight and bias to bfloat16, accumulates in float32
         // and returns bfloat16; the closed form below does exactly that in double precision.
         Path modelFile = Fixtures.resource("eval/linear.pt");
-        EvalData data = new DataLoader().load(new DataSpec("npy", Fixtures.resource("eval/linear_inputs.npy").toString(),
-                Fixtures.resource("eval/linear_labels.npy").toString(), null, null, null, null, null, null));
+        EvalData data = new DataLoader().load(DataSpec.builder()
+                .setPath(Fixtures.resource("eval/linear_inputs.npy").toString()).optFormat("npy")
+                .optLabels(Fixtures.resource("eval/linear_labels.npy").toString()).build());
         try (TorchModel model = TorchModel.load(modelFile, Device.cpu())) {
             Components components = Components.select(model.parameters(), List.of(), List.of());
             boolean[] keepAll = new boolean[(int) components.total()];

@@ -30,8 +30,8 @@ class LanguageModelTest {
     }
 
     private static EvalData tokens() {
-        return new DataLoader().load(new DataSpec(null, lm("tokens.npy").toString(), null, null, null, null, null, null, null,
-                lm("lengths.npy").toString()));
+        return new DataLoader().load(DataSpec.builder().setPath(lm("tokens.npy").toString())
+                .optAttentionMask(lm("lengths.npy").toString()).build());
     }
 
     private static float[] numpy(String name) throws IOException {
@@ -130,7 +130,7 @@ class LanguageModelTest {
             try (NpyArray array = NpyArray.open(ids, true)) {
                 array.setLong(2, 50);
             }
-            EvalData data = new DataLoader().load(new DataSpec("tokens", ids.toString(), null, null, null, null, null, null, null, null));
+            EvalData data = new DataLoader().load(DataSpec.builder().setPath(ids.toString()).optFormat("tokens").build());
             try (TorchModel torch = TorchModel.load(lm("tiny_gpt2.pt"), Device.cpu())) {
                 Components components = Components.select(torch.parameters(), ComponentPreset.REFERENCE_GPT2, List.of(), List.of());
                 WorkbenchException e = assertThrows(WorkbenchException.class,

@@ -20,8 +20,8 @@ public final class ModelFixtures {
     }
 
     public static DataSpec demoDataSpec(Integer limit) {
-        return new DataSpec("idx", Fixtures.resource("org/coar/workbench/demo/eval-images-idx3-ubyte.gz").toString(),
-                null, limit, null, null, null, null, null);
+        return DataSpec.builder().setPath(Fixtures.resource("org/coar/workbench/demo/eval-images-idx3-ubyte.gz").toString())
+                .optFormat("idx").optLimit(limit).build();
     }
 
     public static EvalData demoData(Integer limit) {

@@ -265,7 +265,7 @@ class WorkbenchGuiTest {
         waitFor("the plan for 24 + 6 rows", () -> plan.getText().startsWith("plan: 240 components × 50 outputs, 24 training + 6 validation rows"));
         assertTrue(plan.getText().contains("final fit:    dual (minimum norm), the 30 × 30 kernel"), plan.getText());
         robot.doubleClickOn(validation).eraseText(4).write("x");
-        waitFor("the plan refusing a bad field", () -> plan.getText().startsWith("No plan: Validation rows: a row count"));
+        waitFor("the plan refusing a bad field", () -> plan.getText().startsWith("No plan: Validation rows: expected a row count"));
         robot.doubleClickOn(validation).eraseText(4).write("6");
         waitFor("the plan again", () -> plan.getText().startsWith("plan: "));
         robot.clickOn("#runButton");

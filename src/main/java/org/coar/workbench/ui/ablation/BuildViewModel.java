@@ -230,11 +230,11 @@ public final class BuildViewModel {
             throw new WorkbenchException("No store is open: initialise one in the Spec panel or open one with Ctrl+O");
         }
         RunConfig requested = settingsRecorded.get()
-                ? new RunConfig(null, null, null, null, null, null, null, null, List.of(), List.of(), null, null)
-                : new RunConfig(project.modelProperty().get() == null ? null : project.modelProperty().get().toString(), null,
-                        project.dataProperty().get(), null, null, null, parseAlpha(), FormFields.wholeNumber(seed.get(), "Seed"),
-                        project.includedGroupsProperty().get(), List.of(), null, null)
-                        .withComponents(project.componentPresetProperty().get().cliName());
+                ? RunConfig.builder().build()
+                : RunConfig.builder().optModel(project.modelProperty().get() == null ? null : project.modelProperty().get().toString())
+                        .optData(project.dataProperty().get()).optAlpha(parseAlpha()).optSeed(FormFields.wholeNumber(seed.get(), "Seed"))
+                        .optInclude(project.includedGroupsProperty().get())
+                        .optComponents(project.componentPresetProperty().get().cliName()).build();
         if (!settingsRecorded.get() && (requested.model() == null || requested.data() == null)) {
             throw new WorkbenchException("This store has no run.json yet: open its model and choose its evaluation data in the "
                     + "Spec panel first, then start the build");

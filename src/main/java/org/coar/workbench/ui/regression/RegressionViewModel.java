@@ -140,15 +140,16 @@ public final class RegressionViewModel {
 
     /** The config the form describes; a field that does not parse is an error naming it. */
     public FitConfig config() {
-        FitConfig config = FitConfig.defaults()
-                .withSplit(rows(numTrain.get(), "Training rows"), rows(numVal.get(), "Validation rows"),
-                        splitSeed.get().isBlank() ? null : FormFields.wholeNumber(splitSeed.get(), "Split seed"))
-                .withSolver(solver.get(), "chosen in the Regression panel");
+        FitConfig.Builder config = FitConfig.builder()
+                .optNumTrain(RowCount.parse(numTrain.get(), "Training rows"))
+                .optNumVal(RowCount.parse(numVal.get(), "Validation rows"))
+                .optSeed(splitSeed.get().isBlank() ? null : FormFields.wholeNumber(splitSeed.get(), "Split seed"))
+                .optSolver(solver.get(), "chosen in the Regression panel");
         if (solver.get() != Solver.OLS) {
-            config = config.withPath((int) FormFields.wholeNumber(k.get(), "k (λ's on the path)"), FormFields.number(eps.get(), "eps"),
-                    config.manualMaxLambda(), parseLambdas(), config.includeZeroLambda());
+            config.optK((int) FormFields.wholeNumber(k.get(), "k (λ's on the path)")).optEps(FormFields.number(eps.get(), "eps"))
+                    .optLambdas(parseLambdas());
         }
-        return config;
+        return config.build();
     }
 
     private List<Double> parseLambdas() {
@@ -156,22 +157,6 @@ public final class RegressionViewModel {
             return List.of();
         }
         return Arrays.stream(lambdas.get().split(",")).map(t -> FormFields.number(t, "λ grid")).toList();
-    }
-
-    private static RowCount rows(String text, String field) {
-        String t = text.trim();
-        try {
-            if (t.contains(".")) {
-                double fraction = Double.parseDouble(t);
-                if (fraction < 0 || fraction > 1) {
-                    throw new NumberFormatException();
-                }
-                return RowCount.fractionOf(fraction);
-            }
-            return RowCount.of(Long.parseLong(t));
-        } catch (NumberFormatException e) {
-            throw new WorkbenchException(field + ": a row count (e.g. 45000) or a fraction of the completed rows (e.g. 0.9), got '" + text + "'");
-        }
     }
 
     /** Fills the form from a reference regression YAML. */

@@ -398,7 +398,7 @@ public final class SpecViewModel {
     }
 
     public void chooseData(Path path) {
-        chooseData(new DataSpec(null, path.toString(), null, parseLimit(), null, null, null, null, null));
+        chooseData(DataSpec.builder().setPath(path.toString()).optLimit(parseLimit()).build());
     }
 
     /** Reads the evaluation data in the background; its example count becomes the output array's width. */
