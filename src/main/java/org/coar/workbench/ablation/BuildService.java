@@ -592,7 +592,8 @@ public final class BuildService {
         }
 
         private void write(BuildProgress progress) {
-            String state = !finished(progress) ? (progress.workers().stream().allMatch(w -> w.state().equals("paused")) ? "paused" : "running")
+            String state = !finished(progress)
+                    ? (progress.workers().stream().allMatch(w -> w.state().equals("paused")) ? "paused" : "running")
                     : progress.workers().stream().anyMatch(w -> w.state().startsWith("failed")) ? "failed"
                     : progress.workers().stream().anyMatch(w -> w.state().equals("cancelled")) ? "cancelled" : "finished";
             long built = progress.workers().stream().mapToLong(BuildProgress.WorkerState::rowsBuilt).sum();

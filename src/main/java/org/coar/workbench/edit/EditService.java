@@ -46,7 +46,10 @@ public final class EditService {
     public static final String SWEEP_CSV = "sweep.csv";
     public static final String SWEEP_PNG = "sweep.png";
 
-    /** Runs the edit; a cancel ends it with {@link org.coar.workbench.job.JobCancelledException} and nothing saved. {@code listener} hears progress one event at a time. */
+    /**
+     * Runs the edit; a cancel ends it with {@link org.coar.workbench.job.JobCancelledException}, nothing written or saved.
+     * {@code listener} hears progress one event at a time.
+     */
     public EditResult edit(EditRequest request, Consumer<Progress> listener, Cancellation cancel) {
         Consumer<Progress> progress = Progress.serialised(listener);
         if (request.batchSize() < 0) {
