@@ -2,12 +2,14 @@ package org.coar.workbench.ablation;
 
 import java.time.Duration;
 import java.util.List;
+import org.coar.workbench.job.Progress;
 
 /**
- * A snapshot of a running build, for the CLI progress bar and the GUI.
+ * A snapshot of a running build, for the CLI progress bar and the GUI: the job's {@link Progress}
+ * (rows of the plan) and the figures only a build has.
  *
- * @param rowsDone        completed rows of this process's plan (including rows completed before it started)
- * @param rowsTotal       rows in this process's plan
+ * @param progress        completed rows of this process's plan (including rows completed before it
+ *                        started) out of the plan's rows, stage {@link #STAGE}, unit "rows"
  * @param rowsPerSecond   rows this process completed per second since it started
  * @param eta             estimated time to finish the plan, or null while unknown
  * @param workers         per-device state
@@ -17,8 +19,10 @@ import java.util.List;
  *                        unless told to exclude them), 0 when none
  * @param firstNonFiniteRow the lowest such row, -1 when none
  */
-public record BuildProgress(long rowsDone, long rowsTotal, double rowsPerSecond, Duration eta, List<WorkerState> workers,
+public record BuildProgress(Progress progress, double rowsPerSecond, Duration eta, List<WorkerState> workers,
                             double latestMeanOutput, double latestAccuracy, long rowsWithNonFiniteOutputs, long firstNonFiniteRow) {
+    /** The stage of every build snapshot. */
+    public static final String STAGE = "building rows";
 
     /** What to tell the user about NaN/Inf outputs seen so far; null when none. */
     public String nonFiniteWarning() {
@@ -37,9 +41,5 @@ public record BuildProgress(long rowsDone, long rowsTotal, double rowsPerSecond,
         public WorkerState(String device, String state, long rowsBuilt) {
             this(device, state, rowsBuilt, 0, -1, 0);
         }
-    }
-
-    public double fraction() {
-        return rowsTotal == 0 ? 1 : (double) rowsDone / rowsTotal;
     }
 }

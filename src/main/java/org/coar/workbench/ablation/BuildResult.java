@@ -2,6 +2,9 @@ package org.coar.workbench.ablation;
 
 import java.time.Duration;
 
-/** What a build did: rows this process built, rows of its plan now completed, and whether it was cancelled. */
-public record BuildResult(long rowsBuilt, long rowsCompletedInPlan, long rowsInPlan, boolean cancelled, Duration elapsed) {
+/**
+ * What a finished build did: rows this process built, and rows of its plan now completed. A
+ * cancelled build ends with {@link org.coar.workbench.job.JobCancelledException} instead.
+ */
+public record BuildResult(long rowsBuilt, long rowsCompletedInPlan, long rowsInPlan, Duration elapsed) {
 }

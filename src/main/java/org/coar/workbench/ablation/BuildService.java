@@ -19,6 +19,10 @@ import org.coar.workbench.WorkbenchException;
 import org.coar.workbench.data.DataLoader;
 import org.coar.workbench.data.DataSpec;
 import org.coar.workbench.data.EvalData;
+import org.coar.workbench.job.Cancellation;
+import org.coar.workbench.job.JobCancelledException;
+import org.coar.workbench.job.Progress;
+import org.coar.workbench.job.ProgressThrottle;
 import org.coar.workbench.model.AblatedEvaluator;
 import org.coar.workbench.model.BatchSize;
 import org.coar.workbench.model.ComponentPreset;
@@ -113,7 +117,14 @@ public final class BuildService {
         return value instanceof float[] f ? Arrays.toString(f) : String.valueOf(value);
     }
 
-    public BuildResult build(BuildRequest request, Consumer<BuildProgress> listener, BuildControl control) {
+    /**
+     * Builds the rows of the request's plan. {@code control} pauses (the rows in flight finish, the
+     * workers hold before their next row) and cancels: a cancel abandons the rows in flight, which stay
+     * pending, and ends the build with {@link JobCancelledException}; every row completed before it
+     * stays completed, and the next build resumes from them. A cancel that comes once every row of
+     * the plan is completed changes nothing: the build returns its result.
+     */
+    public BuildResult build(BuildRequest request, Consumer<BuildProgress> listener, Cancellation control) {
         Instant started = Instant.now();
         RunConfig run = request.run();
         Path storeDir = request.storeDir();
@@ -150,8 +161,9 @@ public final class BuildService {
                         recorded = checkAndRecord(store, run, sha, maskArray, outputArray, components, data, first.parameters());
                     }
                 }
+                BuildResult result;
                 try {
-                    return runWorkers(request, recorded.run(), store, plan, components, data, outputFunction, devices, first,
+                    result = runWorkers(request, recorded.run(), store, plan, components, data, outputFunction, devices, first,
                             toClose, listener, control, started);
                 } catch (RuntimeException | Error e) {
                     if (recorded.first()) {
@@ -159,6 +171,11 @@ public final class BuildService {
                     }
                     throw e;
                 }
+                // Outside the roll-back: a cancelled build keeps its settings and completed rows, to resume.
+                if (control.isCancelled() && result.rowsCompletedInPlan() < result.rowsInPlan()) {
+                    throw new JobCancelledException();
+                }
+                return result;
             } finally {
                 for (AutoCloseable closeable : toClose.reversed()) {
                     try {
@@ -406,7 +423,7 @@ public final class BuildService {
 
     private BuildResult runWorkers(BuildRequest request, RunConfig run, Store store, RowPlan plan, Components components,
                                    EvalData data, OutputFunction outputFunction, List<Device> devices, TorchModel first,
-                                   List<AutoCloseable> toClose, Consumer<BuildProgress> listener, BuildControl control,
+                                   List<AutoCloseable> toClose, Consumer<BuildProgress> listener, Cancellation control,
                                    Instant started) {
         ConcurrentLinkedQueue<Long> queue = new ConcurrentLinkedQueue<>();
         long alreadyDone = 0;
@@ -474,13 +491,12 @@ public final class BuildService {
         for (long row = plan.start(); row < plan.end(); row++) {
             completedInPlan += store.isCompleted(row) ? 1 : 0;
         }
-        return new BuildResult(tracker.built(), completedInPlan, plan.size(), control.isCancelled() && completedInPlan < plan.size(),
-                Duration.between(started, Instant.now()));
+        return new BuildResult(tracker.built(), completedInPlan, plan.size(), Duration.between(started, Instant.now()));
     }
 
     private static void buildRows(BuildRequest request, RunConfig run, Store store, ConcurrentLinkedQueue<Long> queue,
                                   ConcurrentLinkedQueue<Long> claimedElsewhere, RowClaims claims, Components components,
-                                  AblatedEvaluator evaluator, ProgressTracker tracker, int worker, BuildControl control) {
+                                  AblatedEvaluator evaluator, ProgressTracker tracker, int worker, Cancellation control) {
         String maskArray = run.maskArray();
         String outputArray = run.outputArray();
         Long row;
@@ -537,7 +553,7 @@ public final class BuildService {
     }
 
     /** Waits a moment before revisiting rows claimed elsewhere; false when cancelled meanwhile. */
-    private static boolean pause(BuildControl control) {
+    private static boolean pause(Cancellation control) {
         try {
             Thread.sleep(REVISIT_INTERVAL_MILLIS);
         } catch (InterruptedException e) {
@@ -547,14 +563,14 @@ public final class BuildService {
         return !control.isCancelled();
     }
 
-    /** Keeps this process's task record beside the store current, at most every two seconds. */
+    /** Keeps this process's task record beside the store current, at most every two seconds, and its end at once. */
     private static final class TaskReporter implements Consumer<BuildProgress> {
-        private static final long INTERVAL_NANOS = 2_000_000_000L;
+        private static final Duration INTERVAL = Duration.ofSeconds(2);
         private final Path storeDir;
         private final RowPlan plan;
         private final String host = RowClaims.hostName();
         private final String started = Instant.now().toString();
-        private long lastWrite;
+        private final ProgressThrottle<BuildProgress> throttle = new ProgressThrottle<>(INTERVAL, this::write);
 
         TaskReporter(Path storeDir, RowPlan plan) {
             this.storeDir = storeDir;
@@ -562,15 +578,22 @@ public final class BuildService {
         }
 
         @Override
-        public synchronized void accept(BuildProgress progress) {
-            boolean done = progress.workers().stream().noneMatch(w -> w.state().equals("running") || w.state().equals("loading")
-                    || w.state().equals("waiting") || w.state().equals("paused"));
-            long now = System.nanoTime();
-            if (!done && lastWrite != 0 && now - lastWrite < INTERVAL_NANOS) {
-                return;
+        public void accept(BuildProgress progress) {
+            if (finished(progress)) {
+                throttle.acceptNow(progress);
+            } else {
+                throttle.accept(progress);
             }
-            lastWrite = now;
-            String state = !done ? (progress.workers().stream().allMatch(w -> w.state().equals("paused")) ? "paused" : "running")
+        }
+
+        private static boolean finished(BuildProgress progress) {
+            return progress.workers().stream().noneMatch(w -> w.state().equals("running") || w.state().equals("loading")
+                    || w.state().equals("waiting") || w.state().equals("paused"));
+        }
+
+        private void write(BuildProgress progress) {
+            String state = !finished(progress)
+                    ? (progress.workers().stream().allMatch(w -> w.state().equals("paused")) ? "paused" : "running")
                     : progress.workers().stream().anyMatch(w -> w.state().startsWith("failed")) ? "failed"
                     : progress.workers().stream().anyMatch(w -> w.state().equals("cancelled")) ? "cancelled" : "finished";
             long built = progress.workers().stream().mapToLong(BuildProgress.WorkerState::rowsBuilt).sum();
@@ -676,8 +699,8 @@ public final class BuildService {
                 workers.add(new BuildProgress.WorkerState(deviceNames.get(w), states[w], builtPerWorker[w],
                         workerSeconds > 0 ? builtPerWorker[w] / workerSeconds : 0, memoryUsed[w], batchSizes[w]));
             }
-            listener.accept(new BuildProgress(done, total, rate, eta, workers, latestMean, latestAccuracy, rowsWithNonFinite,
-                    firstNonFiniteRow));
+            listener.accept(new BuildProgress(new Progress(BuildProgress.STAGE, done, total, "rows"), rate, eta, workers, latestMean,
+                    latestAccuracy, rowsWithNonFinite, firstNonFiniteRow));
         }
     }
 }

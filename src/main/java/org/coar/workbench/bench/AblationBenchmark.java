@@ -9,10 +9,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
-import org.coar.workbench.ablation.BuildControl;
 import org.coar.workbench.ablation.BuildRequest;
 import org.coar.workbench.ablation.BuildResult;
 import org.coar.workbench.ablation.BuildService;
+import org.coar.workbench.job.Cancellation;
 import org.coar.workbench.store.RowMasks;
 import org.coar.workbench.store.RunConfig;
 import org.coar.workbench.data.DataLoader;
@@ -112,7 +112,7 @@ public final class AblationBenchmark {
                     .optComponents(subject.preset().cliName()).build();
             BuildRequest request = new BuildRequest(store, service.resolveRun(store, run), List.of("cpu"),
                     workers, null, null, null, batchSize, false, Duration.ofHours(1));
-            BuildResult build = service.build(request, p -> { }, new BuildControl());
+            BuildResult build = service.build(request, p -> { }, new Cancellation());
             return new Result(workers, batchSize, rowsPerRound, rounds, rows / plainSeconds, rows / ablatedSeconds, ablateRestore,
                     build.rowsBuilt() / (build.elapsed().toNanos() / 1e9), build.rowsBuilt());
         } finally {

@@ -4,11 +4,13 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.coar.workbench.ablation.BuildControl;
+import org.coar.workbench.ablation.BuildProgress;
 import org.coar.workbench.ablation.BuildRequest;
 import org.coar.workbench.ablation.BuildResult;
 import org.coar.workbench.ablation.BuildService;
+import org.coar.workbench.job.JobCancelledException;
 import org.coar.workbench.store.RunConfig;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -64,19 +66,24 @@ final class BuildCommand implements Callable<Integer> {
                 Duration.ofMinutes(claimTimeoutMinutes));
         BuildResult result = runWithProgress(service, request, commandSpec.commandLine().getErr());
         PrintWriter out = commandSpec.commandLine().getOut();
-        out.printf("%s %d rows in %s; %d / %d rows of this range completed (store %s)%n",
-                result.cancelled() ? "Cancelled after building" : "Built", result.rowsBuilt(),
+        out.printf("Built %d rows in %s; %d / %d rows of this range completed (store %s)%n", result.rowsBuilt(),
                 ProgressBar.formatDuration(result.elapsed()), result.rowsCompletedInPlan(), result.rowsInPlan(), store);
-        return result.cancelled() ? 1 : 0;
+        return 0;
     }
 
-    /** Runs a build with a progress bar; Ctrl-C cancels it and waits for the workers to stop cleanly. */
+    /**
+     * Runs a build with a progress bar; Ctrl-C cancels it and waits for the workers to stop cleanly. A cancelled
+     * build ends with a {@link JobCancelledException} that says how many rows of the plan are completed.
+     */
     static BuildResult runWithProgress(BuildService service, BuildRequest request, PrintWriter err) {
-        BuildControl control = new BuildControl();
+        String whatStays = "the rows in flight stay pending and nothing completed is lost";
         ProgressBar bar = new ProgressBar(err, System.console() != null);
         try {
-            return Interruptible.run(err, "the rows in flight stay pending and nothing completed is lost", control::cancel,
-                    () -> service.build(request, bar::update, control));
+            return Interruptible.run(err, whatStays, cancel -> service.build(request, bar::update, cancel));
+        } catch (JobCancelledException e) {
+            BuildProgress last = bar.latest();
+            throw last == null ? e : new JobCancelledException(String.format(Locale.ROOT, "%d / %d rows of this range completed; %s",
+                    last.progress().done(), last.progress().total(), whatStays));
         } finally {
             bar.finish();
             if (bar.latest() != null && bar.latest().nonFiniteWarning() != null) {

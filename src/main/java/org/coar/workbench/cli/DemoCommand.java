@@ -95,7 +95,7 @@ final class DemoCommand implements Callable<Integer> {
         if (built.rowsCompletedInPlan() < built.rowsInPlan()) {
             out.printf("The store is not complete; run 'coar demo%s --dir %s' again to resume, then it fits and evaluates.%n",
                     languageModel ? " --lm" : "", dir);
-            return built.cancelled() ? 1 : 0;
+            return 0;
         }
 
         Path attributions = demo.dir().resolve(org.coar.workbench.attributions.Attributions.DEFAULT_DIR);
@@ -103,9 +103,6 @@ final class DemoCommand implements Callable<Integer> {
         if (!Files.exists(attributions.resolve("weight.npy"))) {
             fit = Interruptible.run(err, "nothing is written", cancel -> new FitService().fit(
                     new FitRequest(demo.store(), attributions, FitConfig.defaults()), new FitCommand.ProgressLine(err), cancel));
-            if (fit == null) {
-                return 1;
-            }
         }
         EvaluationResult evaluation = null;
         EvaluationRequest evaluationRequest = new EvaluationRequest(demo.store(), attributions, attributions.resolve(EvaluationRequest.DEFAULT_OUT),
@@ -114,9 +111,6 @@ final class DemoCommand implements Callable<Integer> {
             StageProgressBar bar = new StageProgressBar(err, System.console() != null);
             evaluation = Interruptible.run(err, "the leave-one-out rows computed so far stay cached",
                     cancel -> new EvaluationService().evaluate(evaluationRequest, bar::update, cancel));
-            if (evaluation == null) {
-                return 1;
-            }
         }
         FixSearch.Found edit = null;
         Path editDir = attributions.resolve(EditRequest.DEFAULT_OUT);
@@ -127,9 +121,6 @@ final class DemoCommand implements Callable<Integer> {
             float[] margins = demo.cleanMargins();
             edit = Interruptible.run(err, "nothing is saved", cancel -> new FixSearch().search(template, margins, EDIT_CANDIDATES,
                     EDIT_MAX_K, EDIT_MAX_REFERENCE_DROP, bar::update, cancel));
-            if (edit == null) {
-                return 1;
-            }
         }
         printSummary(out, demo, attributions, fit, evaluation, edit);
         if (!noGui && GuiCommand.hasDisplay()) {

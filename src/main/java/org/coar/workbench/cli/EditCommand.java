@@ -80,10 +80,6 @@ final class EditCommand implements Callable<Integer> {
             bar.finish();
         }
         PrintWriter output = commandSpec.commandLine().getOut();
-        if (result == null) {
-            output.println("Edit cancelled.");
-            return 1;
-        }
         output.printf(Locale.ROOT, "Ablated %d components (%s): %s%s%n", result.ablated().size(), result.mode().cliName(),
                 String.join(", ", result.ablated().stream().limit(10).map(EditResult.AblatedComponent::label).toList()),
                 result.ablated().size() > 10 ? ", ..." : "");

@@ -84,10 +84,6 @@ final class EvalCommand implements Callable<Integer> {
             bar.finish();
         }
         PrintWriter output = commandSpec.commandLine().getOut();
-        if (result == null) {
-            output.println("Evaluation cancelled.");
-            return 1;
-        }
         output.println("Per-example correlation between actual and predicted outputs, mean (median), " + result.runs()
                 + " runs per alpha:");
         output.println(result.table());

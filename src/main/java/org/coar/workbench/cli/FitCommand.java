@@ -2,17 +2,14 @@ package org.coar.workbench.cli;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.Callable;
 import org.coar.workbench.WorkbenchException;
 import org.coar.workbench.fit.FitBackend;
 import org.coar.workbench.fit.FitConfig;
 import org.coar.workbench.fit.FitConfigReader;
-import org.coar.workbench.fit.FitProgress;
 import org.coar.workbench.fit.FitRequest;
 import org.coar.workbench.fit.FitDevice;
 import org.coar.workbench.fit.FitDevices;
@@ -20,6 +17,8 @@ import org.coar.workbench.fit.FitResult;
 import org.coar.workbench.fit.FitWarnings;
 import org.coar.workbench.fit.RowCount;
 import org.coar.workbench.fit.Solver;
+import org.coar.workbench.job.Progress;
+import org.coar.workbench.job.ProgressThrottle;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -113,29 +112,9 @@ final class FitCommand implements Callable<Integer> {
             return 0;
         }
 
-        AtomicBoolean cancel = new AtomicBoolean();
-        CountDownLatch finished = new CountDownLatch(1);
-        // Ctrl-C: ask the fit to stop and give it a moment to remove its partial output.
-        Thread hook = new Thread(() -> {
-            cancel.set(true);
-            try {
-                finished.await(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
-        Runtime.getRuntime().addShutdownHook(hook);
-        FitResult result;
-        try {
-            result = backend.service().fit(new FitRequest(storeDir, target, config), new ProgressLine(err), cancel);
-        } finally {
-            finished.countDown();
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException e) {
-                // already shutting down
-            }
-        }
+        FitRequest request = new FitRequest(storeDir, target, config);
+        FitResult result = Interruptible.run(err, "nothing is written",
+                cancel -> backend.service().fit(request, new ProgressLine(err), cancel));
         out.printf(Locale.ROOT, "Wrote %s%n", result.outDir());
         out.printf(Locale.ROOT, "  solver %s; %d examples x %d components (%d constant, weight 0)%n", result.solver().key(),
                 result.examples(), result.components(), result.zeroVarianceComponents());
@@ -197,25 +176,30 @@ final class FitCommand implements Callable<Integer> {
         return s.toString();
     }
 
-    /** Progress on stderr: a line per stage change and at most one every two seconds within a stage. */
-    static final class ProgressLine implements java.util.function.Consumer<FitProgress> {
+    /** Progress on stderr: a line per stage change and per stage's end, and at most one every two seconds within a stage. */
+    static final class ProgressLine implements java.util.function.Consumer<Progress> {
+        private static final Duration INTERVAL = Duration.ofSeconds(2);
         private final PrintWriter err;
-        private FitProgress.Stage stage;
-        private long lastNanos;
+        private final ProgressThrottle<Progress> throttle;
+        private String stage;
 
         ProgressLine(PrintWriter err) {
             this.err = err;
+            this.throttle = new ProgressThrottle<>(INTERVAL, this::print);
         }
 
         @Override
-        public synchronized void accept(FitProgress p) {
-            long now = System.nanoTime();
-            if (p.stage() == stage && now - lastNanos < 2_000_000_000L && p.done() < p.total()) {
-                return;
+        public synchronized void accept(Progress p) {
+            if (!p.stage().equals(stage) || p.fraction() == 1) {
+                stage = p.stage();
+                throttle.acceptNow(p);
+            } else {
+                throttle.accept(p);
             }
-            stage = p.stage();
-            lastNanos = now;
-            err.printf(Locale.ROOT, "fit: %-13s %5.1f%%  %s%n", p.stage().label(), 100 * p.fraction(), p.message());
+        }
+
+        private void print(Progress p) {
+            err.printf(Locale.ROOT, "fit: %-13s %5.1f%%  %s%n", p.stage(), 100 * Math.max(0, p.fraction()), p.message());
             err.flush();
         }
     }

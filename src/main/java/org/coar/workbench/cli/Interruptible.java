@@ -3,24 +3,26 @@ package org.coar.workbench.cli;
 import java.io.PrintWriter;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
+import org.coar.workbench.job.Cancellation;
+import org.coar.workbench.job.JobCancelledException;
 
-/** Runs a cancellable service call so that Ctrl-C cancels it and waits for it to stop cleanly. */
+/** Runs a cancellable job so that Ctrl-C cancels it and waits for it to stop cleanly. */
 final class Interruptible {
     private Interruptible() {
     }
 
-    static <T> T run(PrintWriter err, String whatStays, Function<AtomicBoolean, T> call) {
-        AtomicBoolean cancel = new AtomicBoolean();
-        return run(err, whatStays, () -> cancel.set(true), () -> call.apply(cancel));
-    }
-
-    /** Runs {@code call}; Ctrl-C runs {@code cancel} and waits (up to a minute) for {@code call} to return. */
-    static <T> T run(PrintWriter err, String whatStays, Runnable cancel, java.util.function.Supplier<T> call) {
+    /**
+     * Runs {@code job} with a fresh {@link Cancellation}; Ctrl-C cancels it and waits (up to a
+     * minute) for the job to end. A cancelled job ends with a {@link JobCancelledException} whose
+     * message is "cancelled; " + {@code whatStays}, which {@link Main} prints as the command's
+     * last line, exiting with status 130.
+     */
+    static <T> T run(PrintWriter err, String whatStays, Function<Cancellation, T> job) {
+        Cancellation cancellation = new Cancellation();
         CountDownLatch finished = new CountDownLatch(1);
         Thread onInterrupt = new Thread(() -> {
-            cancel.run();
+            cancellation.cancel();
             err.println();
             err.println("coar: cancelling; " + whatStays + "...");
             err.flush();
@@ -32,7 +34,9 @@ final class Interruptible {
         });
         Runtime.getRuntime().addShutdownHook(onInterrupt);
         try {
-            return call.get();
+            return job.apply(cancellation);
+        } catch (JobCancelledException e) {
+            throw new JobCancelledException(whatStays);
         } finally {
             finished.countDown();
             try {

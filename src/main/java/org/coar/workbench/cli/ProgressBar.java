@@ -4,6 +4,8 @@ import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.Locale;
 import org.coar.workbench.ablation.BuildProgress;
+import org.coar.workbench.job.Progress;
+import org.coar.workbench.job.ProgressThrottle;
 
 /**
  * Build progress on the terminal: one redrawn line on an interactive terminal, otherwise (logs,
@@ -11,50 +13,43 @@ import org.coar.workbench.ablation.BuildProgress;
  */
 final class ProgressBar {
     private static final int WIDTH = 30;
-    private static final long PLAIN_INTERVAL_NANOS = 5_000_000_000L;
-    private static final long REDRAW_INTERVAL_NANOS = 100_000_000L;
+    private static final Duration PLAIN_INTERVAL = Duration.ofSeconds(5);
+    private static final Duration REDRAW_INTERVAL = Duration.ofMillis(100);
 
     private final PrintWriter err;
     private final boolean interactive;
-    private long lastPrint;
-    private boolean drawn;
-    private BuildProgress latest;
+    private final ProgressThrottle<BuildProgress> throttle;
     private BuildProgress printed;
 
     ProgressBar(PrintWriter err, boolean interactive) {
         this.err = err;
         this.interactive = interactive;
+        this.throttle = new ProgressThrottle<>(interactive ? REDRAW_INTERVAL : PLAIN_INTERVAL, this::print);
     }
 
     synchronized void update(BuildProgress progress) {
-        latest = progress;
-        long now = System.nanoTime();
-        boolean newNonFinite = printed != null && progress.rowsWithNonFiniteOutputs() > printed.rowsWithNonFiniteOutputs();
-        if (drawn && !newNonFinite && now - lastPrint < (interactive ? REDRAW_INTERVAL_NANOS : PLAIN_INTERVAL_NANOS)) {
-            return;
+        if (printed != null && progress.rowsWithNonFiniteOutputs() > printed.rowsWithNonFiniteOutputs()) {
+            throttle.acceptNow(progress); // a new NaN/Inf row is shown at once
+        } else {
+            throttle.accept(progress);
         }
-        print(progress, now);
     }
 
     /** The most recent snapshot, or null before the first. */
     synchronized BuildProgress latest() {
-        return latest;
+        return throttle.latest();
     }
 
     /** Prints the final state once, whatever the throttling skipped. */
     synchronized void finish() {
-        if (latest != null && latest != printed) {
-            print(latest, System.nanoTime());
-        }
-        if (interactive && drawn) {
+        throttle.flush();
+        if (interactive && printed != null) {
             err.println();
             err.flush();
         }
     }
 
-    private void print(BuildProgress progress, long now) {
-        lastPrint = now;
-        drawn = true;
+    private void print(BuildProgress progress) {
         printed = progress;
         String line = render(progress);
         if (interactive) {
@@ -66,10 +61,11 @@ final class ProgressBar {
     }
 
     static String render(BuildProgress p) {
-        int filled = (int) Math.round(p.fraction() * WIDTH);
-        StringBuilder line = new StringBuilder("[").append("#".repeat(filled)).append("-".repeat(WIDTH - filled)).append("] ");
-        line.append(String.format(Locale.ROOT, "%d/%d rows %5.1f%%  %.2f rows/s  ETA %s", p.rowsDone(), p.rowsTotal(),
-                100 * p.fraction(), p.rowsPerSecond(), formatDuration(p.eta())));
+        Progress rows = p.progress();
+        String bar = StageProgressBar.bar(rows, WIDTH);
+        StringBuilder line = new StringBuilder(bar);
+        line.append(String.format(Locale.ROOT, "%d/%d rows %5.1f%%  %.2f rows/s  ETA %s", rows.done(), rows.total(),
+                100 * rows.fraction(), p.rowsPerSecond(), formatDuration(p.eta())));
         if (!Double.isNaN(p.latestAccuracy())) {
             line.append(String.format(Locale.ROOT, "  last row: acc %.3f, mean output %.3f", p.latestAccuracy(), p.latestMeanOutput()));
         }

@@ -13,15 +13,15 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
-import org.coar.workbench.StageProgress;
 import org.coar.workbench.AtomicFiles;
 import org.coar.workbench.attributions.FittedOn;
 import org.coar.workbench.WorkbenchException;
 import org.coar.workbench.attributions.Attributions;
 import org.coar.workbench.ablation.BuildService;
+import org.coar.workbench.job.Cancellation;
+import org.coar.workbench.job.Progress;
 import org.coar.workbench.store.StoredRun;
 import org.coar.workbench.model.AblatedEvaluator;
 import org.coar.workbench.model.AblationPool;
@@ -46,9 +46,12 @@ public final class EditService {
     public static final String SWEEP_CSV = "sweep.csv";
     public static final String SWEEP_PNG = "sweep.png";
 
-    /** Runs the edit; returns null when {@code cancel} turns true. {@code listener} hears progress one event at a time. */
-    public EditResult edit(EditRequest request, Consumer<StageProgress> listener, AtomicBoolean cancel) {
-        Consumer<StageProgress> progress = StageProgress.serialised(listener);
+    /**
+     * Runs the edit; a cancel ends it with {@link org.coar.workbench.job.JobCancelledException}, nothing written or saved.
+     * {@code listener} hears progress one event at a time.
+     */
+    public EditResult edit(EditRequest request, Consumer<Progress> listener, Cancellation cancel) {
+        Consumer<Progress> progress = Progress.serialised(listener);
         if (request.batchSize() < 0) {
             throw new WorkbenchException("--batch-size must be at least 1 (or auto), got " + request.batchSize());
         }
@@ -69,34 +72,25 @@ public final class EditService {
             String provenance = FittedOn.check(attributions, FittedOn.of(request.storeDir()), request.forceAttributions());
             List<Device> workers = BuildService.workerDevices(BuildService.resolveDevices(request.devices()), request.cpuWorkers());
             Path modelFile = Path.of(stored.run().model());
-            progress.accept(new StageProgress("loading " + workers.size() + " model replicas", 0, workers.size(), "replicas"));
+            progress.accept(new Progress("loading " + workers.size() + " model replicas", 0, workers.size(), "replicas"));
             BuildService.checkAutocastDevices(stored.run().usesAutocast(), workers);
             try (AblationPool pool = new AblationPool(modelFile, workers, components, stored.data(), request.batchSize(),
                     OutputFunction.MARGIN, stored.run().modelOutput(), stored.run().usesAutocast())) {
                 float[] marginsBefore = margins(pool, allKept(p), "unedited model", progress, cancel);
-                if (marginsBefore == null) {
-                    return null;
-                }
                 int[] target = ExampleSet.parse("--target", request.target(), stored.data().labels(), marginsBefore, null);
                 int[] reference = ExampleSet.parse("--reference", request.reference(), stored.data().labels(), marginsBefore, target);
-                progress.accept(new StageProgress("scoring components", 0, 1, "steps"));
+                progress.accept(new Progress("scoring components", 0, 1, "steps"));
                 ComponentRanking.Scores scores = ComponentRanking.welchT(attributions.rawScores(target),
                         attributions.rawScores(reference));
                 int maxK = Math.max(request.k(), request.sweepMax() == null ? 0 : request.sweepMax());
                 int[] ranked = ComponentRanking.select(scores, maxK, request.mode());
                 int[] chosen = Arrays.copyOf(ranked, request.k());
-                progress.accept(new StageProgress("scoring components", 1, 1, "steps"));
+                progress.accept(new Progress("scoring components", 1, 1, "steps"));
 
                 float[] marginsAfter = margins(pool, keepAllBut(p, chosen, chosen.length), "edited model", progress, cancel);
-                if (marginsAfter == null) {
-                    return null;
-                }
                 List<EditResult.SweepRow> sweep = new ArrayList<>();
                 if (request.sweepMax() != null) {
                     sweep = sweep(pool, p, ranked, request.sweepMax(), target, reference, progress, cancel);
-                    if (sweep == null) {
-                        return null;
-                    }
                 }
                 List<EditResult.AblatedComponent> ablated = new ArrayList<>();
                 for (int c : chosen) {
@@ -108,11 +102,11 @@ public final class EditService {
 
                 double reloadDifference = Double.NaN;
                 if (request.save() != null) {
-                    progress.accept(new StageProgress("saving the edited model", 0, 1, "files"));
+                    progress.accept(new Progress("saving the edited model", 0, 1, "files"));
                     // saved from a CPU replica: a file with CUDA tensors would not load on a machine without a GPU
                     reloadDifference = save(modelFile, Device.cpu(), components, stored, keepAllBut(p, chosen, chosen.length),
                             request.save(), marginsAfter, request.batchSize());
-                    progress.accept(new StageProgress("saving the edited model", 1, 1, "files"));
+                    progress.accept(new Progress("saving the edited model", 1, 1, "files"));
                 }
                 createDirectories(request.outDir());
                 List<Path> figures = new ArrayList<>();
@@ -155,12 +149,12 @@ public final class EditService {
         return all;
     }
 
-    private static float[] margins(AblationPool pool, boolean[] keep, String what, Consumer<StageProgress> progress,
-                                   AtomicBoolean cancel) {
-        progress.accept(new StageProgress("running the " + what, 0, 1, "models"));
+    private static float[] margins(AblationPool pool, boolean[] keep, String what, Consumer<Progress> progress,
+                                   Cancellation cancel) {
+        progress.accept(new Progress("running the " + what, 0, 1, "models"));
         AblatedEvaluator.Result[] result = pool.evaluate(1, i -> keep, (i, r) -> { }, cancel);
-        progress.accept(new StageProgress("running the " + what, 1, 1, "models"));
-        return result == null ? null : result[0].outputs();
+        progress.accept(new Progress("running the " + what, 1, 1, "models"));
+        return result[0].outputs();
     }
 
     private static EditResult.Metrics metrics(float[] margins, int[] target, int[] reference, int[] all) {
@@ -169,15 +163,12 @@ public final class EditService {
     }
 
     private static List<EditResult.SweepRow> sweep(AblationPool pool, int p, int[] ranked, int sweepMax, int[] target, int[] reference,
-                                                   Consumer<StageProgress> progress, AtomicBoolean cancel) {
+                                                   Consumer<Progress> progress, Cancellation cancel) {
         AtomicLong done = new AtomicLong();
         String stage = "sweep over k = 1.." + sweepMax;
-        progress.accept(new StageProgress(stage, 0, sweepMax, "models"));
+        progress.accept(new Progress(stage, 0, sweepMax, "models"));
         AblatedEvaluator.Result[] results = pool.evaluate(sweepMax, i -> keepAllBut(p, ranked, i + 1),
-                (i, r) -> progress.accept(new StageProgress(stage, done.incrementAndGet(), sweepMax, "models")), cancel);
-        if (results == null) {
-            return null;
-        }
+                (i, r) -> progress.accept(new Progress(stage, done.incrementAndGet(), sweepMax, "models")), cancel);
         int[] all = range(results[0].outputs().length);
         List<EditResult.SweepRow> rows = new ArrayList<>();
         for (int i = 0; i < sweepMax; i++) {

@@ -3,11 +3,11 @@ package org.coar.workbench.edit;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.stream.IntStream;
-import org.coar.workbench.StageProgress;
 import org.coar.workbench.WorkbenchException;
+import org.coar.workbench.job.Cancellation;
+import org.coar.workbench.job.Progress;
 
 /**
  * Finds a COAR-Edit that fixes one misclassified example while keeping the others' accuracy, as a
@@ -27,7 +27,7 @@ public final class FixSearch {
      * @param candidates   how many misclassified examples to try at most
      */
     public Found search(EditRequest template, float[] cleanMargins, int candidates, int maxK, double maxReferenceDrop,
-                        Consumer<StageProgress> progress, AtomicBoolean cancel) {
+                        Consumer<Progress> progress, Cancellation cancel) {
         List<Integer> misclassified = IntStream.range(0, cleanMargins.length).filter(j -> !(cleanMargins[j] > 0)).boxed()
                 .sorted(Comparator.comparingDouble(j -> -cleanMargins[j])).limit(candidates).toList();
         if (misclassified.isEmpty()) {
@@ -35,20 +35,17 @@ public final class FixSearch {
         }
         for (int example : misclassified) {
             EditResult sweep = edits.edit(copy(template, example, 1, maxK, null), progress, cancel);
-            if (sweep == null) {
-                return null;
-            }
             double referenceBefore = sweep.before().reference().accuracy();
             for (EditResult.SweepRow row : sweep.sweep()) {
                 if (row.metrics().target().accuracy() == 1.0 && referenceBefore - row.metrics().reference().accuracy() <= maxReferenceDrop) {
                     EditResult edit = edits.edit(copy(template, example, row.k(), null, template.save()), progress, cancel);
-                    return edit == null ? null : new Found(example, row.k(), true, edit);
+                    return new Found(example, row.k(), true, edit);
                 }
             }
         }
         int example = misclassified.getFirst();
         EditResult edit = edits.edit(copy(template, example, template.k(), null, template.save()), progress, cancel);
-        return edit == null ? null : new Found(example, template.k(), false, edit);
+        return new Found(example, template.k(), false, edit);
     }
 
     private static EditRequest copy(EditRequest t, int example, int k, Integer sweepMax, Path save) {

@@ -15,10 +15,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
-import org.coar.workbench.StageProgress;
 import org.coar.workbench.AtomicFiles;
 import org.coar.workbench.StagedOutput;
 import org.coar.workbench.attributions.FittedOn;
@@ -26,6 +24,8 @@ import org.coar.workbench.WorkbenchException;
 import org.coar.workbench.attributions.Attributions;
 import org.coar.workbench.attributions.FitSplit;
 import org.coar.workbench.ablation.BuildService;
+import org.coar.workbench.job.Cancellation;
+import org.coar.workbench.job.Progress;
 import org.coar.workbench.store.RowMasks;
 import org.coar.workbench.store.RunConfig;
 import org.coar.workbench.store.StoredRun;
@@ -59,13 +59,13 @@ public final class EvaluationService {
     private static final int VALIDATION_BLOCK = 256;
 
     /**
-     * Runs the evaluation; returns null when {@code cancel} turns true. The output directory is written all or nothing:
-     * a failure or cancel leaves it as it was (an earlier evaluation there stays whole).
+     * Runs the evaluation; a cancel ends it with {@link org.coar.workbench.job.JobCancelledException}. The output
+     * directory is written all or nothing: a failure or cancel leaves it as it was (an earlier evaluation there stays whole).
      * {@code listener} hears progress from worker threads, one event at a time.
      */
-    public EvaluationResult evaluate(EvaluationRequest request, Consumer<StageProgress> listener, AtomicBoolean cancel) {
+    public EvaluationResult evaluate(EvaluationRequest request, Consumer<Progress> listener, Cancellation cancel) {
         checkRequest(request);
-        Consumer<StageProgress> progress = StageProgress.serialised(listener);
+        Consumer<Progress> progress = Progress.serialised(listener);
         Map<String, Double> seconds = new LinkedHashMap<>();
         long started = System.nanoTime();
         Path storeDir = request.storeDir();
@@ -95,24 +95,18 @@ public final class EvaluationService {
             StagedOutput.refuseForeign(request.outDir(), EvaluationService::isEarlierEvaluation, "--out");
             long t = System.nanoTime();
             EvaluationResult.ValidationCheck validation = validationCheck(storeDir, run, attributions, progress, cancel);
-            if (validation == null) {
-                return null;
-            }
             seconds.put("store_rows_check", elapsed(t));
 
             List<Device> workers = BuildService.workerDevices(BuildService.resolveDevices(request.devices()), request.cpuWorkers());
             OutputFunction output = OutputFunction.parse(run.output());
             Path modelFile = Path.of(run.model());
-            progress.accept(new StageProgress("loading " + workers.size() + " model replicas", 0, workers.size(), "replicas"));
+            progress.accept(new Progress("loading " + workers.size() + " model replicas", 0, workers.size(), "replicas"));
             BuildService.checkAutocastDevices(run.usesAutocast(), workers);
             try (AblationPool pool = new AblationPool(modelFile, workers, components, data, request.batchSize(), output,
                     run.modelOutput(), run.usesAutocast());
                  StagedOutput staged = StagedOutput.replacing(request.outDir(), EvaluationService::isEarlierEvaluation, "--out")) {
                 t = System.nanoTime();
                 AblatedEvaluator.Result[] unablated = pool.evaluate(1, i -> allKept(p), (i, r) -> { }, cancel);
-                if (unablated == null) {
-                    return null;
-                }
                 float[] fullOutputs = unablated[0].outputs();
                 List<ComponentScores> baselines = new ArrayList<>();
                 Map<String, Object> baselineNotes = new LinkedHashMap<>();
@@ -120,9 +114,6 @@ public final class EvaluationService {
                     LeaveOneOut.CacheKey key = new LeaveOneOut.CacheKey(context.modelSha256(), run.data(), output.cliName(),
                             components.groups(), m);
                     LeaveOneOut.Outcome loo = LeaveOneOut.compute(storeDir, key, pool, fullOutputs, progress, cancel);
-                    if (loo == null) {
-                        return null;
-                    }
                     baselines.add(loo.scores());
                     baselineNotes.put(LeaveOneOut.METHOD, Map.of("cache", String.valueOf(loo.cacheDir()), "rows_from_cache",
                             loo.cachedRows(), "rows_computed", loo.computedRows()));
@@ -134,11 +125,8 @@ public final class EvaluationService {
                         if (request.baselines().contains(Baseline.GRADIENT_X_PARAMETER)) {
                             AtomicLong done = new AtomicLong();
                             float[][] scores = GradientTimesParameter.scores(gradients, components, data, output,
-                                    j -> progress.accept(new StageProgress(GradientTimesParameter.METHOD, done.incrementAndGet(), m,
+                                    j -> progress.accept(new Progress(GradientTimesParameter.METHOD, done.incrementAndGet(), m,
                                             "examples")), cancel);
-                            if (scores == null) {
-                                return null;
-                            }
                             baselines.add(new ComponentScores(GradientTimesParameter.METHOD, scores, fullOutputs.clone()));
                             baselineNotes.put(GradientTimesParameter.METHOD, Map.of("device", BuildService.deviceName(workers.getFirst())));
                             seconds.put("gradient_x_parameter", elapsed(t));
@@ -152,9 +140,6 @@ public final class EvaluationService {
 
                 t = System.nanoTime();
                 Runs runs = runAblations(request, evaluationSeed, p, pool, attributions, baselines, progress, cancel);
-                if (runs == null) {
-                    return null;
-                }
                 seconds.put("ablations", elapsed(t));
 
                 List<String> methods = new ArrayList<>();
@@ -173,7 +158,7 @@ public final class EvaluationService {
                 }
 
                 t = System.nanoTime();
-                progress.accept(new StageProgress("writing the report and figures", 0, 1, "files"));
+                progress.accept(new Progress("writing the report and figures", 0, 1, "files"));
                 writeArrays(staged.dir(), request.alphas(), runs, methods);
                 List<Path> figures = EvaluationFigures.write(staged.dir(), request.alphas(), methods, runs.correlations,
                         scatter, runs.actualOf(scatter), runs.predictedOf(scatter), validation).stream()
@@ -186,7 +171,7 @@ public final class EvaluationService {
                 writeReport(staged.dir().resolve(REPORT), request, context, attributions, result, storeSeed, workers, baselineNotes,
                         seconds, provenance);
                 staged.commit();
-                progress.accept(new StageProgress("writing the report and figures", 1, 1, "files"));
+                progress.accept(new Progress("writing the report and figures", 1, 1, "files"));
                 return result;
             }
         }
@@ -258,7 +243,7 @@ public final class EvaluationService {
 
     /** Correlation on the store rows the fit did not train on, predictions only. */
     private static EvaluationResult.ValidationCheck validationCheck(Path storeDir, RunConfig run, Attributions attributions,
-                                                                   Consumer<StageProgress> progress, AtomicBoolean cancel) {
+                                                                   Consumer<Progress> progress, Cancellation cancel) {
         try (Store store = Store.open(storeDir, false)) {
             FitSplit.Rows rows = attributions.split().rowsToCheck(store);
             String stage = "predicting " + rows.rows().length + " store rows";
@@ -272,9 +257,7 @@ public final class EvaluationService {
             Correlation.Accumulator accumulator = new Correlation.Accumulator(attributions.examples());
             float[] maskRow = new float[(int) masks.rowLength()];
             for (int start = 0; start < rows.rows().length; start += VALIDATION_BLOCK) {
-                if (cancel.get()) {
-                    return null;
-                }
+                cancel.throwIfCancelled();
                 int count = Math.min(VALIDATION_BLOCK, rows.rows().length - start);
                 List<boolean[]> keeps = new ArrayList<>();
                 List<float[]> actual = new ArrayList<>();
@@ -292,7 +275,7 @@ public final class EvaluationService {
                 for (int i = 0; i < count; i++) {
                     accumulator.add(actual.get(i), predicted[i]);
                 }
-                progress.accept(new StageProgress(stage, start + count, rows.rows().length, "rows"));
+                progress.accept(new Progress(stage, start + count, rows.rows().length, "rows"));
             }
             return new EvaluationResult.ValidationCheck(rows.rows().length, rows.inSample(), rows.description(),
                     Correlation.Summary.of(accumulator.result()));
@@ -329,7 +312,7 @@ public final class EvaluationService {
     }
 
     private static Runs runAblations(EvaluationRequest request, long evaluationSeed, int p, AblationPool pool, Attributions attributions,
-                                     List<ComponentScores> baselines, Consumer<StageProgress> progress, AtomicBoolean cancel) {
+                                     List<ComponentScores> baselines, Consumer<Progress> progress, Cancellation cancel) {
         Runs runs = new Runs();
         List<String> methods = new ArrayList<>();
         methods.add(EvaluationResult.COAR);
@@ -346,12 +329,9 @@ public final class EvaluationService {
             }
             String stage = "ablations at alpha " + EvaluationResult.trim(alpha);
             AtomicLong done = new AtomicLong();
-            progress.accept(new StageProgress(stage, 0, masks.length, "models"));
+            progress.accept(new Progress(stage, 0, masks.length, "models"));
             AblatedEvaluator.Result[] results = pool.evaluate(masks.length, r -> masks[r],
-                    (r, result) -> progress.accept(new StageProgress(stage, done.incrementAndGet(), masks.length, "models")), cancel);
-            if (results == null) {
-                return null;
-            }
+                    (r, result) -> progress.accept(new Progress(stage, done.incrementAndGet(), masks.length, "models")), cancel);
             float[][] actual = Arrays.stream(results).map(AblatedEvaluator.Result::outputs).toArray(float[][]::new);
             runs.masks.add(masks);
             runs.actual.add(actual);

@@ -6,10 +6,10 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.IntConsumer;
 import org.coar.workbench.WorkbenchException;
 import org.coar.workbench.data.EvalData;
+import org.coar.workbench.job.Cancellation;
 import org.coar.workbench.model.ComponentGroup;
 import org.coar.workbench.model.Components;
 import org.coar.workbench.model.LanguageModelOutput;
@@ -33,10 +33,10 @@ public final class GradientTimesParameter {
 
     /**
      * Scores {@code [component][example]}; {@code model} must come from
-     * {@link TorchModel#loadForGradients}. Returns null when cancelled.
+     * {@link TorchModel#loadForGradients}. A cancel ends it with {@link org.coar.workbench.job.JobCancelledException}.
      */
     public static float[][] scores(TorchModel model, Components components, EvalData data, OutputFunction output,
-                                   IntConsumer onExampleDone, AtomicBoolean cancel) {
+                                   IntConsumer onExampleDone, Cancellation cancel) {
         long[] shape = data.shape();
         shape[0] = 1;
         NDArray[] weights = new NDArray[components.groups().size()];
@@ -60,15 +60,13 @@ public final class GradientTimesParameter {
     }
 
     private static float[][] collect(TorchModel model, Components components, EvalData data, OutputFunction output,
-                                     IntConsumer onExampleDone, AtomicBoolean cancel, NDArray[] weights, NDArray[] weights64,
+                                     IntConsumer onExampleDone, Cancellation cancel, NDArray[] weights, NDArray[] weights64,
                                      long[] shape) {
         float[][] scores = new float[components.total()][data.size()];
         int m = data.size();
         try (GradientCollector collector = Engine.getEngine(TorchModel.ENGINE).newGradientCollector()) {
             for (int j = 0; j < m; j++) {
-                if (cancel.get()) {
-                    return null;
-                }
+                cancel.throwIfCancelled();
                 try (NDManager scratch = model.manager().newSubManager()) {
                     NDArray out;
                     if (data.isTokens()) {

@@ -11,13 +11,13 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
-import org.coar.workbench.StageProgress;
 import org.coar.workbench.Version;
 import org.coar.workbench.WorkbenchException;
 import org.coar.workbench.data.DataSpec;
+import org.coar.workbench.job.Cancellation;
+import org.coar.workbench.job.Progress;
 import org.coar.workbench.model.AblatedEvaluator;
 import org.coar.workbench.model.AblationPool;
 import org.coar.workbench.model.ComponentGroup;
@@ -57,12 +57,12 @@ public final class LeaveOneOut {
 
     /**
      * Scores for every component; rows missing from the cache are computed on {@code pool}.
-     * Returns null when cancelled (rows finished so far stay cached).
+     * A cancel ends it with {@link org.coar.workbench.job.JobCancelledException}; the rows finished so far stay cached.
      *
      * @param fullOutputs outputs of the unablated model
      */
     public static Outcome compute(Path storeDir, CacheKey key, AblationPool pool, float[] fullOutputs,
-                                  Consumer<StageProgress> progress, AtomicBoolean cancel) {
+                                  Consumer<Progress> progress, Cancellation cancel) {
         int p = key.components().stream().mapToInt(g -> Math.toIntExact(g.size())).sum();
         int m = key.examples();
         Path dir = storeDir.resolve(DIR);
@@ -79,18 +79,15 @@ public final class LeaveOneOut {
             }
             int cached = p - missing.size();
             AtomicLong done = new AtomicLong(cached);
-            progress.accept(new StageProgress(METHOD, cached, p, "models"));
+            progress.accept(new Progress(METHOD, cached, p, "models"));
             Store writeTo = cache;
             AblatedEvaluator.Result[] results = pool.evaluate(missing.size(), i -> singleAblation(p, missing.get(i)), (i, result) -> {
                 if (writeTo != null) {
                     // each row is kept as soon as it exists, so an interrupted run resumes
                     writeTo.writeRow(missing.get(i), Map.of(OUTPUTS, result.outputs()));
                 }
-                progress.accept(new StageProgress(METHOD, done.incrementAndGet(), p, "models"));
+                progress.accept(new Progress(METHOD, done.incrementAndGet(), p, "models"));
             }, cancel);
-            if (results == null) {
-                return null;
-            }
             for (int i = 0; i < missing.size(); i++) {
                 outputs[missing.get(i)] = results[i].outputs();
             }

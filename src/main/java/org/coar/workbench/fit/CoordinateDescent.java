@@ -2,11 +2,11 @@ package org.coar.workbench.fit;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.IntStream;
 import org.coar.workbench.fit.linalg.LinearAlgebra;
 import org.coar.workbench.fit.linalg.Matrix;
 import org.coar.workbench.fit.linalg.Precision;
+import org.coar.workbench.job.Cancellation;
 
 /**
  * Batched coordinate descent for min ½wᵀGw − cᵀw + λ‖w‖₁, every example (row) with its own λ,
@@ -34,7 +34,7 @@ final class CoordinateDescent implements AutoCloseable {
     private final double[] scale;
     private final double tolerance;
     private final int maxSweeps;
-    private final AtomicBoolean cancel;
+    private final Cancellation cancel;
     private final int q;
     private final int m;
     final Matrix weights;
@@ -55,7 +55,7 @@ final class CoordinateDescent implements AutoCloseable {
      * @param scale per example (original index): convergence is max_i G_ii·Δw_i² ≤ tolerance · scale
      */
     CoordinateDescent(LinearAlgebra la, Matrix gram, Matrix cross, double[] scale, double tolerance, int maxSweeps,
-                      AtomicBoolean cancel) {
+                      Cancellation cancel) {
         this.la = la;
         this.gram = gram;
         this.cross = cross;
@@ -143,7 +143,7 @@ final class CoordinateDescent implements AutoCloseable {
         double[] maxChange = new double[count];
         int sweep = 0;
         while (working > 0) {
-            FitService.checkCancel(cancel);
+            cancel.throwIfCancelled();
             if (sweep == maxSweeps) {
                 unconverged += working;
                 break;

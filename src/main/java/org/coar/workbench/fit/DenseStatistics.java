@@ -1,13 +1,13 @@
 package org.coar.workbench.fit;
 
 import java.util.Locale;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.coar.workbench.fit.linalg.LinearAlgebra;
 import org.coar.workbench.fit.linalg.Matrix;
 import org.coar.workbench.fit.linalg.Precision;
 import org.coar.workbench.fit.sparse.MaskBits;
 import org.coar.workbench.fit.sparse.SparseProducts;
 import org.coar.workbench.fit.sparse.TileMatrix;
+import org.coar.workbench.job.Cancellation;
 
 /**
  * Sᵀ Y by dense float32 GEMMs over the masks expanded block by block, the alternative to the
@@ -45,7 +45,7 @@ final class DenseStatistics {
     }
 
     /** {@code c += Sᵀ y} (q × w, float64) for the components {@code order}, like {@link SparseProducts#gather}. */
-    static void gather(LinearAlgebra la, MaskBits bits, int[] order, TileMatrix y, Matrix c, AtomicBoolean cancel) {
+    static void gather(LinearAlgebra la, MaskBits bits, int[] order, TileMatrix y, Matrix c, Cancellation cancel) {
         int q = order.length;
         int w = y.cols();
         int rows = bits.rows();
@@ -57,7 +57,7 @@ final class DenseStatistics {
             double[] row = new double[w];
             double[] add = new double[w];
             for (int r0 = 0; r0 < rows; r0 += chunk) {
-                FitService.checkCancel(cancel);
+                cancel.throwIfCancelled();
                 int n = Math.min(chunk, rows - r0);
                 Matrix sv = s.topRows(n);
                 Matrix yv = yb.topRows(n);
@@ -100,7 +100,7 @@ final class DenseStatistics {
      * extrapolated to {@code totalRows × examples} in {@code blocks}.
      */
     static Timing compare(LinearAlgebra la, MaskBits bits, int[] order, TileMatrix y, long totalRows, int examples, int blocks,
-                          AtomicBoolean cancel) {
+                          Cancellation cancel) {
         int rows = Math.min(ROWS * 4, bits.rows());
         int width = Math.min(TileMatrix.TILE * 4, y == null ? 0 : y.cols());
         if (rows == 0 || width == 0) {

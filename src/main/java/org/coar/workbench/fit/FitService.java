@@ -11,7 +11,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.coar.workbench.Version;
@@ -20,6 +19,8 @@ import org.coar.workbench.fit.linalg.DeviceMemory;
 import org.coar.workbench.fit.linalg.LinearAlgebra;
 import org.coar.workbench.fit.linalg.Matrix;
 import org.coar.workbench.fit.linalg.Nd4jLinearAlgebra;
+import org.coar.workbench.job.Cancellation;
+import org.coar.workbench.job.Progress;
 import org.coar.workbench.npy.NpyArray;
 import org.coar.workbench.npy.NpyHeader;
 import org.coar.workbench.store.Store;
@@ -70,14 +71,14 @@ public final class FitService {
      * Fits and writes {@code request.outDir()}.
      *
      * @param listener progress snapshots; may be called from a background thread
-     * @param cancel   set to true to stop; the fit then throws {@link FitCancelledException} and writes nothing
+     * @param cancel   cancels the fit: it then throws {@link org.coar.workbench.job.JobCancelledException} and writes nothing
      */
-    public FitResult fit(FitRequest request, Consumer<FitProgress> listener, AtomicBoolean cancel) {
+    public FitResult fit(FitRequest request, Consumer<Progress> listener, Cancellation cancel) {
         return fit(request, listener, cancel, null);
     }
 
-    /** As {@link #fit(FitRequest, Consumer, AtomicBoolean)}, showing {@code observer} every λ of a lasso path (tests). */
-    FitResult fit(FitRequest request, Consumer<FitProgress> listener, AtomicBoolean cancel, LassoPath.Observer observer) {
+    /** As {@link #fit(FitRequest, Consumer, Cancellation)}, showing {@code observer} every λ of a lasso path (tests). */
+    FitResult fit(FitRequest request, Consumer<Progress> listener, Cancellation cancel, LassoPath.Observer observer) {
         requireVectorModule();
         long started = System.nanoTime();
         FitConfig config = request.config();
@@ -98,7 +99,7 @@ public final class FitService {
             }
             long baselineRss = ProcessMemory.now().currentRssBytes();
             FitPlan plan = plan(store, config, la);
-            listener.accept(FitProgress.solving(0, 1, plan.describe().lines().findFirst().orElse("plan")));
+            listener.accept(FitStages.solving(0, 1, plan.describe().lines().findFirst().orElse("plan")));
             seconds.put("open", secondsSince(started));
 
             long t = System.nanoTime();
@@ -106,7 +107,7 @@ public final class FitService {
             int firstWidth = config.solver() == Solver.OLS ? plan.blockWidth() : FitPlanner.gramPathBlock(plan.shape());
             try (StorePass.Masks read = pass.readMasks(firstWidth)) {
                 seconds.put("reading", secondsSince(t));
-                checkCancel(cancel);
+                cancel.throwIfCancelled();
                 long trainRows = read.train().rows();
                 long validationRows = read.validation().rows();
                 if (validationRows == 0 && split.validation() > 0 && config.solver() != Solver.OLS && candidateCount(config) > 1) {
@@ -123,10 +124,10 @@ public final class FitService {
                         ? leastSquares(la, plan, pass, read, config, writer, components, details, listener, cancel)
                         : gramPath(la, plan, pass, read, config, writer, components, details, listener, cancel, observer);
                 seconds.put("solving", secondsSince(t));
-                checkCancel(cancel);
+                cancel.throwIfCancelled();
 
                 t = System.nanoTime();
-                listener.accept(new FitProgress(FitProgress.Stage.WRITING, 0, 1, "writing " + request.outDir()));
+                listener.accept(new Progress(FitStages.WRITING, 0, 1, "files", "writing " + request.outDir()));
                 Path componentList = store.dir().resolve("components.json");
                 if (Files.isRegularFile(componentList)) {
                     writer.copy(componentList, "components.json");
@@ -159,9 +160,9 @@ public final class FitService {
                 warnings.forEach(reported::add);
                 FitWarnings.forResult(result).forEach(reported::add);
                 writer.writeReport(report);
-                checkCancel(cancel);
+                cancel.throwIfCancelled();
                 writer.commit();
-                listener.accept(new FitProgress(FitProgress.Stage.DONE, 1, 1, "wrote " + request.outDir()));
+                listener.accept(new Progress(FitStages.DONE, 1, 1, "files", "wrote " + request.outDir()));
                 return result;
             }
         } catch (IOException e) {
@@ -176,7 +177,7 @@ public final class FitService {
 
     private static Written leastSquares(LinearAlgebra la, FitPlan plan, StorePass pass, StorePass.Masks read, FitConfig config,
                                         AttributionsWriter writer, int components, Map<String, Object> details,
-                                        Consumer<FitProgress> listener, AtomicBoolean cancel) throws IOException {
+                                        Consumer<Progress> listener, Cancellation cancel) throws IOException {
         int examples = plan.shape().examples();
         try (LeastSquaresFit fit = new LeastSquaresFit(la, plan, config.plan().statistics(), pass, read, config.useBias(), listener, cancel);
              AttributionsWriter.WeightColumns weights = writer.weightColumns(components, examples)) {
@@ -211,7 +212,7 @@ public final class FitService {
 
     private static Written gramPath(LinearAlgebra la, FitPlan plan, StorePass pass, StorePass.Masks read, FitConfig config,
                                     AttributionsWriter writer, int components, Map<String, Object> details,
-                                    Consumer<FitProgress> listener, AtomicBoolean cancel, LassoPath.Observer observer)
+                                    Consumer<Progress> listener, Cancellation cancel, LassoPath.Observer observer)
             throws IOException {
         SufficientStatistics[] stats = GramPathStatistics.of(la, plan, pass, read, listener, cancel);
         try (SolvingContext ctx = new SolvingContext(la, stats[RowSplit.TRAIN], stats[RowSplit.VALIDATION], listener, cancel)) {
@@ -238,8 +239,8 @@ public final class FitService {
         private final StandardisedProblem finalProblem;
 
         SolvingContext(LinearAlgebra la, SufficientStatistics trainStats, SufficientStatistics validationStats,
-                       Consumer<FitProgress> listener, AtomicBoolean cancel) {
-            listener.accept(FitProgress.solving(0, 1, "standardising"));
+                       Consumer<Progress> listener, Cancellation cancel) {
+            listener.accept(FitStages.solving(0, 1, "standardising"));
             try (trainStats; validationStats) {
                 if (validationStats.rows() > 0) {
                     train = StandardisedProblem.of(la, trainStats);
@@ -253,7 +254,7 @@ public final class FitService {
                     finalProblem = train;
                 }
             }
-            checkCancel(cancel);
+            cancel.throwIfCancelled();
         }
 
         StandardisedProblem train() {
@@ -516,11 +517,5 @@ public final class FitService {
 
     private static double secondsSince(long nanos) {
         return (System.nanoTime() - nanos) / 1e9;
-    }
-
-    static void checkCancel(AtomicBoolean cancel) {
-        if (cancel.get()) {
-            throw new FitCancelledException();
-        }
     }
 }

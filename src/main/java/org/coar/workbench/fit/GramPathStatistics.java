@@ -1,6 +1,5 @@
 package org.coar.workbench.fit;
 
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.coar.workbench.fit.linalg.LinearAlgebra;
 import org.coar.workbench.fit.linalg.Matrix;
@@ -9,6 +8,8 @@ import org.coar.workbench.fit.sparse.MaskBits;
 import org.coar.workbench.fit.sparse.PopcountGram;
 import org.coar.workbench.fit.sparse.SparseProducts;
 import org.coar.workbench.fit.sparse.TileMatrix;
+import org.coar.workbench.job.Cancellation;
+import org.coar.workbench.job.Progress;
 
 /**
  * The raw sufficient statistics of the lasso and ridge paths (XᵀX, ỸᵀX, Σx per set, in the
@@ -21,7 +22,7 @@ final class GramPathStatistics {
 
     /** Train and validation statistics (index {@link RowSplit#TRAIN}, {@link RowSplit#VALIDATION}). */
     static SufficientStatistics[] of(LinearAlgebra la, FitPlan plan, StorePass pass, StorePass.Masks read,
-                                     Consumer<FitProgress> progress, AtomicBoolean cancel) {
+                                     Consumer<Progress> progress, Cancellation cancel) {
         int blockWidth = plan.blockWidth();
         MaskBits bt = read.train();
         MaskBits bv = read.validation();
@@ -33,7 +34,7 @@ final class GramPathStatistics {
         Matrix[] crosses = {null, la.zeros(Precision.DOUBLE, m, p), la.zeros(Precision.DOUBLE, m, p)};
         boolean ok = false;
         try {
-            progress.accept(FitProgress.solving(0, 1, "Grams of the masks (popcount)"));
+            progress.accept(FitStages.solving(0, 1, "Grams of the masks (popcount)"));
             long[] nt = {0, bt.rows(), bv.rows()};
             MaskBits[] bits = {null, bt, bv};
             boolean ablated = bt.ablatedSide();
@@ -54,9 +55,9 @@ final class GramPathStatistics {
                 }
             }, cancel, ib -> { });
             for (int first = 0; first < m; first += blockWidth) {
-                FitService.checkCancel(cancel);
+                cancel.throwIfCancelled();
                 int w = Math.min(blockWidth, m - first);
-                progress.accept(FitProgress.solving(first, m, "Sᵀ Y for outputs " + first + ".." + (first + w - 1)));
+                progress.accept(FitStages.solving(first, m, "Sᵀ Y for outputs " + first + ".." + (first + w - 1)));
                 for (int s = RowSplit.TRAIN; s <= RowSplit.VALIDATION; s++) {
                     if (bits[s].rows() == 0) {
                         continue;

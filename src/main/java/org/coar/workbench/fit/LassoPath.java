@@ -4,11 +4,12 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.coar.workbench.fit.linalg.LinearAlgebra;
 import org.coar.workbench.fit.linalg.Matrix;
 import org.coar.workbench.fit.linalg.Precision;
+import org.coar.workbench.job.Cancellation;
+import org.coar.workbench.job.Progress;
 
 /**
  * The reference's lasso path (MadryLab/fast_l1 {@code train_saga}, driven by datamodels'
@@ -40,11 +41,11 @@ final class LassoPath {
 
     private final LinearAlgebra la;
     private final FitConfig config;
-    private final Consumer<FitProgress> listener;
-    private final AtomicBoolean cancel;
+    private final Consumer<Progress> listener;
+    private final Cancellation cancel;
     private Observer observer;
 
-    LassoPath(LinearAlgebra la, FitConfig config, Consumer<FitProgress> listener, AtomicBoolean cancel) {
+    LassoPath(LinearAlgebra la, FitConfig config, Consumer<Progress> listener, Cancellation cancel) {
         this.la = la;
         this.config = config;
         this.listener = listener;
@@ -319,7 +320,7 @@ final class LassoPath {
     }
 
     private void progress(int step, int steps, String what, int onPath) {
-        listener.accept(new FitProgress(FitProgress.Stage.SOLVING, step, steps + 1,
+        listener.accept(FitStages.solving(step, steps + 1,
                 what + (onPath > 0 ? ", " + onPath + " examples still on the path" : "")));
     }
 

@@ -5,7 +5,6 @@ import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.coar.workbench.WorkbenchException;
@@ -20,6 +19,8 @@ import org.coar.workbench.fit.sparse.MaskBits;
 import org.coar.workbench.fit.sparse.PopcountGram;
 import org.coar.workbench.fit.sparse.SparseProducts;
 import org.coar.workbench.fit.sparse.TileMatrix;
+import org.coar.workbench.job.Cancellation;
+import org.coar.workbench.job.Progress;
 
 /**
  * Least squares (λ = 0) for every output, following a {@link FitPlan}: a fit on the training rows
@@ -53,8 +54,8 @@ final class LeastSquaresFit implements AutoCloseable {
     private final StorePass pass;
     private final StorePass.Masks read;
     private final boolean useBias;
-    private final Consumer<FitProgress> progress;
-    private final AtomicBoolean cancel;
+    private final Consumer<Progress> progress;
+    private final Cancellation cancel;
     private final Precision precision;
     private final String statisticsOption;
 
@@ -101,7 +102,7 @@ final class LeastSquaresFit implements AutoCloseable {
     private boolean denseStatistics;
 
     LeastSquaresFit(LinearAlgebra la, FitPlan plan, String statistics, StorePass pass, StorePass.Masks read, boolean useBias,
-                    Consumer<FitProgress> progress, AtomicBoolean cancel) {
+                    Consumer<Progress> progress, Cancellation cancel) {
         this.la = la;
         this.statisticsOption = statistics;
         this.plan = plan;
@@ -158,7 +159,7 @@ final class LeastSquaresFit implements AutoCloseable {
         double solveSeconds = 0;
         double readSeconds = 0;
         for (int k = 0; k < blocks; k++) {
-            FitService.checkCancel(cancel);
+            cancel.throwIfCancelled();
             int first = k * width;
             int w = Math.min(width, m - first);
             String label = blocks == 1 ? "" : "block " + (k + 1) + " of " + blocks + ": ";
@@ -188,10 +189,10 @@ final class LeastSquaresFit implements AutoCloseable {
                             rightHandSides(cross[0], cross[1], true, first, w, cross[1]);
                         }
                         if (trainMethod != Method.NONE) {
-                            progress.accept(FitProgress.solving(k, blocks, label + "training fit and validation"));
+                            progress.accept(FitStages.solving(k, blocks, label + "training fit and validation"));
                             validate(first, w, tiles, cross);
                         }
-                        progress.accept(FitProgress.solving(k, blocks, label + "final fit"));
+                        progress.accept(FitStages.solving(k, blocks, label + "final fit"));
                         weights = solveFinal(first, w, tiles, cross);
                         solveSeconds += seconds(v0);
                         sink.block(first, weights);
@@ -294,7 +295,7 @@ final class LeastSquaresFit implements AutoCloseable {
      * bits; records each filled triangle's 1-norm (with a diagonal of 1 + jitter) for pocon.
      */
     private void fillGram(Matrix target, boolean lower, boolean upper, double jitter) {
-        progress.accept(FitProgress.solving(0, PopcountGram.blockCount(q), "Gram of the masks (popcount)"));
+        progress.accept(FitStages.solving(0, PopcountGram.blockCount(q), "Gram of the masks (popcount)"));
         long t = System.nanoTime();
         double nT = bitsT.rows();
         double nA = allStats.rows;
@@ -350,7 +351,7 @@ final class LeastSquaresFit implements AutoCloseable {
                 }
             }
         };
-        PopcountGram.count(bitsT, upper ? bitsV : null, order, sink, cancel, ib -> progress.accept(FitProgress.solving(
+        PopcountGram.count(bitsT, upper ? bitsV : null, order, sink, cancel, ib -> progress.accept(FitStages.solving(
                 Math.min(totalBlocks, blocksDone.addAndGet(ib + 1)), totalBlocks, "Gram of the masks (popcount)")));
         details.merge("gram_seconds", seconds(t), (x, y) -> (double) x + (double) y);
         double maxLower = 0;
@@ -400,12 +401,12 @@ final class LeastSquaresFit implements AutoCloseable {
         String which = train ? "training" : "final";
         Map<String, Object> info = new LinkedHashMap<>();
         for (double jitter : JITTERS) {
-            FitService.checkCancel(cancel);
+            cancel.throwIfCancelled();
             if (jitter > 0) {
                 fillGram(gram, t == Triangle.LOWER, t == Triangle.UPPER, jitter);
             }
             setDiagonal(gram, 1 + jitter);
-            progress.accept(FitProgress.solving(0, 1, "Cholesky factorisation of the " + which + " Gram (" + q + " × " + q + ", "
+            progress.accept(FitStages.solving(0, 1, "Cholesky factorisation of the " + which + " Gram (" + q + " × " + q + ", "
                     + (precision == Precision.DOUBLE ? "float64" : "float32") + ")"));
             long t0 = System.nanoTime();
             boolean ok = la.cholesky(gram, t);
@@ -473,7 +474,7 @@ final class LeastSquaresFit implements AutoCloseable {
      * statistics), in the plan's precision: then z_v · w_t = (Mᵀ)ᵀ c_t for every block.
      */
     private void makeProjection() {
-        progress.accept(FitProgress.solving(0, 1, "projecting the " + bitsV.rows() + " validation rows through the training Gram"));
+        progress.accept(FitStages.solving(0, 1, "projecting the " + bitsV.rows() + " validation rows through the training Gram"));
         long t = System.nanoTime();
         projection = standardisedColumns(bitsV, null, trainStats, true);
         useDiagonal(diagonalTrain);
@@ -504,7 +505,7 @@ final class LeastSquaresFit implements AutoCloseable {
     }
 
     private void makeTrainKernel() {
-        progress.accept(FitProgress.solving(0, 1, "kernel of the " + bitsT.rows() + " training rows (dual)"));
+        progress.accept(FitStages.solving(0, 1, "kernel of the " + bitsT.rows() + " training rows (dual)"));
         long t = System.nanoTime();
         Matrix zt = standardisedColumns(bitsT, null, trainStats, true);
         Matrix zv = standardisedColumns(bitsV, null, trainStats, true);
@@ -530,7 +531,7 @@ final class LeastSquaresFit implements AutoCloseable {
     }
 
     private void makeFinalKernel() {
-        progress.accept(FitProgress.solving(0, 1, "kernel of all " + allStats.rows + " rows (dual)"));
+        progress.accept(FitStages.solving(0, 1, "kernel of all " + allStats.rows + " rows (dual)"));
         long t = System.nanoTime();
         Matrix za = standardisedColumns(bitsT, bitsV, allStats, false);
         try {
@@ -595,7 +596,7 @@ final class LeastSquaresFit implements AutoCloseable {
             if (k == 0 && firstBlock[s] != null && firstBlock[s].cols() == w) {
                 tiles[s] = firstBlock[s];
             } else {
-                progress.accept(FitProgress.reading(k, plan.blocks(), label + "reading outputs " + first + ".." + (first + w - 1)));
+                progress.accept(FitStages.reading(k, plan.blocks(), label + "reading outputs " + first + ".." + (first + w - 1)));
                 tiles[s] = TileMatrix.floats(rows, w);
                 pass.readOutputs(read, s, first, w, tiles[s]);
             }
@@ -605,7 +606,7 @@ final class LeastSquaresFit implements AutoCloseable {
 
     /** Sᵀ Ỹ per set for this block (q × w, float64). */
     private Matrix[] cross(TileMatrix[] tiles, int w, String label) {
-        progress.accept(FitProgress.solving(0, 1, label + "Sᵀ Y (" + (denseStatistics ? "dense" : "sparse") + ")"));
+        progress.accept(FitStages.solving(0, 1, label + "Sᵀ Y (" + (denseStatistics ? "dense" : "sparse") + ")"));
         Matrix ct = la.zeros(Precision.DOUBLE, q, w);
         Matrix cv = la.zeros(Precision.DOUBLE, q, w);
         if (tiles[RowSplit.TRAIN] != null) {
@@ -945,7 +946,7 @@ final class LeastSquaresFit implements AutoCloseable {
         if (to <= from) {
             return 0;
         }
-        progress.accept(FitProgress.solving(0, 1, "refining the float32 solution"));
+        progress.accept(FitStages.solving(0, 1, "refining the float32 solution"));
         double n = allStats.rows;
         int w = to - from;
         double largest = 0;

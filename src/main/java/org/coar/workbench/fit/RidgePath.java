@@ -5,12 +5,13 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.coar.workbench.fit.linalg.LinearAlgebra;
 import org.coar.workbench.fit.linalg.Matrix;
 import org.coar.workbench.fit.linalg.Precision;
 import org.coar.workbench.fit.linalg.SymmetricEigen;
+import org.coar.workbench.job.Cancellation;
+import org.coar.workbench.job.Progress;
 
 /**
  * Ridge, min ½wᵀGw − cᵀw + ½λ‖w‖², along a grid of λ: one eigendecomposition G = QᵀΛQ serves
@@ -33,10 +34,10 @@ final class RidgePath {
 
     private final LinearAlgebra la;
     private final FitConfig config;
-    private final Consumer<FitProgress> listener;
-    private final AtomicBoolean cancel;
+    private final Consumer<Progress> listener;
+    private final Cancellation cancel;
 
-    RidgePath(LinearAlgebra la, FitConfig config, Consumer<FitProgress> listener, AtomicBoolean cancel) {
+    RidgePath(LinearAlgebra la, FitConfig config, Consumer<Progress> listener, Cancellation cancel) {
         this.la = la;
         this.config = config;
         this.listener = listener;
@@ -70,7 +71,7 @@ final class RidgePath {
             try {
                 la.gemm(1, train.cross, false, eigen.vectors(), true, 0, projected);
                 for (int t = 0; t < grid.length; t++) {
-                    FitService.checkCancel(cancel);
+                    cancel.throwIfCancelled();
                     double[] factor = factors(eigen.values(), grid[t]);
                     scaleColumns(projected, factor, scaled);
                     la.gemm(1, scaled, false, eigen.vectors(), false, 0, weights);
@@ -81,7 +82,7 @@ final class RidgePath {
                             best[j] = grid[t];
                         }
                     }
-                    listener.accept(new FitProgress(FitProgress.Stage.SOLVING, t + 1, grid.length + 1,
+                    listener.accept(FitStages.solving(t + 1, grid.length + 1,
                             String.format(java.util.Locale.ROOT, "ridge λ %d/%d (%.3g)", t + 1, grid.length, grid[t])));
                 }
                 details.put("train_eigenvalues", Map.of("min", eigen.values()[0], "max", eigen.values()[train.size() - 1]));

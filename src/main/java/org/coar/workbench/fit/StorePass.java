@@ -5,7 +5,6 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.VectorOperators;
@@ -14,6 +13,8 @@ import org.coar.workbench.WorkbenchException;
 import org.coar.workbench.fit.sparse.MaskBits;
 import org.coar.workbench.fit.sparse.Parallel;
 import org.coar.workbench.fit.sparse.TileMatrix;
+import org.coar.workbench.job.Cancellation;
+import org.coar.workbench.job.Progress;
 import org.coar.workbench.npy.Dtype;
 import org.coar.workbench.npy.NpyArray;
 import org.coar.workbench.npy.NpyStream;
@@ -100,12 +101,12 @@ final class StorePass {
     private final int targetStart;
     private final int examples;
     private final boolean excludeNonFinite;
-    private final Consumer<FitProgress> progress;
-    private final AtomicBoolean cancel;
+    private final Consumer<Progress> progress;
+    private final Cancellation cancel;
     private final int components;
 
     StorePass(NpyArray masks, NpyArray outputs, RowSplit split, int targetStart, int targetEnd, boolean excludeNonFinite,
-              Consumer<FitProgress> progress, AtomicBoolean cancel) {
+              Consumer<Progress> progress, Cancellation cancel) {
         this.masks = masks;
         this.outputs = outputs;
         this.split = split;
@@ -151,12 +152,10 @@ final class StorePass {
             int[] position = new int[chunkRows];
             long seen = 0;
             long reportEvery = Math.max(1, selected / 200);
-            progress.accept(FitProgress.reading(0, selected, "reading " + selected + " rows (masks and outputs)"));
+            progress.accept(FitStages.reading(0, selected, "reading " + selected + " rows (masks and outputs)"));
             byte[] subset = split.subsetOfRow();
             for (int r0 = 0; r0 < subset.length; r0 += chunkRows) {
-                if (cancel.get()) {
-                    throw new FitCancelledException();
-                }
+                cancel.throwIfCancelled();
                 int count = Math.min(chunkRows, subset.length - r0);
                 if (!anySelected(subset, r0, count)) {
                     continue;
@@ -174,7 +173,7 @@ final class StorePass {
                         continue;
                     }
                     if (++seen % reportEvery == 0) {
-                        progress.accept(FitProgress.reading(seen, selected, "reading rows"));
+                        progress.accept(FitStages.reading(seen, selected, "reading rows"));
                     }
                     boolean finite = true;
                     for (boolean[] f : finiteIn) {
@@ -217,7 +216,7 @@ final class StorePass {
                 bits[2].flip();
                 set = total - set;
             }
-            progress.accept(FitProgress.reading(selected, selected, "read " + selected + " rows"));
+            progress.accept(FitStages.reading(selected, selected, "read " + selected + " rows"));
             ok = true;
             return new Masks(bits, sums, storeRows, tiles, shift, List.copyOf(nonFinite), total == 0 ? 0 : (double) set / total);
         } catch (IOException | java.io.UncheckedIOException e) {
@@ -295,9 +294,7 @@ final class StorePass {
             float[] values = new float[width];
             int chunk = (int) Math.max(1, Math.min(4096, CHUNK_BYTES / Math.max(1L, (long) width * outputs.dtype().itemSize())));
             for (int i0 = 0; i0 < rows.length; i0 += chunk) {
-                if (cancel.get()) {
-                    throw new FitCancelledException();
-                }
+                cancel.throwIfCancelled();
                 int i1 = Math.min(rows.length, i0 + chunk);
                 // Rows of a set are increasing store rows; read their span once when it is dense, else row by row.
                 int span = rows[i1 - 1] - rows[i0] + 1;

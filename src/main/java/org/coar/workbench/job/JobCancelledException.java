@@ -12,4 +12,9 @@ public final class JobCancelledException extends CancellationException {
     public JobCancelledException() {
         super("cancelled");
     }
+
+    /** For the user: {@code whatStays} says what the cancelled job leaves, e.g. "nothing is written". */
+    public JobCancelledException(String whatStays) {
+        super("cancelled; " + whatStays);
+    }
 }

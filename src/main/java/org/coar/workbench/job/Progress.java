@@ -1,6 +1,7 @@
 package org.coar.workbench.job;
 
 import java.util.Locale;
+import java.util.function.Consumer;
 
 /**
  * A snapshot of a running job (build, fit, evaluation, edit, leave-one-out, demo), the one progress
@@ -29,6 +30,19 @@ public record Progress(String stage, long done, long total, String unit, String 
     /** A stage that has started and whose size is not known. */
     public static Progress indeterminate(String stage, String message) {
         return new Progress(stage, 0, UNKNOWN, "", message);
+    }
+
+    /**
+     * The listener, called one event at a time whatever thread reports: services call it from their
+     * worker threads, and listeners (a list in a test, a field the GUI polls) need not lock.
+     */
+    public static Consumer<Progress> serialised(Consumer<Progress> listener) {
+        Object lock = new Object();
+        return event -> {
+            synchronized (lock) {
+                listener.accept(event);
+            }
+        };
     }
 
     public boolean isDeterminate() {

@@ -4,12 +4,12 @@ import ai.djl.Device;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntFunction;
 import org.coar.workbench.WorkbenchException;
 import org.coar.workbench.data.EvalData;
+import org.coar.workbench.job.Cancellation;
 
 /**
  * Model replicas, one per worker device, that evaluate many keep-masks in parallel: what a build
@@ -87,10 +87,10 @@ public final class AblationPool implements AutoCloseable {
 
     /**
      * Evaluates {@code count} masks, mask i given by {@code maskOf.apply(i)}. Both callbacks run on
-     * worker threads, so they must be thread-safe. Returns the results in mask order, or null when
-     * {@code cancel} turned true first.
+     * worker threads, so they must be thread-safe. Returns the results in mask order; a cancel first ends it with
+     * {@link org.coar.workbench.job.JobCancelledException}.
      */
-    public AblatedEvaluator.Result[] evaluate(int count, IntFunction<boolean[]> maskOf, ResultListener onDone, AtomicBoolean cancel) {
+    public AblatedEvaluator.Result[] evaluate(int count, IntFunction<boolean[]> maskOf, ResultListener onDone, Cancellation cancel) {
         AblatedEvaluator.Result[] results = new AblatedEvaluator.Result[count];
         AtomicInteger next = new AtomicInteger();
         AtomicReference<RuntimeException> failure = new AtomicReference<>();
@@ -99,8 +99,8 @@ public final class AblationPool implements AutoCloseable {
             threads.add(Thread.ofPlatform().name("coar-ablate").start(() -> {
                 try {
                     int i;
-                    while (!cancel.get() && failure.get() == null && (i = next.getAndIncrement()) < count) {
-                        AblatedEvaluator.Result result = evaluator.evaluate(maskOf.apply(i), cancel::get);
+                    while (!cancel.isCancelled() && failure.get() == null && (i = next.getAndIncrement()) < count) {
+                        AblatedEvaluator.Result result = evaluator.evaluate(maskOf.apply(i), cancel::isCancelled);
                         if (result == null) {
                             return;
                         }
@@ -120,7 +120,7 @@ public final class AblationPool implements AutoCloseable {
                     break;
                 } catch (InterruptedException e) {
                     interrupted = true;
-                    cancel.set(true); // the workers stop between batches; wait for them to restore their replicas
+                    cancel.cancel(); // the workers stop between batches; wait for them to restore their replicas
                 }
             }
         }
@@ -130,7 +130,8 @@ public final class AblationPool implements AutoCloseable {
         if (failure.get() != null) {
             throw failure.get();
         }
-        return cancel.get() ? null : results;
+        cancel.throwIfCancelled();
+        return results;
     }
 
     private static void join(List<Thread> threads) {

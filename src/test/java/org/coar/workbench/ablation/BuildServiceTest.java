@@ -21,6 +21,8 @@ import java.util.regex.Pattern;
 import org.coar.workbench.WorkbenchException;
 import org.coar.workbench.data.DataSpec;
 import org.coar.workbench.data.EvalData;
+import org.coar.workbench.job.Cancellation;
+import org.coar.workbench.job.JobCancelledException;
 import org.coar.workbench.model.AblatedEvaluator;
 import org.coar.workbench.model.Components;
 import org.coar.workbench.model.ModelFixtures;
@@ -58,11 +60,10 @@ class BuildServiceTest {
         BuildService service = new BuildService();
         RunConfig run = service.resolveRun(store, run(ModelFixtures.demoModel()));
         List<BuildProgress> events = new ArrayList<>();
-        BuildResult result = service.build(request(store, run, null, null), events::add, new BuildControl());
+        BuildResult result = service.build(request(store, run, null, null), events::add, new Cancellation());
         assertEquals(12, result.rowsBuilt());
-        assertFalse(result.cancelled());
-        assertEquals(12, events.getLast().rowsDone());
-        assertTrue(events.stream().anyMatch(e -> e.rowsDone() == 6), "progress is reported per row");
+        assertEquals(12, events.getLast().progress().done());
+        assertTrue(events.stream().anyMatch(e -> e.progress().done() == 6), "progress is reported per row");
 
         EvalData data = ModelFixtures.demoData(EXAMPLES);
         try (Store opened = Store.open(store, false);
@@ -96,11 +97,11 @@ class BuildServiceTest {
         Path store = newStore(tmp, 10, 240, EXAMPLES);
         BuildService service = new BuildService();
         RunConfig run = service.resolveRun(store, run(ModelFixtures.demoModel()));
-        service.build(request(store, run, 0L, 4L), p -> { }, new BuildControl());
+        service.build(request(store, run, 0L, 4L), p -> { }, new Cancellation());
         byte[] before = Files.readAllBytes(store.resolve("margins.npy"));
 
         RunConfig resumed = service.resolveRun(store, RunConfig.builder().build());
-        BuildResult result = service.build(request(store, resumed, null, null), p -> { }, new BuildControl());
+        BuildResult result = service.build(request(store, resumed, null, null), p -> { }, new Cancellation());
         assertEquals(6, result.rowsBuilt(), "only the pending rows are built");
         byte[] after = Files.readAllBytes(store.resolve("margins.npy"));
         long headerAndFourRows = 128 + 4L * EXAMPLES * 2;
@@ -115,28 +116,51 @@ class BuildServiceTest {
         Path store = newStore(tmp, 4, 240, EXAMPLES);
         BuildService service = new BuildService();
         RunConfig run = service.resolveRun(store, run(ModelFixtures.demoModel()));
-        service.build(request(store, run, 0L, 1L), p -> { }, new BuildControl());
+        service.build(request(store, run, 0L, 1L), p -> { }, new Cancellation());
         RunConfig otherAlpha = RunConfig.builder().optAlpha(0.2).build();
         WorkbenchException e = assertThrows(WorkbenchException.class, () -> service.resolveRun(store, otherAlpha));
         assertTrue(e.getMessage().contains("--alpha recorded as 0.1, requested 0.2"), e.getMessage());
     }
 
     @Test
-    void cancellingLeavesOnlyWholeRowsCompleted(@TempDir Path tmp) {
-        Path store = newStore(tmp, 50, 240, EXAMPLES);
+    void aCancelledBuildEndsWithTheJobExceptionAndKeepsItsCompletedRowsForTheNextBuild(@TempDir Path tmp) {
+        Path store = newStore(tmp, 12, 240, EXAMPLES);
         BuildService service = new BuildService();
         RunConfig run = service.resolveRun(store, run(ModelFixtures.demoModel()));
-        BuildControl cancel = new BuildControl();
+        Cancellation cancel = new Cancellation();
+        List<BuildProgress> events = java.util.Collections.synchronizedList(new ArrayList<>());
+        assertThrows(JobCancelledException.class, () -> service.build(request(store, run, null, null), p -> {
+            events.add(p);
+            if (p.progress().done() >= 3) {
+                cancel.cancel();
+            }
+        }, cancel));
+        long kept;
+        try (Store opened = Store.open(store, false)) {
+            kept = opened.completedCount();
+            assertTrue(kept >= 3 && kept < 12, "cancelled after 3 rows: " + kept);
+            assertEquals(events.getLast().progress().done(), kept, "every completed row was reported, and only those");
+        }
+        assertTrue(RunConfig.exists(store), "the settings stay recorded, so the next build resumes");
+        assertTrue(events.getLast().workers().stream().allMatch(w -> w.state().equals("cancelled")), events.getLast().toString());
+
+        BuildResult resumed = service.build(request(store, service.resolveRun(store, run), null, null), p -> { }, new Cancellation());
+        assertEquals(12 - kept, resumed.rowsBuilt(), "the rows completed before the cancel are not built again");
+        assertEquals(12, resumed.rowsCompletedInPlan());
+    }
+
+    @Test
+    void aCancelThatComesOnceEveryRowIsCompletedLetsTheBuildFinish(@TempDir Path tmp) {
+        Path store = newStore(tmp, 2, 240, EXAMPLES);
+        BuildService service = new BuildService();
+        RunConfig run = service.resolveRun(store, run(ModelFixtures.demoModel()));
+        Cancellation cancel = new Cancellation();
         BuildResult result = service.build(request(store, run, null, null), p -> {
-            if (p.rowsDone() >= 3) {
+            if (p.progress().done() == 2) {
                 cancel.cancel();
             }
         }, cancel);
-        assertTrue(result.cancelled());
-        try (Store opened = Store.open(store, false)) {
-            assertEquals(result.rowsBuilt(), opened.completedCount());
-            assertTrue(opened.completedCount() >= 3 && opened.completedCount() < 50);
-        }
+        assertEquals(2, result.rowsCompletedInPlan());
     }
 
     @Test
@@ -145,7 +169,7 @@ class BuildServiceTest {
         BuildService service = new BuildService();
         RunConfig run = service.resolveRun(wrongMasks, run(ModelFixtures.demoModel()));
         WorkbenchException masks = assertThrows(WorkbenchException.class,
-                () -> service.build(request(wrongMasks, run, null, null), p -> { }, new BuildControl()));
+                () -> service.build(request(wrongMasks, run, null, null), p -> { }, new Cancellation()));
         assertTrue(masks.getMessage().contains("each row holds 2304 mask entries, but --components default selects 240 components "
                 + "of this model (4 groups). No preset selects 2304 components of this model (default 240, reference-resnet 160, "
                 + "reference-vit 90, reference-gpt2 none)"), masks.getMessage());
@@ -154,7 +178,7 @@ class BuildServiceTest {
         Path wrongOutputs = newStore(tmp.resolve("b"), 5, 240, 10_000);
         RunConfig run2 = service.resolveRun(wrongOutputs, run(ModelFixtures.demoModel()));
         WorkbenchException outputs = assertThrows(WorkbenchException.class,
-                () -> service.build(request(wrongOutputs, run2, null, null), p -> { }, new BuildControl()));
+                () -> service.build(request(wrongOutputs, run2, null, null), p -> { }, new Cancellation()));
         assertTrue(outputs.getMessage().contains("each row holds 10000 outputs, but the evaluation data has 64 examples"), outputs.getMessage());
         try (Store opened = Store.open(wrongOutputs, false)) {
             assertEquals(0, opened.completedCount());
@@ -168,7 +192,7 @@ class BuildServiceTest {
         BuildService service = new BuildService();
         RunConfig byDefault = service.resolveRun(store, run(ModelFixtures.demoModel()));
         WorkbenchException refused = assertThrows(WorkbenchException.class,
-                () -> service.build(request(store, byDefault, null, null), p -> { }, new BuildControl()));
+                () -> service.build(request(store, byDefault, null, null), p -> { }, new Cancellation()));
         assertTrue(refused.getMessage().contains("each row holds 160 mask entries, but --components default selects 240 components"),
                 refused.getMessage());
         assertTrue(refused.getMessage().contains("--components reference-resnet selects 160 (the reference's ResNet setups"),
@@ -177,7 +201,7 @@ class BuildServiceTest {
 
         RunConfig preset = service.resolveRun(store,
                 run(ModelFixtures.demoModel()).toBuilder().optComponents("reference-resnet").build());
-        BuildResult result = service.build(request(store, preset, null, null), p -> { }, new BuildControl());
+        BuildResult result = service.build(request(store, preset, null, null), p -> { }, new Cancellation());
         assertEquals(3, result.rowsBuilt());
         assertEquals("reference-resnet", RunConfig.read(store).components());
         assertEquals(List.of("conv1.weight", "conv2.weight", "conv3.weight"),
@@ -207,13 +231,13 @@ class BuildServiceTest {
         RunConfig wrong = service.resolveRun(store, RunConfig.builder().optModel(ModelFixtures.demoModel().toString())
                 .optData(cropped).optAlpha(0.1).optSeed(3L).build());
         WorkbenchException e = assertThrows(WorkbenchException.class,
-                () -> service.build(request(store, wrong, null, null), p -> { }, new BuildControl()));
+                () -> service.build(request(store, wrong, null, null), p -> { }, new Cancellation()));
         assertTrue(e.getMessage().contains("the model does not accept the evaluation data of shape (1, 1, 16, 16)"), e.getMessage());
         assertFalse(RunConfig.exists(store), "run.json must not pin settings the model rejects");
         assertFalse(Components.exists(store));
 
         RunConfig right = service.resolveRun(store, run(ModelFixtures.demoModel()));
-        assertEquals(4, service.build(request(store, right, null, null), p -> { }, new BuildControl()).rowsBuilt());
+        assertEquals(4, service.build(request(store, right, null, null), p -> { }, new Cancellation()).rowsBuilt());
     }
 
     @Test
@@ -223,7 +247,7 @@ class BuildServiceTest {
         RunConfig run = service.resolveRun(store, run(ModelFixtures.demoModel()));
         for (String device : List.of("cuda:7", "tpu")) {
             BuildRequest request = new BuildRequest(store, run, List.of(device), 0, null, null, null, 32, false, Duration.ofHours(1));
-            WorkbenchException e = assertThrows(WorkbenchException.class, () -> service.build(request, p -> { }, new BuildControl()));
+            WorkbenchException e = assertThrows(WorkbenchException.class, () -> service.build(request, p -> { }, new Cancellation()));
             assertTrue(e.getMessage().startsWith("--devices: "), e.getMessage());
             assertTrue(e.getMessage().contains(device.equals("tpu") ? "unknown device 'tpu'" : "available: cpu"), e.getMessage());
         }
@@ -267,15 +291,15 @@ class BuildServiceTest {
         Path store = newStore(tmp, 12, 240, EXAMPLES);
         BuildService service = new BuildService();
         RunConfig run = service.resolveRun(store, run(ModelFixtures.demoModel()));
-        BuildControl control = new BuildControl();
+        Cancellation control = new Cancellation();
         List<BuildProgress> events = java.util.Collections.synchronizedList(new ArrayList<>());
         control.pause();
         Thread builder = Thread.ofPlatform().start(() -> service.build(request(store, run, null, null), events::add, control));
         Thread.sleep(1500);
-        assertTrue(events.stream().allMatch(e -> e.rowsDone() == 0), "no row is built while paused");
+        assertTrue(events.stream().allMatch(e -> e.progress().done() == 0), "no row is built while paused");
         assertTrue(events.getLast().workers().stream().allMatch(w -> w.state().equals("paused")), events.getLast().toString());
         control.resume();
         builder.join(120_000);
-        assertEquals(12, events.getLast().rowsDone());
+        assertEquals(12, events.getLast().progress().done());
     }
 }

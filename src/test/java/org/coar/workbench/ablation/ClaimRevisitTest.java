@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
+import org.coar.workbench.job.Cancellation;
 import org.coar.workbench.model.ModelFixtures;
 import org.coar.workbench.spec.SpecCodec;
 import org.coar.workbench.store.Store;
@@ -40,7 +41,7 @@ class ClaimRevisitTest {
         Thread builder = Thread.ofPlatform().start(() -> {
             try {
                 result.set(service.build(new BuildRequest(store, RunConfig.read(store), List.of("cpu"), 1, null, null, null, 16, false,
-                        Duration.ofHours(1)), p -> { }, new BuildControl()));
+                        Duration.ofHours(1)), p -> { }, new Cancellation()));
             } catch (Throwable t) {
                 failure.set(t);
             }

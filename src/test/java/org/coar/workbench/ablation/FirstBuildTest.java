@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.coar.workbench.WorkbenchException;
 import org.coar.workbench.data.DataSpec;
+import org.coar.workbench.job.Cancellation;
 import org.coar.workbench.model.Components;
 import org.coar.workbench.model.ModelFixtures;
 import org.coar.workbench.spec.SpecCodec;
@@ -54,7 +55,7 @@ class FirstBuildTest {
 
     private static BuildResult build(Path store, RunConfig requested, int batchSize) {
         BuildService service = new BuildService();
-        return service.build(request(store, service.resolveRun(store, requested), batchSize), p -> { }, new BuildControl());
+        return service.build(request(store, service.resolveRun(store, requested), batchSize), p -> { }, new Cancellation());
     }
 
     private static WorkbenchException buildFails(Path store, RunConfig requested, int batchSize) {
@@ -79,10 +80,10 @@ class FirstBuildTest {
         // Both resolve their settings while the store has no run.json yet, as two processes started together do.
         RunConfig first = service.resolveRun(store, run(robustnessModel("logits"), 0.05, 0, null));
         RunConfig second = service.resolveRun(store, run(robustnessModel("logits"), 0.2, 1, null));
-        assertEquals(4, service.build(request(store, first, 16), p -> { }, new BuildControl()).rowsBuilt());
+        assertEquals(4, service.build(request(store, first, 16), p -> { }, new Cancellation()).rowsBuilt());
 
         WorkbenchException e = assertThrows(WorkbenchException.class,
-                () -> service.build(request(store, second, 16), p -> { }, new BuildControl()));
+                () -> service.build(request(store, second, 16), p -> { }, new Cancellation()));
         assertTrue(e.getMessage().contains("--alpha recorded as 0.05, requested 0.2") && e.getMessage().contains("--seed recorded as 0, "
                 + "requested 1"), e.getMessage());
         assertEquals(0.05, RunConfig.read(store).alpha(), "the first build's settings stay recorded");
@@ -209,7 +210,7 @@ class FirstBuildTest {
         RunConfig run = service.resolveRun(store, RunConfig.builder().optModel(robustnessModel("odd_batch_fails").toString())
                 .optData(ModelFixtures.demoDataSpec(EXAMPLES - 1)).optAlpha(0.1).optSeed(3L).build());
         WorkbenchException e = assertThrows(WorkbenchException.class, () -> service.build(request(store, run, 16), p -> { },
-                new BuildControl()));
+                new Cancellation()));
         assertTrue(e.getMessage().contains("the model failed on a batch of 7 examples (examples 32..38"), e.getMessage());
         assertNothingRecorded(store);
     }
@@ -260,7 +261,7 @@ class FirstBuildTest {
         BuildService service = new BuildService();
         RunConfig run = service.resolveRun(store, run(robustnessModel("logits"), 0.1, 3, null));
         assertThrows(WorkbenchException.class, () -> service.build(new BuildRequest(store, run, List.of("cpu"), 1, null, null, "5/2", 16,
-                false, Duration.ofHours(1)), p -> { }, new BuildControl()));
+                false, Duration.ofHours(1)), p -> { }, new Cancellation()));
         assertNothingRecorded(store);
     }
 
@@ -274,8 +275,8 @@ class FirstBuildTest {
         RunConfig run = service.resolveRun(store, RunConfig.builder().optModel(ModelFixtures.demoModel().toString())
                 .optData(huge).optAlpha(0.1).optSeed(3L).build());
         List<BuildProgress> events = new ArrayList<>();
-        service.build(request(store, run, 8), events::add, new BuildControl());
-        BuildProgress afterFirstRow = events.stream().filter(p -> p.rowsDone() == 1).findFirst().orElseThrow();
+        service.build(request(store, run, 8), events::add, new Cancellation());
+        BuildProgress afterFirstRow = events.stream().filter(p -> p.progress().done() == 1).findFirst().orElseThrow();
         assertEquals(1, afterFirstRow.rowsWithNonFiniteOutputs(), afterFirstRow.toString());
         assertEquals("3 row(s) with NaN/Inf outputs (first: row 0); 'coar fit' refuses them unless given --exclude-non-finite",
                 events.getLast().nonFiniteWarning());

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.coar.workbench.WorkbenchException;
+import org.coar.workbench.job.Cancellation;
 import org.coar.workbench.model.BatchSize;
 import org.coar.workbench.model.ModelFixtures;
 import org.coar.workbench.spec.SpecCodec;
@@ -40,7 +41,7 @@ class GpuBuildSettingsTest {
         BuildService service = new BuildService();
         RunConfig run = service.resolveRun(store, requested(null));
         service.build(new BuildRequest(store, run, List.of("cpu"), 1, null, null, null, BatchSize.AUTO, false, Duration.ofHours(1)),
-                p -> { }, new BuildControl());
+                p -> { }, new Cancellation());
         String json = Files.readString(store.resolve(RunConfig.FILE));
         assertTrue(json.contains("\"autocast\" : false"), json);
         assertFalse(RunConfig.read(store).usesAutocast());
@@ -65,7 +66,7 @@ class GpuBuildSettingsTest {
         BuildService service = new BuildService();
         RunConfig run = service.resolveRun(store, requested(true));
         BuildRequest request = new BuildRequest(store, run, List.of("cpu"), 1, null, null, null, BatchSize.AUTO, false, Duration.ofHours(1));
-        WorkbenchException e = assertThrows(WorkbenchException.class, () -> service.build(request, p -> { }, new BuildControl()));
+        WorkbenchException e = assertThrows(WorkbenchException.class, () -> service.build(request, p -> { }, new Cancellation()));
         assertTrue(e.getMessage().startsWith("--autocast: rows made under CUDA autocast (float16) need GPU workers only"), e.getMessage());
         assertFalse(RunConfig.exists(store), "nothing recorded");
     }
@@ -77,7 +78,7 @@ class GpuBuildSettingsTest {
         RunConfig run = service.resolveRun(store, requested(null));
         List<BuildProgress> events = new java.util.concurrent.CopyOnWriteArrayList<>();
         service.build(new BuildRequest(store, run, List.of("cpu"), 1, null, null, null, BatchSize.AUTO, false, Duration.ofHours(1)),
-                events::add, new BuildControl());
+                events::add, new Cancellation());
         BuildProgress.WorkerState last = events.getLast().workers().getFirst();
         assertEquals(BatchSize.CPU_DEFAULT, last.batchSize(), "auto on the CPU");
         assertEquals(6, last.rowsBuilt());

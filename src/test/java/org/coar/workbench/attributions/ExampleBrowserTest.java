@@ -9,7 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.coar.workbench.WorkbenchException;
-import org.coar.workbench.ablation.BuildControl;
+import org.coar.workbench.job.Cancellation;
 import org.coar.workbench.ablation.BuildRequest;
 import org.coar.workbench.ablation.BuildService;
 import org.coar.workbench.store.RunConfig;
@@ -35,7 +35,7 @@ class ExampleBrowserTest {
         RunConfig run = service.resolveRun(store, RunConfig.builder().optModel(ModelFixtures.demoModel().toString())
                 .optData(ModelFixtures.demoDataSpec(M)).optAlpha(0.05).optSeed(0L).build());
         service.build(new BuildRequest(store, run, List.of("cpu"), 1, null, null, null, 20, false, Duration.ofHours(1)), p -> { },
-                new BuildControl());
+                new Cancellation());
         Path dir = Files.createDirectories(tmp.resolve("attributions"));
         // raw score of component c for example j: (c - 120) * (j + 1) / 1000, except component 33 = +5 for example 7.
         write(dir.resolve("raw_weight.npy"), (c, j) -> c == 33 && j == 7 ? 5.0 : (c - 120) * (j + 1) / 1000.0, P, M);

@@ -2,10 +2,15 @@ package org.coar.workbench.cli;
 
 import static org.coar.workbench.cli.CoarRun.coar;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.coar.workbench.job.JobCancelledException;
 import org.coar.workbench.testing.Fixtures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,6 +39,21 @@ class CliTest {
         CoarRun failure = coar("info", tmp.resolve("absent").toString());
         assertEquals(1, failure.exitCode());
         assertEquals("error: " + tmp.resolve("absent") + ": no such store directory", failure.err().strip());
+    }
+
+    @Test
+    void aCancelledJobExitsWith130AndOneLineSayingWhatStays() {
+        StringWriter text = new StringWriter();
+        JobCancelledException cancelled = assertThrows(JobCancelledException.class,
+                () -> Interruptible.run(new PrintWriter(text), "nothing is written", cancel -> {
+                    cancel.cancel(); // as Ctrl-C does
+                    cancel.throwIfCancelled();
+                    return "finished";
+                }));
+        assertEquals("", text.toString(), "nothing is printed while the job ends");
+        assertEquals(130, Main.exitCodeOf(cancelled, new PrintWriter(text, true)));
+        assertEquals("coar: cancelled; nothing is written", text.toString().strip());
+        assertFalse(text.toString().contains("unexpected failure"));
     }
 
     @Test

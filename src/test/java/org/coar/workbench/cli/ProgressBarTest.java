@@ -1,17 +1,21 @@
 package org.coar.workbench.cli;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.time.Duration;
 import java.util.List;
 import org.coar.workbench.ablation.BuildProgress;
+import org.coar.workbench.job.Progress;
 import org.junit.jupiter.api.Test;
 
 class ProgressBarTest {
     @Test
     void gpuWorkersShowTheirBatchAndTheDevicesMemory() {
-        BuildProgress p = new BuildProgress(10, 100, 2.5, Duration.ofSeconds(36), List.of(
+        BuildProgress p = new BuildProgress(new Progress(BuildProgress.STAGE, 10, 100, "rows"), 2.5, Duration.ofSeconds(36), List.of(
                 new BuildProgress.WorkerState("cuda:0", "running", 6, 1.5, 3L << 30, 512),
                 new BuildProgress.WorkerState("cuda:1", "running", 4, 1.0, 5L << 29, 256)), 3.2, 0.9, 0, -1);
         String line = ProgressBar.render(p);
@@ -19,8 +23,50 @@ class ProgressBarTest {
     }
 
     @Test
+    void theLineShowsTheRowsOfThePlanAndAFullBarForAnEmptyPlan() {
+        BuildProgress quarter = new BuildProgress(new Progress(BuildProgress.STAGE, 25, 100, "rows"), 2.5, Duration.ofSeconds(30),
+                List.of(new BuildProgress.WorkerState("cpu", "running", 25)), 1, 1, 0, -1);
+        assertTrue(ProgressBar.render(quarter).startsWith("[########----------------------] 25/100 rows  25.0%"),
+                ProgressBar.render(quarter));
+        BuildProgress empty = new BuildProgress(new Progress(BuildProgress.STAGE, 0, 0, "rows"), 0, null,
+                List.of(new BuildProgress.WorkerState("cpu", "finished", 0)), Double.NaN, Double.NaN, 0, -1);
+        assertTrue(ProgressBar.render(empty).startsWith("[" + "#".repeat(30) + "] 0/0 rows 100.0%"), ProgressBar.render(empty));
+    }
+
+    @Test
+    void plainOutputIsThrottledButTheFinalStateIsAlwaysPrinted() {
+        StringWriter text = new StringWriter();
+        ProgressBar bar = new ProgressBar(new PrintWriter(text), false);
+        for (int done = 1; done <= 5; done++) {
+            bar.update(new BuildProgress(new Progress(BuildProgress.STAGE, done, 5, "rows"), 1, null,
+                    List.of(new BuildProgress.WorkerState("cpu", "running", done)), 1, 1, 0, -1));
+        }
+        bar.finish();
+        List<String> lines = text.toString().lines().toList();
+        assertEquals(2, lines.size(), text.toString());
+        assertTrue(lines.get(0).contains(" 1/5 rows"), lines.get(0));
+        assertTrue(lines.get(1).contains(" 5/5 rows"), "rows 2 to 4 fell within the interval; the last is printed at the end");
+    }
+
+    @Test
+    void stagesEachGetTheirLastLineAndAnUnknownTotalAnEmptyBar() {
+        StringWriter text = new StringWriter();
+        StageProgressBar bar = new StageProgressBar(new PrintWriter(text), false);
+        bar.update(new Progress("leave-one-out", 0, 4, "models"));
+        bar.update(new Progress("leave-one-out", 1, 4, "models"));
+        bar.update(new Progress("leave-one-out", 2, 4, "models"));
+        bar.update(Progress.indeterminate("loading", ""));
+        bar.finish();
+        List<String> lines = text.toString().lines().toList();
+        assertEquals(3, lines.size(), text.toString());
+        assertTrue(lines.get(0).contains("0/4 models"), lines.get(0));
+        assertTrue(lines.get(1).contains("2/4 models"), "the stage's last event is printed before the next stage: " + lines.get(1));
+        assertTrue(lines.get(2).startsWith("[" + "-".repeat(30) + "] loading"), lines.get(2));
+    }
+
+    @Test
     void aSingleRunningCpuWorkerAddsNothing() {
-        BuildProgress p = new BuildProgress(1, 10, 1, null, List.of(new BuildProgress.WorkerState("cpu", "running", 1)), 1, 1, 0, -1);
+        BuildProgress p = new BuildProgress(new Progress(BuildProgress.STAGE, 1, 10, "rows"), 1, null, List.of(new BuildProgress.WorkerState("cpu", "running", 1)), 1, 1, 0, -1);
         assertFalse(ProgressBar.render(p).contains("[cpu"), ProgressBar.render(p));
     }
 }

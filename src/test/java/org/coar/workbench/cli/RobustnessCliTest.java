@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import org.coar.workbench.ablation.BuildProgress;
+import org.coar.workbench.job.Progress;
 import org.coar.workbench.npy.Dtype;
 import org.coar.workbench.npy.NpyHeader;
 import org.coar.workbench.testing.Fixtures;
@@ -98,9 +99,9 @@ class RobustnessCliTest {
 
     @Test
     void theProgressLineShowsNanOutputsAtOnce() {
-        BuildProgress clean = new BuildProgress(1, 10, 1, null, List.of(new BuildProgress.WorkerState("cpu", "running", 1)), 0.5, 0.9,
+        BuildProgress clean = new BuildProgress(new Progress(BuildProgress.STAGE, 1, 10, "rows"), 1, null, List.of(new BuildProgress.WorkerState("cpu", "running", 1)), 0.5, 0.9,
                 0, -1);
-        BuildProgress nan = new BuildProgress(2, 10, 1, null, List.of(new BuildProgress.WorkerState("cpu", "running", 2)), Double.NaN,
+        BuildProgress nan = new BuildProgress(new Progress(BuildProgress.STAGE, 2, 10, "rows"), 1, null, List.of(new BuildProgress.WorkerState("cpu", "running", 2)), Double.NaN,
                 0.9, 1, 1);
         assertFalse(ProgressBar.render(clean).contains("NaN/Inf"), ProgressBar.render(clean));
         assertTrue(ProgressBar.render(nan).contains("WARNING: 1 row(s) with NaN/Inf outputs (first: row 1)"), ProgressBar.render(nan));

@@ -2,6 +2,7 @@ package org.coar.workbench.edit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,10 +12,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.coar.workbench.WorkbenchException;
 import org.coar.workbench.attributions.AttributionsFixture;
 import org.coar.workbench.evaluation.EvalFixtures;
+import org.coar.workbench.job.Cancellation;
+import org.coar.workbench.job.JobCancelledException;
 import org.coar.workbench.testing.Fixtures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,12 +33,31 @@ class EditServiceTest {
     }
 
     @Test
+    void aCancelledEditEndsWithTheJobExceptionAndSavesNothing(@TempDir Path tmp) throws Exception {
+        Path store = EvalFixtures.linearStore(tmp, 2);
+        Path attributions = EvalFixtures.exactAttributions(tmp);
+        Path saved = tmp.resolve("edited.pt");
+        Cancellation cancel = new Cancellation();
+        List<String> stages = new java.util.concurrent.CopyOnWriteArrayList<>();
+        assertThrows(JobCancelledException.class, () -> new EditService().edit(request(store, attributions, tmp.resolve("edit"),
+                "misclassified", 2, EditMode.BOTTOMK, 4, saved), p -> {
+                    stages.add(p.stage());
+                    if (p.stage().startsWith("sweep")) {
+                        cancel.cancel();
+                    }
+                }, cancel));
+        assertFalse(Files.exists(tmp.resolve("edit")), "no report, sweep or figure");
+        assertFalse(Files.exists(saved), "no edited model");
+        assertFalse(stages.contains("saving the edited model"), stages.toString());
+    }
+
+    @Test
     void fixingTheMisclassifiedExampleAblatesExactlyThePlantedComponentsAndKeepsTheRest(@TempDir Path tmp) throws Exception {
         Path store = EvalFixtures.linearStore(tmp, 2);
         Path attributions = EvalFixtures.exactAttributions(tmp);
         Path saved = tmp.resolve("edited.pt");
         EditResult result = new EditService().edit(request(store, attributions, tmp.resolve("edit"), "misclassified", 2,
-                EditMode.BOTTOMK, 4, saved), p -> { }, new AtomicBoolean());
+                EditMode.BOTTOMK, 4, saved), p -> { }, new Cancellation());
 
         assertArrayEquals(new int[] {0}, result.target(), "example 0 is the only misclassified one");
         assertEquals(63, result.reference().length);
@@ -93,7 +114,7 @@ class EditServiceTest {
         Path store = EvalFixtures.linearStore(tmp, 2);
         Path attributions = EvalFixtures.exactAttributions(tmp);
         EditResult result = new EditService().edit(request(store, attributions, tmp.resolve("edit"), "5", 3, EditMode.TOPK, null,
-                null), p -> { }, new AtomicBoolean());
+                null), p -> { }, new Cancellation());
         assertTrue(result.after().target().meanMargin() < result.before().target().meanMargin());
         assertTrue(result.sweep().isEmpty());
         assertTrue(Double.isNaN(result.reloadMaxAbsDifference()));
@@ -105,16 +126,16 @@ class EditServiceTest {
         Path attributions = EvalFixtures.exactAttributions(tmp);
         EditService service = new EditService();
         WorkbenchException range = assertThrows(WorkbenchException.class, () -> service.edit(
-                request(store, attributions, tmp.resolve("e"), "3,64", 2, EditMode.TOPK, null, null), p -> { }, new AtomicBoolean()));
+                request(store, attributions, tmp.resolve("e"), "3,64", 2, EditMode.TOPK, null, null), p -> { }, new Cancellation()));
         assertEquals("--target: example 64 is out of range; the evaluation data has 64 examples (0..63)", range.getMessage());
         WorkbenchException empty = assertThrows(WorkbenchException.class, () -> service.edit(
-                request(store, attributions, tmp.resolve("e"), "label:4", 2, EditMode.TOPK, null, null), p -> { }, new AtomicBoolean()));
+                request(store, attributions, tmp.resolve("e"), "label:4", 2, EditMode.TOPK, null, null), p -> { }, new Cancellation()));
         assertTrue(empty.getMessage().startsWith("--target label:4: selects no example"), empty.getMessage());
         WorkbenchException k = assertThrows(WorkbenchException.class, () -> service.edit(
-                request(store, attributions, tmp.resolve("e"), "0", 17, EditMode.TOPK, null, null), p -> { }, new AtomicBoolean()));
+                request(store, attributions, tmp.resolve("e"), "0", 17, EditMode.TOPK, null, null), p -> { }, new Cancellation()));
         assertEquals("--k 17: choose between 1 and 16 (the number of components)", k.getMessage());
         WorkbenchException everything = assertThrows(WorkbenchException.class, () -> service.edit(new EditRequest(store, attributions,
-                "all", "rest", 2, EditMode.TOPK, null, null, tmp.resolve("e"), List.of("cpu"), 1, 64), p -> { }, new AtomicBoolean()));
+                "all", "rest", 2, EditMode.TOPK, null, null, tmp.resolve("e"), List.of("cpu"), 1, 64), p -> { }, new Cancellation()));
         assertTrue(everything.getMessage().startsWith("--reference rest: selects no example"), everything.getMessage());
     }
 

@@ -2,7 +2,6 @@ package org.coar.workbench.evaluation;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,9 +13,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import org.coar.workbench.WorkbenchException;
+import org.coar.workbench.job.Cancellation;
+import org.coar.workbench.job.JobCancelledException;
 import org.coar.workbench.store.RunConfig;
 import org.coar.workbench.edit.EditMode;
 import org.coar.workbench.edit.EditRequest;
@@ -44,7 +44,7 @@ class AttributionsProvenanceTest {
         storeA = EvalFixtures.linearStore(shared.resolve("a"), 40);
         storeB = EvalFixtures.linearStore(shared.resolve("b"), 40);
         fittedOnA = shared.resolve("fitted-on-a");
-        new FitService().fit(new FitRequest(storeA, fittedOnA, FitConfig.defaults()), p -> { }, new AtomicBoolean());
+        new FitService().fit(new FitRequest(storeA, fittedOnA, FitConfig.defaults()), p -> { }, new Cancellation());
     }
 
     private static EvaluationRequest evaluation(Path store, Path attributions, Path out, boolean force) {
@@ -74,19 +74,19 @@ class AttributionsProvenanceTest {
     @Test
     void evaluationRefusesAttributionsOfAnotherStoreNamingBothUnlessForced(@TempDir Path tmp) throws IOException {
         WorkbenchException e = assertThrows(WorkbenchException.class, () -> new EvaluationService().evaluate(
-                evaluation(storeB, fittedOnA, tmp.resolve("eval"), false), p -> { }, new AtomicBoolean()));
+                evaluation(storeB, fittedOnA, tmp.resolve("eval"), false), p -> { }, new Cancellation()));
         assertTrue(e.getMessage().contains("these attributions were fitted on the store " + storeA.toAbsolutePath().normalize())
                 && e.getMessage().contains(", not " + storeB.toAbsolutePath().normalize()) && e.getMessage().contains("--force-attributions"),
                 e.getMessage());
         assertFalse(Files.exists(tmp.resolve("eval")), "nothing written");
 
         EvaluationResult forced = new EvaluationService().evaluate(evaluation(storeB, fittedOnA, tmp.resolve("eval"), true), p -> { },
-                new AtomicBoolean());
+                new Cancellation());
         assertTrue(report(forced.outDir()).get("attributions_fitted_on").asText().startsWith("FORCED (--force-attributions) despite a "
                 + "mismatch: "), report(forced.outDir()).toString());
 
         EvaluationResult own = new EvaluationService().evaluate(evaluation(storeA, fittedOnA, tmp.resolve("own"), false), p -> { },
-                new AtomicBoolean());
+                new Cancellation());
         assertEquals("same store and model as the fit", report(own.outDir()).get("attributions_fitted_on").asText());
     }
 
@@ -104,7 +104,7 @@ class AttributionsProvenanceTest {
             }
         }
         EvaluationResult result = new EvaluationService().evaluate(evaluation(moved, fittedOnA, tmp.resolve("eval"), false), p -> { },
-                new AtomicBoolean());
+                new Cancellation());
         assertEquals("same store and model as the fit", report(result.outDir()).get("attributions_fitted_on").asText());
     }
 
@@ -123,7 +123,7 @@ class AttributionsProvenanceTest {
 
         EditRequest request = new EditRequest(storeA, tampered, "0", "rest", 1, EditMode.TOPK, null, null, tmp.resolve("edit"),
                 List.of("cpu"), 1, 64);
-        WorkbenchException e = assertThrows(WorkbenchException.class, () -> new EditService().edit(request, p -> { }, new AtomicBoolean()));
+        WorkbenchException e = assertThrows(WorkbenchException.class, () -> new EditService().edit(request, p -> { }, new Cancellation()));
         assertTrue(e.getMessage().contains("fitted on the model with SHA-256 " + "0".repeat(64) + ", not "
                 + RunConfig.sha256(EvalFixtures.linearModel())), e.getMessage());
     }
@@ -132,29 +132,28 @@ class AttributionsProvenanceTest {
     void forcedEditRecordsItInItsReport(@TempDir Path tmp) throws IOException {
         EditRequest forced = new EditRequest(storeB, fittedOnA, "0", "rest", 1, EditMode.TOPK, null, null, tmp.resolve("edit"),
                 List.of("cpu"), 1, 64, true);
-        new EditService().edit(forced, p -> { }, new AtomicBoolean());
+        new EditService().edit(forced, p -> { }, new Cancellation());
         assertTrue(report(tmp.resolve("edit")).get("attributions_fitted_on").asText().startsWith("FORCED"), report(tmp.resolve("edit")).toString());
     }
 
     @Test
     void aCancelledEvaluationLeavesTheEarlierOneWholeAndNoLeftovers(@TempDir Path tmp) throws IOException {
         Path out = tmp.resolve("eval");
-        new EvaluationService().evaluate(evaluation(storeA, fittedOnA, out, false), p -> { }, new AtomicBoolean());
+        new EvaluationService().evaluate(evaluation(storeA, fittedOnA, out, false), p -> { }, new Cancellation());
         List<String> before = entries(out);
         byte[] reportBefore = Files.readAllBytes(out.resolve("report.json"));
 
-        AtomicBoolean cancel = new AtomicBoolean();
-        EvaluationResult cancelled = new EvaluationService().evaluate(evaluation(storeA, fittedOnA, out, false), p -> {
+        Cancellation cancel = new Cancellation();
+        assertThrows(JobCancelledException.class, () -> new EvaluationService().evaluate(evaluation(storeA, fittedOnA, out, false), p -> {
             if (p.stage().startsWith("ablat") || p.stage().contains("alpha")) {
-                cancel.set(true);
+                cancel.cancel();
             }
-        }, cancel);
-        assertNull(cancelled);
+        }, cancel));
         assertEquals(before, entries(out));
         assertTrue(java.util.Arrays.equals(reportBefore, Files.readAllBytes(out.resolve("report.json"))), "the earlier report is kept");
         assertEquals(List.of("eval"), entries(tmp), "no staging directory is left beside it");
 
-        EvaluationResult again = new EvaluationService().evaluate(evaluation(storeA, fittedOnA, out, false), p -> { }, new AtomicBoolean());
+        EvaluationResult again = new EvaluationService().evaluate(evaluation(storeA, fittedOnA, out, false), p -> { }, new Cancellation());
         assertEquals(before, entries(again.outDir()), "a finished evaluation replaces the earlier one whole");
         assertEquals(List.of("eval"), entries(tmp));
     }
@@ -165,7 +164,7 @@ class AttributionsProvenanceTest {
         Files.writeString(out.resolve("notes.txt"), "keep me");
         List<String> stages = new java.util.ArrayList<>();
         WorkbenchException e = assertThrows(WorkbenchException.class, () -> new EvaluationService().evaluate(
-                evaluation(storeA, fittedOnA, out, false), p -> stages.add(p.stage()), new AtomicBoolean()));
+                evaluation(storeA, fittedOnA, out, false), p -> stages.add(p.stage()), new Cancellation()));
         assertTrue(e.getMessage().startsWith(out + ": exists and holds other files than an earlier result"), e.getMessage());
         assertEquals(List.of(), stages, "refused before any model ran");
         assertEquals(List.of("notes.txt"), entries(out));

@@ -9,8 +9,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.coar.workbench.data.EvalData;
+import org.coar.workbench.job.Cancellation;
 import org.coar.workbench.model.Components;
 import org.coar.workbench.model.OutputFunction;
 import org.coar.workbench.model.TorchModel;
@@ -38,7 +38,7 @@ class BaselinesTest {
             Components components = Components.select(model.parameters(), org.coar.workbench.model.ComponentPreset.REFERENCE_GPT2,
                     List.of(), List.of());
             for (OutputFunction output : List.of(OutputFunction.MARGIN, OutputFunction.LOSS)) {
-                float[][] ours = GradientTimesParameter.scores(model, components, data, output, j -> { }, new AtomicBoolean());
+                float[][] ours = GradientTimesParameter.scores(model, components, data, output, j -> { }, new Cancellation());
                 try (org.coar.workbench.npy.NpyArray expected = org.coar.workbench.npy.NpyArray.open(
                         lm.resolve("gpt2_gxp_" + output.cliName() + ".npy"), false)) {
                     float[][] matrix = new float[components.total()][];
@@ -58,7 +58,7 @@ class BaselinesTest {
             Components components = Components.select(model.parameters(), List.of(), List.of());
             assertEquals(18, components.total());
             for (OutputFunction output : List.of(OutputFunction.MARGIN, OutputFunction.LOSS)) {
-                float[][] ours = GradientTimesParameter.scores(model, components, data, output, j -> { }, new AtomicBoolean());
+                float[][] ours = GradientTimesParameter.scores(model, components, data, output, j -> { }, new Cancellation());
                 float[][] expected = EvalFixtures.matrix("tiny_gxp_" + output.cliName() + ".npy");
                 assertClose(expected, ours, 1e-3, output.cliName());
             }
@@ -86,7 +86,7 @@ class BaselinesTest {
         EvalData data = EvalFixtures.linearData();
         try (TorchModel model = TorchModel.loadForGradients(EvalFixtures.linearModel(), Device.cpu())) {
             Components components = Components.select(model.parameters(), List.of(), List.of());
-            float[][] ours = GradientTimesParameter.scores(model, components, data, OutputFunction.MARGIN, j -> { }, new AtomicBoolean());
+            float[][] ours = GradientTimesParameter.scores(model, components, data, OutputFunction.MARGIN, j -> { }, new Cancellation());
             assertClose(EvalFixtures.matrix("linear_effects.npy"), ours, 1e-4, "linear gradient x parameter");
             float[] norms = WeightNorm.norms(model, components);
             float[] expected = EvalFixtures.vector("linear_weight_norms.npy");

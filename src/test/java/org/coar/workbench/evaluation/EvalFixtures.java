@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.coar.workbench.attributions.AttributionsFixture;
 import org.coar.workbench.ablation.BuildRequest;
 import org.coar.workbench.ablation.BuildService;
@@ -35,7 +34,7 @@ public final class EvalFixtures {
         RunConfig run = service.resolveRun(store, RunConfig.builder().optModel(EvalFixtures.linearModel().toString())
                 .optData(EvalFixtures.linearDataSpec()).optAlpha(0.1).optSeed(LINEAR_STORE_SEED).build());
         service.build(new BuildRequest(store, run, List.of("cpu"), 1, null, null, null, 64, false, Duration.ofHours(1)),
-                p -> { }, new org.coar.workbench.ablation.BuildControl());
+                p -> { }, new org.coar.workbench.job.Cancellation());
         return store;
     }
 

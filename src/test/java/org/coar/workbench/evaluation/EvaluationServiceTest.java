@@ -14,11 +14,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
 import javax.imageio.ImageIO;
-import org.coar.workbench.StageProgress;
+import org.coar.workbench.job.Progress;
 import org.coar.workbench.WorkbenchException;
 import org.coar.workbench.attributions.AttributionsFixture;
+import org.coar.workbench.job.Cancellation;
+import org.coar.workbench.job.JobCancelledException;
 import org.coar.workbench.store.RowMasks;
 import org.coar.workbench.store.Store;
 import org.junit.jupiter.api.Test;
@@ -41,9 +42,9 @@ class EvaluationServiceTest {
         Path store = EvalFixtures.linearStore(tmp, 40);
         Path attributions = EvalFixtures.exactAttributions(tmp);
         Path out = tmp.resolve("eval");
-        List<StageProgress> events = new ArrayList<>();
+        List<Progress> events = new ArrayList<>();
         EvaluationResult result = new EvaluationService().evaluate(request(store, attributions, out, List.of(0.05, 0.2), 12),
-                events::add, new AtomicBoolean());
+                events::add, new Cancellation());
 
         assertEquals(List.of("COAR", "leave-one-out", "gradient x parameter", "weight norm"), result.methods());
         for (EvaluationResult.AlphaResult a : result.alphas()) {
@@ -90,7 +91,7 @@ class EvaluationServiceTest {
 
         // A second evaluation takes the leave-one-out rows from the cache.
         EvaluationResult again = new EvaluationService().evaluate(request(store, attributions, tmp.resolve("eval2"), List.of(0.1), 5),
-                e -> { }, new AtomicBoolean());
+                e -> { }, new Cancellation());
         JsonNode second = new ObjectMapper().readTree(tmp.resolve("eval2/report.json").toFile());
         assertEquals(16, second.at("/baselines/leave-one-out/rows_from_cache").asInt());
         assertEquals(0, second.at("/baselines/leave-one-out/rows_computed").asInt());
@@ -101,15 +102,15 @@ class EvaluationServiceTest {
     void cancellingDuringLeaveOneOutKeepsTheFinishedRowsForTheNextEvaluation(@TempDir Path tmp) throws IOException {
         Path store = EvalFixtures.linearStore(tmp, 4);
         Path attributions = EvalFixtures.exactAttributions(tmp);
-        AtomicBoolean cancel = new AtomicBoolean();
-        EvaluationResult cancelled = new EvaluationService().evaluate(request(store, attributions, tmp.resolve("eval"), List.of(0.05), 5),
-                e -> {
+        Cancellation cancel = new Cancellation();
+        assertThrows(JobCancelledException.class, () -> new EvaluationService().evaluate(request(store, attributions,
+                tmp.resolve("eval"), List.of(0.05), 5), e -> {
                     if (e.stage().equals("leave-one-out") && e.done() >= 5) {
-                        cancel.set(true);
+                        cancel.cancel();
                     }
-                }, cancel);
-        assertEquals(null, cancelled);
-        new EvaluationService().evaluate(request(store, attributions, tmp.resolve("eval"), List.of(0.05), 5), e -> { }, new AtomicBoolean());
+                }, cancel));
+        assertFalse(Files.exists(tmp.resolve("eval")), "a cancelled evaluation writes no report");
+        new EvaluationService().evaluate(request(store, attributions, tmp.resolve("eval"), List.of(0.05), 5), e -> { }, new Cancellation());
         JsonNode report = new ObjectMapper().readTree(tmp.resolve("eval/report.json").toFile());
         int cached = report.at("/baselines/leave-one-out/rows_from_cache").asInt();
         assertTrue(cached >= 5 && cached < 16, "rows finished before the cancel are reused: " + cached);
@@ -127,7 +128,7 @@ class EvaluationServiceTest {
                 .optModel(org.coar.workbench.model.ModelFixtures.demoModel().toString())
                 .optData(org.coar.workbench.model.ModelFixtures.demoDataSpec(64)).optAlpha(0.05).optSeed(0L).build());
         build.build(new org.coar.workbench.ablation.BuildRequest(store, run, List.of("cpu"), 0, null, null, null, 64, false,
-                java.time.Duration.ofHours(1)), p -> { }, new org.coar.workbench.ablation.BuildControl());
+                java.time.Duration.ofHours(1)), p -> { }, new org.coar.workbench.job.Cancellation());
         Path attributions = tmp.resolve("attributions");
         org.coar.workbench.testing.Fixtures.Result fit = org.coar.workbench.testing.Fixtures.python(
                 org.coar.workbench.testing.Fixtures.tool("fit_least_squares.py").toString(), store.toString(), attributions.toString(),
@@ -135,7 +136,7 @@ class EvaluationServiceTest {
         assertEquals(0, fit.exitCode(), fit.output());
 
         EvaluationResult result = new EvaluationService().evaluate(new EvaluationRequest(store, attributions, tmp.resolve("eval"),
-                List.of(0.05), 10, null, EnumSet.allOf(Baseline.class), List.of("cpu"), 0, 64, null), e -> { }, new AtomicBoolean());
+                List.of(0.05), 10, null, EnumSet.allOf(Baseline.class), List.of("cpu"), 0, 64, null), e -> { }, new Cancellation());
         Correlation.Summary coar = result.alphas().getFirst().byMethod().get("COAR");
         Correlation.Summary weightNorm = result.alphas().getFirst().byMethod().get("weight norm");
         assertTrue(coar.mean() > 0.6, "COAR on fresh ablations: " + coar);
@@ -154,7 +155,7 @@ class EvaluationServiceTest {
         Path wrongComponents = AttributionsFixture.write(tmp.resolve("a15"), fewer, EvalFixtures.vector("linear_constant.npy"),
                 moments[0], moments[1], null);
         WorkbenchException e = assertThrows(WorkbenchException.class, () -> new EvaluationService().evaluate(
-                request(store, wrongComponents, tmp.resolve("out"), List.of(0.05), 5), p -> { }, new AtomicBoolean()));
+                request(store, wrongComponents, tmp.resolve("out"), List.of(0.05), 5), p -> { }, new Cancellation()));
         assertTrue(e.getMessage().contains("attributions for 15 components, but the store " + store + " has 16"), e.getMessage());
 
         float[][] raw = EvalFixtures.matrix("linear_effects.npy");
@@ -166,19 +167,19 @@ class EvaluationServiceTest {
         Path wrongExamples = AttributionsFixture.write(tmp.resolve("m60"), fewerExamples,
                 java.util.Arrays.copyOf(EvalFixtures.vector("linear_constant.npy"), M - 4), m16[0], m16[1], null);
         e = assertThrows(WorkbenchException.class, () -> new EvaluationService().evaluate(
-                request(store, wrongExamples, tmp.resolve("out"), List.of(0.05), 5), p -> { }, new AtomicBoolean()));
+                request(store, wrongExamples, tmp.resolve("out"), List.of(0.05), 5), p -> { }, new Cancellation()));
         assertTrue(e.getMessage().contains("attributions for 60 examples, but the store " + store + " records 64"), e.getMessage());
 
         Path good = EvalFixtures.exactAttributions(tmp);
         e = assertThrows(WorkbenchException.class, () -> new EvaluationService().evaluate(
-                request(store, good, tmp.resolve("out"), List.of(0.05, 1.5), 5), p -> { }, new AtomicBoolean()));
+                request(store, good, tmp.resolve("out"), List.of(0.05, 1.5), 5), p -> { }, new Cancellation()));
         assertTrue(e.getMessage().startsWith("--alphas: each ablated fraction must be in (0, 1), got 1.5"), e.getMessage());
         e = assertThrows(WorkbenchException.class, () -> new EvaluationService().evaluate(
-                request(store, good, tmp.resolve("out"), List.of(0.05), 2), p -> { }, new AtomicBoolean()));
+                request(store, good, tmp.resolve("out"), List.of(0.05), 2), p -> { }, new Cancellation()));
         assertTrue(e.getMessage().startsWith("--runs: a correlation over runs needs at least 3"), e.getMessage());
         EvaluationRequest example = new EvaluationRequest(store, good, tmp.resolve("out"), List.of(0.05), 5, null,
                 EnumSet.noneOf(Baseline.class), List.of("cpu"), 1, 64, 64);
-        e = assertThrows(WorkbenchException.class, () -> new EvaluationService().evaluate(example, p -> { }, new AtomicBoolean()));
+        e = assertThrows(WorkbenchException.class, () -> new EvaluationService().evaluate(example, p -> { }, new Cancellation()));
         assertTrue(e.getMessage().startsWith("--example 64 is outside 0..63"), e.getMessage());
     }
 
@@ -187,7 +188,7 @@ class EvaluationServiceTest {
         Path store = EvalFixtures.linearStore(tmp, 4);
         Path missing = tmp.resolve("no-such-attributions");
         WorkbenchException e = assertThrows(WorkbenchException.class, () -> new EvaluationService().evaluate(
-                request(store, missing, missing.resolve("eval"), List.of(0.05), 5), p -> { }, new AtomicBoolean()));
+                request(store, missing, missing.resolve("eval"), List.of(0.05), 5), p -> { }, new Cancellation()));
         assertTrue(e.getMessage().startsWith(missing + ": no such attributions directory"), e.getMessage());
         assertFalse(java.nio.file.Files.exists(missing), "the default --out inside it must not be created");
     }

@@ -11,9 +11,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import org.coar.workbench.WorkbenchException;
+import org.coar.workbench.job.Cancellation;
+import org.coar.workbench.job.JobCancelledException;
+import org.coar.workbench.job.Progress;
 import org.coar.workbench.npy.Dtype;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -106,17 +108,52 @@ class FitBadInputTest {
     @Test
     void cancellingWhileWritingLeavesNoHalfWrittenDirectory(@TempDir Path tmp) throws IOException {
         Path store = small().write(tmp.resolve("store"), "margins", Dtype.FLOAT16);
-        AtomicBoolean cancel = new AtomicBoolean();
-        List<FitProgress.Stage> stages = new java.util.concurrent.CopyOnWriteArrayList<>();
-        assertThrows(FitCancelledException.class, () -> new FitService().fit(new FitRequest(store, tmp.resolve("out"),
+        Cancellation cancel = new Cancellation();
+        List<String> stages = new java.util.concurrent.CopyOnWriteArrayList<>();
+        assertThrows(JobCancelledException.class, () -> new FitService().fit(new FitRequest(store, tmp.resolve("out"),
                 FitConfig.defaults()), p -> {
                     stages.add(p.stage());
-                    if (p.stage() == FitProgress.Stage.WRITING) {
-                        cancel.set(true);
+                    if (p.stage().equals(FitStages.WRITING)) {
+                        cancel.cancel();
                     }
                 }, cancel));
         assertEquals(List.of("store"), entries(tmp), "neither the target nor the hidden staging directory remains");
-        assertTrue(stages.containsAll(List.of(FitProgress.Stage.READING, FitProgress.Stage.SOLVING, FitProgress.Stage.WRITING)), stages.toString());
+        assertTrue(stages.containsAll(List.of(FitStages.READING, FitStages.SOLVING, FitStages.WRITING)), stages.toString());
+    }
+
+    @Test
+    void cancellingWhileReadingRowsEndsWithTheJobExceptionAndWritesNothing(@TempDir Path tmp) throws IOException {
+        Path store = small().write(tmp.resolve("store"), "margins", Dtype.FLOAT16);
+        Cancellation cancel = new Cancellation();
+        List<String> stages = new java.util.concurrent.CopyOnWriteArrayList<>();
+        assertThrows(JobCancelledException.class, () -> new FitService().fit(new FitRequest(store, tmp.resolve("out"),
+                FitConfig.defaults()), p -> {
+                    stages.add(p.stage());
+                    if (p.stage().equals(FitStages.READING)) {
+                        cancel.cancel();
+                    }
+                }, cancel));
+        assertEquals(List.of("store"), entries(tmp));
+        assertFalse(stages.contains(FitStages.WRITING), "a fit cancelled while reading stops there: " + stages);
+    }
+
+    @Test
+    void cancellingOnALassoPathEndsWithTheJobExceptionAndWritesNothing(@TempDir Path tmp) throws IOException {
+        Path store = small().write(tmp.resolve("store"), "margins", Dtype.FLOAT32);
+        FitConfig lasso = FitConfig.builder().optSolver(Solver.LASSO, "test").optNumTrain(RowCount.of(90)).optNumVal(RowCount.of(30))
+                .optK(10).optEps(1e-3).optManualMaxLambda(-1).optLambdas(List.of()).optIncludeZeroLambda(true).build();
+        Cancellation cancel = new Cancellation();
+        List<Progress> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+        assertThrows(JobCancelledException.class, () -> new FitService().fit(new FitRequest(store, tmp.resolve("out"), lasso), p -> {
+            events.add(p);
+            if (p.stage().equals(FitStages.SOLVING) && p.total() > 2 && p.done() == 2) {
+                cancel.cancel();
+            }
+        }, cancel));
+        assertEquals(List.of("store"), entries(tmp));
+        Progress last = events.getLast();
+        assertEquals(FitStages.SOLVING, last.stage());
+        assertTrue(last.done() < last.total(), "the path stopped before its last λ: " + last);
     }
 
     @Test

@@ -8,10 +8,10 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import org.coar.workbench.fit.linalg.LinearAlgebra;
 import org.coar.workbench.fit.linalg.Nd4jLinearAlgebra;
+import org.coar.workbench.job.Cancellation;
 import org.coar.workbench.npy.Dtype;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -108,7 +108,7 @@ class FitLassoRidgeTest {
     }
 
     private void run(Path store, Path out, FitConfig config) {
-        new FitService(backend()).fit(new FitRequest(store, out, config), p -> { }, new AtomicBoolean());
+        new FitService(backend()).fit(new FitRequest(store, out, config), p -> { }, new Cancellation());
     }
 
     private static SyntheticStore sparseData() {
@@ -127,7 +127,7 @@ class FitLassoRidgeTest {
         List<double[]> lambdas = new ArrayList<>();
         List<double[][]> weights = new ArrayList<>();
         Path out = tmp.resolve("out");
-        new FitService(backend()).fit(new FitRequest(store, out, lassoConfig(15, 1e-3)), p -> { }, new AtomicBoolean(),
+        new FitService(backend()).fit(new FitRequest(store, out, lassoConfig(15, 1e-3)), p -> { }, new Cancellation(),
                 (lam, w) -> {
                     lambdas.add(lam.clone());
                     weights.add(w);

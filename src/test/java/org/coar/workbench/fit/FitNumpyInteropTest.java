@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.concurrent.atomic.AtomicBoolean;
+import org.coar.workbench.job.Cancellation;
 import org.coar.workbench.npy.NpyArray;
 import org.coar.workbench.testing.Fixtures;
 import org.junit.jupiter.api.Test;
@@ -23,7 +23,7 @@ class FitNumpyInteropTest {
         assertEquals(Solver.OLS, config.solver(), "k: 1, manual_max_lambda: 0 means least squares");
         assertTrue(config.warnings().isEmpty(), config.warnings().toString());
         Path out = tmp.resolve("attributions");
-        FitResult result = new FitService().fit(new FitRequest(store, out, config), p -> { }, new AtomicBoolean());
+        FitResult result = new FitService().fit(new FitRequest(store, out, config), p -> { }, new Cancellation());
         assertEquals(150, result.trainRows());
         assertEquals(50, result.validationRows());
 

@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import org.coar.workbench.fit.linalg.LinearAlgebra;
 import org.coar.workbench.fit.linalg.Nd4jLinearAlgebra;
+import org.coar.workbench.job.Cancellation;
 import org.coar.workbench.npy.Dtype;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 class FitOlsTest {
 
     static FitResult fit(Path store, Path out, FitConfig config) {
-        return new FitService().fit(new FitRequest(store, out, config), p -> { }, new AtomicBoolean());
+        return new FitService().fit(new FitRequest(store, out, config), p -> { }, new Cancellation());
     }
 
     /** The backend these tests fit with; a subclass runs them on another. */
@@ -26,7 +26,7 @@ class FitOlsTest {
     }
 
     FitResult run(Path store, Path out, FitConfig config) {
-        return new FitService(backend()).fit(new FitRequest(store, out, config), p -> { }, new AtomicBoolean());
+        return new FitService(backend()).fit(new FitRequest(store, out, config), p -> { }, new Cancellation());
     }
 
     /** [z, 1] for the given rows, z standardised over the active components with mean/std. */

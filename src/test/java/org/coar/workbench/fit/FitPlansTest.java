@@ -11,10 +11,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.coar.workbench.WorkbenchException;
 import org.coar.workbench.fit.linalg.Precision;
+import org.coar.workbench.job.Cancellation;
 import org.coar.workbench.npy.Dtype;
 import org.coar.workbench.npy.NpyArray;
 import org.coar.workbench.testing.Fixtures;
@@ -187,7 +187,7 @@ class FitPlansTest {
         FitService service = new FitService(() -> new CountingLinearAlgebra(allocations));
         FitConfig config = split(250, 50).toBuilder().optPlan(PlanOptions.AUTO.withMemory(4096L)).build();
         WorkbenchException e = assertThrows(WorkbenchException.class,
-                () -> service.fit(new FitRequest(store, tmp.resolve("out"), config), p -> { }, new AtomicBoolean()));
+                () -> service.fit(new FitRequest(store, tmp.resolve("out"), config), p -> { }, new Cancellation()));
         assertTrue(e.getMessage().startsWith("no fit plan fits in 4.00 KiB (--memory / workbench.memory): 40 components × 10 outputs, "
                 + "250 + 50 rows need at least "), e.getMessage());
         assertTrue(e.getMessage().contains("Ways out: fewer outputs per run do not help"), e.getMessage());

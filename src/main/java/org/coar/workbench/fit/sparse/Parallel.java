@@ -9,7 +9,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
-import org.coar.workbench.fit.FitCancelledException;
+import org.coar.workbench.job.Cancellation;
+import org.coar.workbench.job.JobCancelledException;
 
 /** Runs the kernels' independent tasks on one thread per core, taking tasks in order as threads free up. */
 public final class Parallel {
@@ -33,10 +34,10 @@ public final class Parallel {
 
     /**
      * Calls {@code task} once for every index in [0, count), on up to {@link #threads()} threads;
-     * stops handing out tasks once {@code cancel} is set (then throws {@link FitCancelledException})
+     * stops handing out tasks once {@code cancel} is set (then throws {@link JobCancelledException})
      * or a task fails (then rethrows its failure).
      */
-    public static void forEach(int count, AtomicBoolean cancel, IntConsumer task) {
+    public static void forEach(int count, Cancellation cancel, IntConsumer task) {
         if (count <= 0) {
             return;
         }
@@ -45,7 +46,7 @@ public final class Parallel {
         AtomicBoolean failed = new AtomicBoolean();
         Runnable worker = () -> {
             try {
-                for (int i = next.getAndIncrement(); i < count && !cancel.get() && !failed.get(); i = next.getAndIncrement()) {
+                for (int i = next.getAndIncrement(); i < count && !cancel.isCancelled() && !failed.get(); i = next.getAndIncrement()) {
                     task.accept(i);
                 }
             } catch (RuntimeException | Error e) {
@@ -72,7 +73,8 @@ public final class Parallel {
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     failed.set(true);
-                    failure = failure == null ? new FitCancelledException() : failure;
+                    cancel.cancel(); // an interrupt cancels, as everywhere in a job
+                    failure = failure == null ? new JobCancelledException() : failure;
                 }
             }
         } finally {
@@ -89,8 +91,6 @@ public final class Parallel {
         if (failure != null) {
             throw new IllegalStateException(failure);
         }
-        if (cancel.get()) {
-            throw new FitCancelledException();
-        }
+        cancel.throwIfCancelled();
     }
 }

@@ -1,7 +1,7 @@
 package org.coar.workbench.fit.sparse;
 
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.IntConsumer;
+import org.coar.workbench.job.Cancellation;
 
 /**
  * Co-occurrence counts Σ_r s_ra·s_rb for every pair of components (a ≥ b), over the training and
@@ -39,7 +39,7 @@ public final class PopcountGram {
      * the components {@code order} (indices into the bits), calling {@code sink} for every block of
      * the lower triangle. {@code blockDone} is told each block row finished (for progress).
      */
-    public static void count(MaskBits train, MaskBits validation, int[] order, Sink sink, AtomicBoolean cancel,
+    public static void count(MaskBits train, MaskBits validation, int[] order, Sink sink, Cancellation cancel,
                              IntConsumer blockDone) {
         int n = order.length;
         int blocks = (n + BLOCK - 1) / BLOCK;
@@ -53,7 +53,7 @@ public final class PopcountGram {
             long[] bufA = new long[BLOCK * CHUNK];
             long[] bufB = new long[BLOCK * CHUNK];
             for (int jb = 0; jb <= ib; jb++) {
-                if (cancel.get()) {
+                if (cancel.isCancelled()) {
                     return;
                 }
                 int b0 = jb * BLOCK;

@@ -4,12 +4,12 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.util.Arrays;
-import java.util.concurrent.atomic.AtomicBoolean;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 import org.coar.workbench.fit.linalg.Matrix;
 import org.coar.workbench.fit.linalg.Precision;
+import org.coar.workbench.job.Cancellation;
 
 /**
  * The two products of the sparse mask side S (bits) with dense matrices that the fit needs,
@@ -43,7 +43,7 @@ public final class SparseProducts {
      * column j of {@code y}; {@code c} is an order.length × y.cols() double matrix (row-major) and
      * {@code y} a tile matrix (float or double) with a row for every row of {@code bits} (more are ignored).
      */
-    public static void gather(MaskBits bits, int[] order, TileMatrix y, Matrix c, AtomicBoolean cancel) {
+    public static void gather(MaskBits bits, int[] order, TileMatrix y, Matrix c, Cancellation cancel) {
         check(bits.rows() <= y.rows() && c.rows() == order.length && c.cols() == y.cols() && c.precision() == Precision.DOUBLE,
                 "gather shapes");
         int tiles = y.tiles();
@@ -236,7 +236,7 @@ public final class SparseProducts {
      * {@code u} is an order.length × p.cols() double matrix (row-major), {@code p} a double tile
      * matrix with one row per row of {@code bits}.
      */
-    public static void scatter(MaskBits bits, int[] order, Matrix u, TileMatrix p, AtomicBoolean cancel) {
+    public static void scatter(MaskBits bits, int[] order, Matrix u, TileMatrix p, Cancellation cancel) {
         check(bits.rows() <= p.rows() && u.rows() == order.length && u.cols() == p.cols() && p.isDouble()
                 && u.precision() == Precision.DOUBLE, "scatter shapes");
         int rows = p.rows();

@@ -27,11 +27,13 @@ import javafx.beans.property.StringProperty;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 import org.coar.workbench.WorkbenchException;
-import org.coar.workbench.ablation.BuildControl;
 import org.coar.workbench.ablation.BuildProgress;
 import org.coar.workbench.ablation.BuildRequest;
 import org.coar.workbench.ablation.BuildResult;
 import org.coar.workbench.ablation.BuildService;
+import org.coar.workbench.job.Cancellation;
+import org.coar.workbench.job.JobCancelledException;
+import org.coar.workbench.job.Progress;
 import org.coar.workbench.store.RunConfig;
 import org.coar.workbench.model.BatchSize;
 import org.coar.workbench.model.DeviceReport;
@@ -93,7 +95,7 @@ public final class BuildViewModel {
 
     private final AtomicReference<BuildProgress> latest = new AtomicReference<>();
     private BuildProgress shown;
-    private BuildControl control;
+    private Cancellation control;
     private final ScheduledExecutorService watcher = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread thread = new Thread(r, "coar-store-watcher");
         thread.setDaemon(true);
@@ -248,17 +250,23 @@ public final class BuildViewModel {
                 optionalLong(start.get(), "Start row"), optionalLong(end.get(), "End row"),
                 partition.get().isBlank() ? null : partition.get().trim(), BatchSize.parse(batchSize.get()), false,
                 Duration.ofHours(1));
-        control = new BuildControl();
-        BuildControl thisControl = control;
+        control = new Cancellation();
+        Cancellation thisControl = control;
         accuracy.clear();
         resultText.set("");
         latest.set(null);
         running.set(true);
         paused.set(false);
-        tasks.run("Building " + store.getFileName(), p -> service.build(request, latest::set, thisControl),
-                (BuildResult result) -> resultText.set(String.format(Locale.ROOT, "%s %,d rows in %s; %,d / %,d rows of this range completed.",
-                        result.cancelled() ? "Cancelled after building" : "Built", result.rowsBuilt(), format(result.elapsed()),
-                        result.rowsCompletedInPlan(), result.rowsInPlan())),
+        tasks.run("Building " + store.getFileName(), p -> {
+                    try {
+                        return service.build(request, latest::set, thisControl);
+                    } catch (JobCancelledException e) {
+                        return null;
+                    }
+                },
+                (BuildResult result) -> resultText.set(result == null ? cancelledText(latest.get())
+                        : String.format(Locale.ROOT, "Built %,d rows in %s; %,d / %,d rows of this range completed.",
+                        result.rowsBuilt(), format(result.elapsed()), result.rowsCompletedInPlan(), result.rowsInPlan())),
                 () -> {
                     running.set(false);
                     paused.set(false);
@@ -266,6 +274,13 @@ public final class BuildViewModel {
                     storeChanged(store);
                     onFinished.run();
                 });
+    }
+
+    /** A cancelled build keeps its completed rows; the last snapshot says how many. */
+    private static String cancelledText(BuildProgress last) {
+        return last == null ? "Cancelled; the rows completed so far stay in the store."
+                : String.format(Locale.ROOT, "Cancelled; %,d / %,d rows of this range completed, and they stay in the store.",
+                last.progress().done(), last.progress().total());
     }
 
     public void togglePause() {
@@ -292,15 +307,16 @@ public final class BuildViewModel {
         if (p == null || p == shown) {
             return;
         }
-        boolean newRow = shown == null || p.rowsDone() != shown.rowsDone();
+        Progress rows = p.progress();
+        boolean newRow = shown == null || rows.done() != shown.progress().done();
         shown = p;
-        progress.set(p.fraction());
-        rowsText.set(String.format(Locale.ROOT, "%,d / %,d rows", p.rowsDone(), p.rowsTotal()));
+        progress.set(rows.fraction());
+        rowsText.set(String.format(Locale.ROOT, "%,d / %,d rows", rows.done(), rows.total()));
         rateText.set(String.format(Locale.ROOT, "%.2f rows/s", p.rowsPerSecond()));
         etaText.set("ETA " + format(p.eta()));
         workers.setAll(p.workers());
         if (newRow && !Double.isNaN(p.latestAccuracy())) {
-            accuracy.add(new AccuracyPoint(p.rowsDone(), p.latestAccuracy()));
+            accuracy.add(new AccuracyPoint(rows.done(), p.latestAccuracy()));
             if (accuracy.size() > CHART_POINTS) {
                 accuracy.remove(0, accuracy.size() - CHART_POINTS);
             }

@@ -1,6 +1,5 @@
 package org.coar.workbench.ui.common;
 
-import java.util.Locale;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import javafx.animation.KeyFrame;
@@ -9,14 +8,16 @@ import javafx.beans.property.ReadOnlyDoubleProperty;
 import javafx.beans.property.ReadOnlyDoubleWrapper;
 import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.ReadOnlyStringWrapper;
-import org.coar.workbench.StageProgress;
+import org.coar.workbench.job.Progress;
 
 /**
  * Progress of a staged service job for a progress bar and a label: worker threads report every
  * event to {@link #listener()}, and a 100 ms timer copies only the latest one to the properties.
+ * The UI's form of {@link org.coar.workbench.job.ProgressThrottle} (latest wins, at most one
+ * update per interval), driven by the FX timer so that properties change on the FX thread.
  */
 public final class ThrottledProgress {
-    private final AtomicReference<StageProgress> latest = new AtomicReference<>();
+    private final AtomicReference<Progress> latest = new AtomicReference<>();
     private final ReadOnlyDoubleWrapper fraction = new ReadOnlyDoubleWrapper(0);
     private final ReadOnlyStringWrapper stage = new ReadOnlyStringWrapper("");
     private boolean active;
@@ -28,7 +29,7 @@ public final class ThrottledProgress {
     }
 
     /** For the service; may be called from any thread. */
-    public Consumer<StageProgress> listener() {
+    public Consumer<Progress> listener() {
         return latest::set;
     }
 
@@ -49,10 +50,10 @@ public final class ThrottledProgress {
     }
 
     private void show() {
-        StageProgress p = latest.getAndSet(null);
+        Progress p = latest.getAndSet(null);
         if (p != null && active) {
             fraction.set(p.fraction());
-            stage.set(p.total() > 0 ? String.format(Locale.ROOT, "%s: %,d / %,d %s", p.stage(), p.done(), p.total(), p.unit()) : p.stage());
+            stage.set(p.describe());
         }
     }
 

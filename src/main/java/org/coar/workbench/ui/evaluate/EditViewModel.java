@@ -26,6 +26,8 @@ import org.coar.workbench.edit.EditRequest;
 import org.coar.workbench.edit.EditResult;
 import org.coar.workbench.edit.EditService;
 import org.coar.workbench.edit.ExampleSet;
+import org.coar.workbench.job.Cancellation;
+import org.coar.workbench.job.JobCancelledException;
 import org.coar.workbench.ui.common.BackgroundTasks;
 import org.coar.workbench.ui.common.FormFields;
 import org.coar.workbench.ui.common.ProjectState;
@@ -64,7 +66,7 @@ public final class EditViewModel {
     private final ObjectProperty<EditResult> result = new SimpleObjectProperty<>();
     private final ObservableList<SubsetRow> comparison = FXCollections.observableArrayList();
     private final ReadOnlyStringWrapper resultText = new ReadOnlyStringWrapper("");
-    private AtomicBoolean cancel;
+    private Cancellation cancel;
 
     public EditViewModel(EditService service, BackgroundTasks tasks, ProjectState project, ReadOnlyObjectProperty<ExampleBrowser> browser) {
         this.service = service;
@@ -152,25 +154,31 @@ public final class EditViewModel {
 
     public void run() {
         EditRequest request = request();
-        AtomicBoolean thisCancel = new AtomicBoolean();
+        Cancellation thisCancel = new Cancellation();
         cancel = thisCancel;
         running.set(true);
         progress.start();
         AtomicBoolean finished = new AtomicBoolean();
-        tasks.run("Editing with " + request.k() + " components", p -> service.edit(request, progress.listener(), thisCancel), done -> {
+        tasks.run("Editing with " + request.k() + " components", p -> {
+            try {
+                return service.edit(request, progress.listener(), thisCancel);
+            } catch (JobCancelledException e) {
+                return null;
+            }
+        }, done -> {
             if (done != null) {
                 result.set(done);
                 finished.set(true);
             }
         }, () -> {
             running.set(false);
-            progress.finish(finished.get() ? "Finished." : thisCancel.get() ? "Cancelled; nothing was saved." : "Failed.", finished.get());
+            progress.finish(finished.get() ? "Finished." : thisCancel.isCancelled() ? "Cancelled; nothing was saved." : "Failed.", finished.get());
         });
     }
 
     public void cancel() {
         if (cancel != null) {
-            cancel.set(true);
+            cancel.cancel();
         }
     }
 

@@ -23,6 +23,8 @@ import org.coar.workbench.evaluation.Baseline;
 import org.coar.workbench.evaluation.EvaluationRequest;
 import org.coar.workbench.evaluation.EvaluationResult;
 import org.coar.workbench.evaluation.EvaluationService;
+import org.coar.workbench.job.Cancellation;
+import org.coar.workbench.job.JobCancelledException;
 import org.coar.workbench.ui.common.BackgroundTasks;
 import org.coar.workbench.ui.common.FormFields;
 import org.coar.workbench.ui.common.ProjectState;
@@ -48,7 +50,7 @@ public final class EvaluationViewModel {
     private final ThrottledProgress progress = new ThrottledProgress();
     private final ObjectProperty<EvaluationResult> result = new SimpleObjectProperty<>();
     private final ReadOnlyStringWrapper resultText = new ReadOnlyStringWrapper("");
-    private AtomicBoolean cancel;
+    private Cancellation cancel;
 
     public EvaluationViewModel(EvaluationService service, BackgroundTasks tasks, ProjectState project) {
         this.service = service;
@@ -105,12 +107,18 @@ public final class EvaluationViewModel {
     }
     public void run() {
         EvaluationRequest request = request();
-        AtomicBoolean thisCancel = new AtomicBoolean();
+        Cancellation thisCancel = new Cancellation();
         cancel = thisCancel;
         running.set(true);
         progress.start();
         AtomicBoolean finished = new AtomicBoolean();
-        tasks.run("Evaluating " + request.attributionsDir().getFileName(), p -> service.evaluate(request, progress.listener(), thisCancel),
+        tasks.run("Evaluating " + request.attributionsDir().getFileName(), p -> {
+                    try {
+                        return service.evaluate(request, progress.listener(), thisCancel);
+                    } catch (JobCancelledException e) {
+                        return null;
+                    }
+                },
                 done -> {
                     if (done != null) {
                         result.set(done);
@@ -118,14 +126,14 @@ public final class EvaluationViewModel {
                     }
                 }, () -> {
                     running.set(false);
-                    progress.finish(finished.get() ? "Finished." : thisCancel.get()
+                    progress.finish(finished.get() ? "Finished." : thisCancel.isCancelled()
                             ? "Cancelled; the leave-one-out rows computed so far stay cached for the next run." : "Failed.", finished.get());
                 });
     }
 
     public void cancel() {
         if (cancel != null) {
-            cancel.set(true);
+            cancel.cancel();
         }
     }
 

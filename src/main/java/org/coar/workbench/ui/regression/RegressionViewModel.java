@@ -4,7 +4,6 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import javafx.animation.KeyFrame;
 import javafx.animation.Timeline;
@@ -28,11 +27,13 @@ import org.coar.workbench.fit.FitConfigReader;
 import org.coar.workbench.fit.FitConfigWriter;
 import org.coar.workbench.fit.FitDevice;
 import org.coar.workbench.fit.FitDevices;
-import org.coar.workbench.fit.FitProgress;
 import org.coar.workbench.fit.FitRequest;
 import org.coar.workbench.fit.FitResult;
 import org.coar.workbench.fit.RowCount;
 import org.coar.workbench.fit.Solver;
+import org.coar.workbench.job.Cancellation;
+import org.coar.workbench.job.JobCancelledException;
+import org.coar.workbench.job.Progress;
 import org.coar.workbench.ui.common.BackgroundTasks;
 import org.coar.workbench.ui.common.FormFields;
 import org.coar.workbench.ui.common.ProjectState;
@@ -67,8 +68,8 @@ public final class RegressionViewModel {
     private final ReadOnlyStringWrapper stage = new ReadOnlyStringWrapper("");
     private final ReadOnlyStringWrapper resultText = new ReadOnlyStringWrapper("No fit yet in this window.");
     private final ObjectProperty<AttributionsSummary> summary = new SimpleObjectProperty<>();
-    private final AtomicReference<FitProgress> latest = new AtomicReference<>();
-    private AtomicBoolean cancel;
+    private final AtomicReference<Progress> latest = new AtomicReference<>();
+    private Cancellation cancel;
 
     public RegressionViewModel(FitDevices devices, BackgroundTasks tasks, ProjectState project) {
         this.devices = devices;
@@ -188,16 +189,25 @@ public final class RegressionViewModel {
             throw new WorkbenchException("Output directory: choose where the attributions go");
         }
         FitRequest request = new FitRequest(store, Path.of(outDir.get().trim()), config());
-        AtomicBoolean thisCancel = new AtomicBoolean();
+        Cancellation thisCancel = new Cancellation();
         cancel = thisCancel;
         running.set(true);
         latest.set(null);
         FitDevice chosen = device.get().device();
         tasks.run("Fitting attributions for " + store.getFileName(), p -> {
             FitBackend backend = devices.select(chosen);
-            FitResult result = backend.service().fit(request, latest::set, thisCancel);
+            FitResult result;
+            try {
+                result = backend.service().fit(request, latest::set, thisCancel);
+            } catch (JobCancelledException e) {
+                return null;
+            }
             return new Object[] {result, AttributionsSummary.read(result.outDir(), HISTOGRAM_BINS), backend};
         }, done -> {
+            if (done == null) {
+                resultText.set("Fit cancelled; nothing was written.");
+                return;
+            }
             FitResult result = (FitResult) done[0];
             summary.set((AttributionsSummary) done[1]);
             project.attributionsProperty().set(result.outDir());
@@ -220,15 +230,15 @@ public final class RegressionViewModel {
 
     public void cancel() {
         if (cancel != null) {
-            cancel.set(true);
+            cancel.cancel();
         }
     }
 
     private void showProgress() {
-        FitProgress p = latest.get();
+        Progress p = latest.get();
         if (p != null) {
             progress.set(p.fraction());
-            stage.set(p.stage().label() + ": " + p.message());
+            stage.set(p.stage() + ": " + p.message());
         }
     }
 

@@ -3,10 +3,10 @@ package org.coar.workbench.fit.sparse;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.Random;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.coar.workbench.fit.linalg.Matrix;
 import org.coar.workbench.fit.linalg.Nd4jLinearAlgebra;
 import org.coar.workbench.fit.linalg.Precision;
+import org.coar.workbench.job.Cancellation;
 import org.junit.jupiter.api.Test;
 
 /** The mask-bit kernels against plain loops over the same 0/1 matrix (shapes off every block size). */
@@ -85,7 +85,7 @@ class SparseKernelsTest {
                         gotV[a0 + i][b0 + k] = cv[i * PopcountGram.BLOCK + k];
                     }
                 }
-            }, new AtomicBoolean(), ib -> { });
+            }, new Cancellation(), ib -> { });
         }
         for (int a = 0; a < order.length; a++) {
             for (int b = 0; b <= a; b++) {
@@ -128,8 +128,8 @@ class SparseKernelsTest {
                 }
                 Matrix cf = la.zeros(Precision.DOUBLE, order.length, w);
                 Matrix cd = la.zeros(Precision.DOUBLE, order.length, w);
-                SparseProducts.gather(b, order, yf, cf, new AtomicBoolean());
-                SparseProducts.gather(b, order, yd, cd, new AtomicBoolean());
+                SparseProducts.gather(b, order, yf, cf, new Cancellation());
+                SparseProducts.gather(b, order, yd, cd, new Cancellation());
                 for (int a = 0; a < order.length; a++) {
                     for (int j = 0; j < w; j++) {
                         double want = 0;
@@ -147,7 +147,7 @@ class SparseKernelsTest {
                     }
                 }
                 pd.fill(0);
-                SparseProducts.scatter(b, order, u, pd, new AtomicBoolean());
+                SparseProducts.scatter(b, order, u, pd, new Cancellation());
                 for (int row = 0; row < rows; row++) {
                     for (int j = 0; j < w; j++) {
                         double want = 0;
