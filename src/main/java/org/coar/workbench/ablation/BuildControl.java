@@ -1,43 +1,36 @@
 package org.coar.workbench.ablation;
 
+import org.coar.workbench.job.Cancellation;
+
 /**
  * Lets a caller pause, resume and cancel a running build from any thread. Pausing lets the rows
  * in flight finish and holds the workers before their next row; cancelling abandons the rows in
- * flight (they stay pending).
+ * flight (they stay pending). A view of the build's {@link Cancellation}, which its workers poll.
  */
 public final class BuildControl {
-    private volatile boolean cancelled;
-    private volatile boolean paused;
+    private final Cancellation cancellation = new Cancellation();
 
     public void cancel() {
-        cancelled = true;
+        cancellation.cancel();
     }
 
     public boolean isCancelled() {
-        return cancelled;
+        return cancellation.isCancelled();
     }
 
     public void pause() {
-        paused = true;
+        cancellation.pause();
     }
 
     public void resume() {
-        paused = false;
+        cancellation.resume();
     }
 
     public boolean isPaused() {
-        return paused;
+        return cancellation.isPaused();
     }
 
-    /** Blocks while paused; returns at once when running or cancelled. */
-    void awaitRunning() {
-        while (paused && !cancelled) {
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                cancelled = true;
-            }
-        }
+    Cancellation cancellation() {
+        return cancellation;
     }
 }

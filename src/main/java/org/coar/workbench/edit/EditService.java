@@ -19,16 +19,18 @@ import java.util.function.Consumer;
 import org.coar.workbench.StageProgress;
 import org.coar.workbench.AtomicFiles;
 import org.coar.workbench.attributions.FittedOn;
+import org.coar.workbench.job.Cancellation;
+import org.coar.workbench.job.JobCancelledException;
 import org.coar.workbench.WorkbenchException;
 import org.coar.workbench.attributions.Attributions;
-import org.coar.workbench.ablation.BuildService;
 import org.coar.workbench.store.StoredRun;
 import org.coar.workbench.model.AblatedEvaluator;
-import org.coar.workbench.model.AblationPool;
 import org.coar.workbench.model.Ablator;
 import org.coar.workbench.model.BatchSize;
 import org.coar.workbench.model.Components;
+import org.coar.workbench.model.Devices;
 import org.coar.workbench.model.OutputFunction;
+import org.coar.workbench.model.ReplicaPool;
 import org.coar.workbench.model.TorchModel;
 
 /**
@@ -46,7 +48,7 @@ public final class EditService {
     public static final String SWEEP_CSV = "sweep.csv";
     public static final String SWEEP_PNG = "sweep.png";
 
-    /** Runs the edit; returns null when {@code cancel} turns true. {@code listener} hears progress one event at a time. */
+    /** Runs the edit; returns null when {@code cancel} turns true (nothing is written then). {@code listener} hears progress one event at a time. */
     public EditResult edit(EditRequest request, Consumer<StageProgress> listener, AtomicBoolean cancel) {
         Consumer<StageProgress> progress = StageProgress.serialised(listener);
         if (request.batchSize() < 0) {
@@ -67,16 +69,14 @@ public final class EditService {
         try (Attributions attributions = Attributions.load(request.attributionsDir())) {
             attributions.checkMatches(request.storeDir(), p, m);
             String provenance = FittedOn.check(attributions, FittedOn.of(request.storeDir()), request.forceAttributions());
-            List<Device> workers = BuildService.workerDevices(BuildService.resolveDevices(request.devices()), request.cpuWorkers());
+            List<Device> workers = Devices.workers(request.devices(), request.cpuWorkers());
             Path modelFile = Path.of(stored.run().model());
             progress.accept(new StageProgress("loading " + workers.size() + " model replicas", 0, workers.size(), "replicas"));
-            BuildService.checkAutocastDevices(stored.run().usesAutocast(), workers);
-            try (AblationPool pool = new AblationPool(modelFile, workers, components, stored.data(), request.batchSize(),
+            Devices.checkAutocast(stored.run().usesAutocast(), workers);
+            Cancellation cancellation = Cancellation.following(cancel::get);
+            try (ReplicaPool pool = ReplicaPool.loaded(modelFile, workers, components, stored.data(), request.batchSize(),
                     OutputFunction.MARGIN, stored.run().modelOutput(), stored.run().usesAutocast())) {
-                float[] marginsBefore = margins(pool, allKept(p), "unedited model", progress, cancel);
-                if (marginsBefore == null) {
-                    return null;
-                }
+                float[] marginsBefore = margins(pool, allKept(p), "unedited model", progress, cancellation);
                 int[] target = ExampleSet.parse("--target", request.target(), stored.data().labels(), marginsBefore, null);
                 int[] reference = ExampleSet.parse("--reference", request.reference(), stored.data().labels(), marginsBefore, target);
                 progress.accept(new StageProgress("scoring components", 0, 1, "steps"));
@@ -87,16 +87,10 @@ public final class EditService {
                 int[] chosen = Arrays.copyOf(ranked, request.k());
                 progress.accept(new StageProgress("scoring components", 1, 1, "steps"));
 
-                float[] marginsAfter = margins(pool, keepAllBut(p, chosen, chosen.length), "edited model", progress, cancel);
-                if (marginsAfter == null) {
-                    return null;
-                }
+                float[] marginsAfter = margins(pool, keepAllBut(p, chosen, chosen.length), "edited model", progress, cancellation);
                 List<EditResult.SweepRow> sweep = new ArrayList<>();
                 if (request.sweepMax() != null) {
-                    sweep = sweep(pool, p, ranked, request.sweepMax(), target, reference, progress, cancel);
-                    if (sweep == null) {
-                        return null;
-                    }
+                    sweep = sweep(pool, p, ranked, request.sweepMax(), target, reference, progress, cancellation);
                 }
                 List<EditResult.AblatedComponent> ablated = new ArrayList<>();
                 for (int c : chosen) {
@@ -128,6 +122,8 @@ public final class EditService {
                 }
                 writeReport(report, request, stored, attributions, result, workers, provenance);
                 return result;
+            } catch (JobCancelledException e) {
+                return null;
             }
         }
     }
@@ -155,12 +151,12 @@ public final class EditService {
         return all;
     }
 
-    private static float[] margins(AblationPool pool, boolean[] keep, String what, Consumer<StageProgress> progress,
-                                   AtomicBoolean cancel) {
+    private static float[] margins(ReplicaPool pool, boolean[] keep, String what, Consumer<StageProgress> progress,
+                                   Cancellation cancellation) {
         progress.accept(new StageProgress("running the " + what, 0, 1, "models"));
-        AblatedEvaluator.Result[] result = pool.evaluate(1, i -> keep, (i, r) -> { }, cancel);
+        AblatedEvaluator.Result[] result = pool.evaluate(1, i -> keep, (i, r) -> { }, cancellation);
         progress.accept(new StageProgress("running the " + what, 1, 1, "models"));
-        return result == null ? null : result[0].outputs();
+        return result[0].outputs();
     }
 
     private static EditResult.Metrics metrics(float[] margins, int[] target, int[] reference, int[] all) {
@@ -168,16 +164,13 @@ public final class EditService {
                 EditResult.SubsetMetrics.of(margins, all));
     }
 
-    private static List<EditResult.SweepRow> sweep(AblationPool pool, int p, int[] ranked, int sweepMax, int[] target, int[] reference,
-                                                   Consumer<StageProgress> progress, AtomicBoolean cancel) {
+    private static List<EditResult.SweepRow> sweep(ReplicaPool pool, int p, int[] ranked, int sweepMax, int[] target, int[] reference,
+                                                   Consumer<StageProgress> progress, Cancellation cancellation) {
         AtomicLong done = new AtomicLong();
         String stage = "sweep over k = 1.." + sweepMax;
         progress.accept(new StageProgress(stage, 0, sweepMax, "models"));
         AblatedEvaluator.Result[] results = pool.evaluate(sweepMax, i -> keepAllBut(p, ranked, i + 1),
-                (i, r) -> progress.accept(new StageProgress(stage, done.incrementAndGet(), sweepMax, "models")), cancel);
-        if (results == null) {
-            return null;
-        }
+                (i, r) -> progress.accept(new StageProgress(stage, done.incrementAndGet(), sweepMax, "models")), cancellation);
         int[] all = range(results[0].outputs().length);
         List<EditResult.SweepRow> rows = new ArrayList<>();
         for (int i = 0; i < sweepMax; i++) {
@@ -285,7 +278,7 @@ public final class EditService {
             saved.put("reloaded_max_abs_margin_difference", result.reloadMaxAbsDifference());
         }
         ArrayNode devices = r.putArray("devices");
-        workers.stream().map(BuildService::deviceName).distinct().forEach(devices::add);
+        workers.stream().map(Devices::name).distinct().forEach(devices::add);
         r.put("attributions_report", attributions.report() == null ? "absent" : "present");
         r.put("attributions_fitted_on", provenance);
         r.set("warnings", json.valueToTree(result.warnings()));

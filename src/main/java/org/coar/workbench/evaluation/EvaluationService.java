@@ -25,16 +25,18 @@ import org.coar.workbench.attributions.FittedOn;
 import org.coar.workbench.WorkbenchException;
 import org.coar.workbench.attributions.Attributions;
 import org.coar.workbench.attributions.FitSplit;
-import org.coar.workbench.ablation.BuildService;
+import org.coar.workbench.job.Cancellation;
+import org.coar.workbench.job.JobCancelledException;
 import org.coar.workbench.store.RowMasks;
 import org.coar.workbench.store.RunConfig;
 import org.coar.workbench.store.StoredRun;
 import org.coar.workbench.data.DataLoader;
 import org.coar.workbench.data.EvalData;
 import org.coar.workbench.model.AblatedEvaluator;
-import org.coar.workbench.model.AblationPool;
 import org.coar.workbench.model.Components;
+import org.coar.workbench.model.Devices;
 import org.coar.workbench.model.OutputFunction;
+import org.coar.workbench.model.ReplicaPool;
 import org.coar.workbench.model.TorchModel;
 import org.coar.workbench.npy.Dtype;
 import org.coar.workbench.npy.NpyArray;
@@ -100,29 +102,24 @@ public final class EvaluationService {
             }
             seconds.put("store_rows_check", elapsed(t));
 
-            List<Device> workers = BuildService.workerDevices(BuildService.resolveDevices(request.devices()), request.cpuWorkers());
+            List<Device> workers = Devices.workers(request.devices(), request.cpuWorkers());
             OutputFunction output = OutputFunction.parse(run.output());
             Path modelFile = Path.of(run.model());
             progress.accept(new StageProgress("loading " + workers.size() + " model replicas", 0, workers.size(), "replicas"));
-            BuildService.checkAutocastDevices(run.usesAutocast(), workers);
-            try (AblationPool pool = new AblationPool(modelFile, workers, components, data, request.batchSize(), output,
+            Devices.checkAutocast(run.usesAutocast(), workers);
+            Cancellation cancellation = Cancellation.following(cancel::get);
+            try (ReplicaPool pool = ReplicaPool.loaded(modelFile, workers, components, data, request.batchSize(), output,
                     run.modelOutput(), run.usesAutocast());
                  StagedOutput staged = StagedOutput.replacing(request.outDir(), EvaluationService::isEarlierEvaluation, "--out")) {
                 t = System.nanoTime();
-                AblatedEvaluator.Result[] unablated = pool.evaluate(1, i -> allKept(p), (i, r) -> { }, cancel);
-                if (unablated == null) {
-                    return null;
-                }
+                AblatedEvaluator.Result[] unablated = pool.evaluate(1, i -> allKept(p), (i, r) -> { }, cancellation);
                 float[] fullOutputs = unablated[0].outputs();
                 List<ComponentScores> baselines = new ArrayList<>();
                 Map<String, Object> baselineNotes = new LinkedHashMap<>();
                 if (request.baselines().contains(Baseline.LEAVE_ONE_OUT)) {
                     LeaveOneOut.CacheKey key = new LeaveOneOut.CacheKey(context.modelSha256(), run.data(), output.cliName(),
                             components.groups(), m);
-                    LeaveOneOut.Outcome loo = LeaveOneOut.compute(storeDir, key, pool, fullOutputs, progress, cancel);
-                    if (loo == null) {
-                        return null;
-                    }
+                    LeaveOneOut.Outcome loo = LeaveOneOut.compute(storeDir, key, pool, fullOutputs, progress, cancellation);
                     baselines.add(loo.scores());
                     baselineNotes.put(LeaveOneOut.METHOD, Map.of("cache", String.valueOf(loo.cacheDir()), "rows_from_cache",
                             loo.cachedRows(), "rows_computed", loo.computedRows()));
@@ -140,7 +137,7 @@ public final class EvaluationService {
                                 return null;
                             }
                             baselines.add(new ComponentScores(GradientTimesParameter.METHOD, scores, fullOutputs.clone()));
-                            baselineNotes.put(GradientTimesParameter.METHOD, Map.of("device", BuildService.deviceName(workers.getFirst())));
+                            baselineNotes.put(GradientTimesParameter.METHOD, Map.of("device", Devices.name(workers.getFirst())));
                             seconds.put("gradient_x_parameter", elapsed(t));
                         }
                         if (request.baselines().contains(Baseline.WEIGHT_NORM)) {
@@ -151,10 +148,7 @@ public final class EvaluationService {
                 baselines.sort(java.util.Comparator.comparingInt(b -> baselineOrder(b.method())));
 
                 t = System.nanoTime();
-                Runs runs = runAblations(request, evaluationSeed, p, pool, attributions, baselines, progress, cancel);
-                if (runs == null) {
-                    return null;
-                }
+                Runs runs = runAblations(request, evaluationSeed, p, pool, attributions, baselines, progress, cancellation);
                 seconds.put("ablations", elapsed(t));
 
                 List<String> methods = new ArrayList<>();
@@ -188,6 +182,8 @@ public final class EvaluationService {
                 staged.commit();
                 progress.accept(new StageProgress("writing the report and figures", 1, 1, "files"));
                 return result;
+            } catch (JobCancelledException e) {
+                return null;
             }
         }
     }
@@ -328,8 +324,8 @@ public final class EvaluationService {
         }
     }
 
-    private static Runs runAblations(EvaluationRequest request, long evaluationSeed, int p, AblationPool pool, Attributions attributions,
-                                     List<ComponentScores> baselines, Consumer<StageProgress> progress, AtomicBoolean cancel) {
+    private static Runs runAblations(EvaluationRequest request, long evaluationSeed, int p, ReplicaPool pool, Attributions attributions,
+                                     List<ComponentScores> baselines, Consumer<StageProgress> progress, Cancellation cancellation) {
         Runs runs = new Runs();
         List<String> methods = new ArrayList<>();
         methods.add(EvaluationResult.COAR);
@@ -348,10 +344,8 @@ public final class EvaluationService {
             AtomicLong done = new AtomicLong();
             progress.accept(new StageProgress(stage, 0, masks.length, "models"));
             AblatedEvaluator.Result[] results = pool.evaluate(masks.length, r -> masks[r],
-                    (r, result) -> progress.accept(new StageProgress(stage, done.incrementAndGet(), masks.length, "models")), cancel);
-            if (results == null) {
-                return null;
-            }
+                    (r, result) -> progress.accept(new StageProgress(stage, done.incrementAndGet(), masks.length, "models")),
+                    cancellation);
             float[][] actual = Arrays.stream(results).map(AblatedEvaluator.Result::outputs).toArray(float[][]::new);
             runs.masks.add(masks);
             runs.actual.add(actual);
@@ -488,7 +482,7 @@ public final class EvaluationService {
         ObjectNode execution = r.putObject("execution");
         execution.put("workers", workers.size());
         ArrayNode devices = execution.putArray("devices");
-        workers.stream().map(BuildService::deviceName).distinct().forEach(devices::add);
+        workers.stream().map(Devices::name).distinct().forEach(devices::add);
         r.set("timings_seconds", json.valueToTree(seconds));
         r.put("attributions_report", attributions.report() == null ? "absent" : "present");
         r.put("attributions_fitted_on", provenance);

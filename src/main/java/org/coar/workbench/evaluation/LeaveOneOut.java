@@ -11,15 +11,16 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.coar.workbench.StageProgress;
 import org.coar.workbench.Version;
 import org.coar.workbench.WorkbenchException;
 import org.coar.workbench.data.DataSpec;
+import org.coar.workbench.job.Cancellation;
+import org.coar.workbench.job.JobCancelledException;
 import org.coar.workbench.model.AblatedEvaluator;
-import org.coar.workbench.model.AblationPool;
+import org.coar.workbench.model.ReplicaPool;
 import org.coar.workbench.model.ComponentGroup;
 import org.coar.workbench.npy.Dtype;
 import org.coar.workbench.npy.NpyArray;
@@ -57,12 +58,12 @@ public final class LeaveOneOut {
 
     /**
      * Scores for every component; rows missing from the cache are computed on {@code pool}.
-     * Returns null when cancelled (rows finished so far stay cached).
+     * Throws {@link JobCancelledException} when cancelled (rows finished so far stay cached).
      *
      * @param fullOutputs outputs of the unablated model
      */
-    public static Outcome compute(Path storeDir, CacheKey key, AblationPool pool, float[] fullOutputs,
-                                  Consumer<StageProgress> progress, AtomicBoolean cancel) {
+    public static Outcome compute(Path storeDir, CacheKey key, ReplicaPool pool, float[] fullOutputs,
+                                  Consumer<StageProgress> progress, Cancellation cancellation) {
         int p = key.components().stream().mapToInt(g -> Math.toIntExact(g.size())).sum();
         int m = key.examples();
         Path dir = storeDir.resolve(DIR);
@@ -87,10 +88,7 @@ public final class LeaveOneOut {
                     writeTo.writeRow(missing.get(i), Map.of(OUTPUTS, result.outputs()));
                 }
                 progress.accept(new StageProgress(METHOD, done.incrementAndGet(), p, "models"));
-            }, cancel);
-            if (results == null) {
-                return null;
-            }
+            }, cancellation);
             for (int i = 0; i < missing.size(); i++) {
                 outputs[missing.get(i)] = results[i].outputs();
             }

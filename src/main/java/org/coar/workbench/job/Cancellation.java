@@ -1,5 +1,7 @@
 package org.coar.workbench.job;
 
+import java.util.function.BooleanSupplier;
+
 /**
  * The one cancellation token of every job: the caller cancels (and, where the job supports it,
  * pauses and resumes) from any thread; the job polls {@link #throwIfCancelled()} between units
@@ -9,13 +11,30 @@ package org.coar.workbench.job;
 public final class Cancellation {
     private volatile boolean cancelled;
     private volatile boolean paused;
+    private final BooleanSupplier flag;
+
+    public Cancellation() {
+        this(() -> false);
+    }
+
+    private Cancellation(BooleanSupplier flag) {
+        this.flag = flag;
+    }
+
+    /**
+     * A token that also reads as cancelled once {@code flag} is true, at once: for a job whose
+     * caller still cancels through a flag (an AtomicBoolean) while the job hands the token on.
+     */
+    public static Cancellation following(BooleanSupplier flag) {
+        return new Cancellation(flag);
+    }
 
     public void cancel() {
         cancelled = true;
     }
 
     public boolean isCancelled() {
-        return cancelled;
+        return cancelled || flag.getAsBoolean();
     }
 
     /** Asks the job to hold before its next unit; jobs that cannot hold ignore it. */
@@ -28,12 +47,12 @@ public final class Cancellation {
     }
 
     public boolean isPaused() {
-        return paused && !cancelled;
+        return paused && !isCancelled();
     }
 
     /** Ends the job the one way a cancelled job ends. */
     public void throwIfCancelled() {
-        if (cancelled) {
+        if (isCancelled()) {
             throw new JobCancelledException();
         }
     }
@@ -43,7 +62,7 @@ public final class Cancellation {
      * so a job's thread that is interrupted stops at its next check.
      */
     public void awaitRunning() {
-        while (paused && !cancelled) {
+        while (paused && !isCancelled()) {
             try {
                 Thread.sleep(50);
             } catch (InterruptedException e) {
