@@ -160,29 +160,15 @@ public final class ReplicaPool implements AutoCloseable {
         cancellation.throwIfCancelled();
     }
 
-    public int workers() {
-        return devices.size();
-    }
-
-    public List<Device> devices() {
-        return devices;
-    }
-
-    /** Number of classes of the model's logits; the replicas must be loaded. */
-    public int classes() {
-        if (evaluators[0] == null) {
-            throw new IllegalStateException("the replicas are not loaded yet");
-        }
-        return evaluators[0].classes();
-    }
-
     /**
      * Runs {@code task} on every item {@code queue} hands out (it returns null once it has none;
      * workers call it concurrently), one worker per replica, until the queue is empty or
      * {@code cancellation} is cancelled; holds the workers between items while it is paused.
-     * Returns normally when cancelled (what was done stays done); the first failure of any worker,
+     * Returns normally when cancelled (what was done stays done), also when a task ends by throwing
+     * {@link JobCancelledException}, which cancels the job; the first failure of any worker,
      * whatever it threw, cancels {@code cancellation} and is thrown here as a
-     * {@link WorkbenchException} naming the worker's device. Both callbacks run on worker threads.
+     * {@link WorkbenchException} naming the worker's device. Both callbacks run on worker threads;
+     * an interrupt of the calling thread cancels, and the call still waits for the workers.
      */
     public <T> void run(Supplier<T> queue, Task<T> task, Cancellation cancellation, Listener listener) {
         AtomicReference<WorkbenchException> failure = new AtomicReference<>();
