@@ -3,6 +3,7 @@ package org.coar.workbench.ablation;
 import java.time.Duration;
 import java.util.List;
 import org.coar.workbench.job.Progress;
+import org.coar.workbench.model.WorkerStatus;
 
 /**
  * A snapshot of a running build, for the CLI progress bar and the GUI: the job's {@link Progress}
@@ -33,12 +34,14 @@ public record BuildProgress(Progress progress, double rowsPerSecond, Duration et
     /**
      * One worker (one device, one model replica).
      *
+     * @param state           what it is doing; the views show its label
      * @param rowsPerSecond   rows this worker completed per second since its replica was ready
      * @param memoryUsedBytes memory in use on the worker's GPU (the whole device), -1 for the CPU or unknown
      * @param batchSize       examples per forward pass of this worker, 0 before it runs
      */
-    public record WorkerState(String device, String state, long rowsBuilt, double rowsPerSecond, long memoryUsedBytes, int batchSize) {
-        public WorkerState(String device, String state, long rowsBuilt) {
+    public record WorkerState(String device, WorkerStatus state, long rowsBuilt, double rowsPerSecond, long memoryUsedBytes,
+                              int batchSize) {
+        public WorkerState(String device, WorkerStatus state, long rowsBuilt) {
             this(device, state, rowsBuilt, 0, -1, 0);
         }
     }

@@ -12,8 +12,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.coar.workbench.Version;
 import org.coar.workbench.WorkbenchException;
 import org.coar.workbench.data.DataLoader;
@@ -26,12 +27,15 @@ import org.coar.workbench.job.ProgressThrottle;
 import org.coar.workbench.model.AblatedEvaluator;
 import org.coar.workbench.model.BatchSize;
 import org.coar.workbench.model.ComponentPreset;
+import org.coar.workbench.model.Devices;
 import org.coar.workbench.model.GpuMemory;
 import org.coar.workbench.model.Components;
 import org.coar.workbench.model.ModelOutput;
 import org.coar.workbench.model.OutputFunction;
 import org.coar.workbench.model.ParameterInfo;
+import org.coar.workbench.model.ReplicaPool;
 import org.coar.workbench.model.TorchModel;
+import org.coar.workbench.model.WorkerStatus;
 import org.coar.workbench.npy.NpyArray;
 import org.coar.workbench.store.Store;
 import org.coar.workbench.store.RunConfig;
@@ -46,6 +50,23 @@ import org.coar.workbench.store.RowMasks;
 public final class BuildService {
     /** How often a worker with nothing else to do looks again at rows that other processes hold. */
     private static final long REVISIT_INTERVAL_MILLIS = 500;
+
+    /** Runs one row's ablated model; null when {@code stop} turned true mid-row. */
+    @FunctionalInterface
+    interface RowEvaluation {
+        AblatedEvaluator.Result evaluate(AblatedEvaluator evaluator, long row, boolean[] keep, BooleanSupplier stop);
+    }
+
+    private final RowEvaluation rowEvaluation;
+
+    public BuildService() {
+        this((evaluator, row, keep, stop) -> evaluator.evaluate(keep, stop));
+    }
+
+    /** With another way to run a row's model: how tests make a worker fail mid-row. */
+    BuildService(RowEvaluation rowEvaluation) {
+        this.rowEvaluation = rowEvaluation;
+    }
 
     /**
      * The run settings to use for {@code storeDir}: those recorded in its run.json, checked against
@@ -135,9 +156,9 @@ public final class BuildService {
                     : modelFile + ": no such model file (--model); give a TorchScript file saved with torch.jit.save");
         }
         String sha = RunConfig.sha256(modelFile);
-        List<Device> devices = workerDevices(resolveDevices(request.devices()), request.cpuWorkers());
+        List<Device> devices = Devices.workers(request.devices(), request.cpuWorkers());
         OutputFunction outputFunction = OutputFunction.parse(run.output());
-        checkAutocastDevices(run.usesAutocast(), devices);
+        Devices.checkAutocast(run.usesAutocast(), devices);
 
         try (Store store = Store.open(storeDir, true)) {
             String maskArray = run.maskArray() != null ? run.maskArray() : "masks";
@@ -146,9 +167,7 @@ public final class BuildService {
             // Before anything is recorded: a bad range must not pin the store's settings.
             RowPlan plan = RowPlan.of(store.numModels(), request.start(), request.end(), request.partition());
             EvalData data = new DataLoader().load(run.data());
-            TorchModel first = TorchModel.load(modelFile, devices.getFirst()).selectOutput(run.modelOutput());
-            List<AutoCloseable> toClose = new ArrayList<>(List.of(first));
-            try {
+            try (TorchModel first = TorchModel.load(modelFile, devices.getFirst()).selectOutput(run.modelOutput())) {
                 Components components = selectComponents(modelFile, first.parameters(), run);
                 Recorded recorded;
                 if (RunConfig.exists(storeDir)) {
@@ -164,7 +183,7 @@ public final class BuildService {
                 BuildResult result;
                 try {
                     result = runWorkers(request, recorded.run(), store, plan, components, data, outputFunction, devices, first,
-                            toClose, listener, control, started);
+                            listener, control, started);
                 } catch (RuntimeException | Error e) {
                     if (recorded.first()) {
                         rollBack(store);
@@ -176,14 +195,6 @@ public final class BuildService {
                     throw new JobCancelledException();
                 }
                 return result;
-            } finally {
-                for (AutoCloseable closeable : toClose.reversed()) {
-                    try {
-                        closeable.close();
-                    } catch (Exception e) {
-                        // Closing native resources after a failure must not hide the failure.
-                    }
-                }
             }
         }
     }
@@ -355,76 +366,9 @@ public final class BuildService {
         }
     }
 
-    /** Autocast rows come from CUDA's float16 kernels; a CPU worker would make other rows for the same store. */
-    public static void checkAutocastDevices(boolean autocast, List<Device> devices) {
-        if (autocast && devices.stream().anyMatch(d -> !d.isGpu())) {
-            throw new WorkbenchException("--autocast: rows made under CUDA autocast (float16) need GPU workers only, but the "
-                    + "devices include the CPU; give --devices cuda:0[,cuda:1...], or make the store without --autocast");
-        }
-    }
-
-    /** The devices named (cpu, cuda:N), or every GPU (else the CPU) when none is named; refuses absent ones. */
-    public static List<Device> resolveDevices(List<String> names) {
-        List<Device> available = TorchModel.availableDevices();
-        if (names.isEmpty()) {
-            List<Device> gpus = available.stream().filter(d -> d.isGpu()).toList();
-            return gpus.isEmpty() ? List.of(Device.cpu()) : gpus;
-        }
-        List<Device> chosen = new ArrayList<>();
-        for (String name : names) {
-            Device device = parseDevice(name);
-            if (!available.contains(device)) {
-                throw new WorkbenchException("--devices: " + name + " is not available here; available: "
-                        + String.join(", ", available.stream().map(BuildService::deviceName).toList())
-                        + (device.isGpu() ? ". GPUs need CUDA natives for DJL; see the user guide" : ""));
-            }
-            if (!chosen.contains(device)) {
-                chosen.add(device);
-            }
-        }
-        return chosen;
-    }
-
-    /** One entry per worker: each GPU once, the CPU once per CPU worker (0: one per core). */
-    public static List<Device> workerDevices(List<Device> devices, int cpuWorkers) {
-        if (cpuWorkers < 0) {
-            throw new WorkbenchException("--cpu-workers must be 0 (one per core) or more, got " + cpuWorkers);
-        }
-        int perCpu = cpuWorkers > 0 ? cpuWorkers : Runtime.getRuntime().availableProcessors();
-        List<Device> workers = new ArrayList<>();
-        for (Device device : devices) {
-            for (int i = 0; i < (device.isGpu() ? 1 : perCpu); i++) {
-                workers.add(device);
-            }
-        }
-        return workers;
-    }
-
-    static Device parseDevice(String name) {
-        String n = name.trim().toLowerCase(java.util.Locale.ROOT);
-        if (n.equals("cpu")) {
-            return Device.cpu();
-        }
-        for (String prefix : List.of("cuda:", "gpu:")) {
-            if (n.startsWith(prefix)) {
-                try {
-                    return Device.gpu(Integer.parseInt(n.substring(prefix.length())));
-                } catch (NumberFormatException e) {
-                    break;
-                }
-            }
-        }
-        throw new WorkbenchException("--devices: unknown device '" + name + "'; use cpu or cuda:N (comma-separated)");
-    }
-
-    public static String deviceName(Device device) {
-        return device.isGpu() ? "cuda:" + device.getDeviceId() : "cpu";
-    }
-
     private BuildResult runWorkers(BuildRequest request, RunConfig run, Store store, RowPlan plan, Components components,
                                    EvalData data, OutputFunction outputFunction, List<Device> devices, TorchModel first,
-                                   List<AutoCloseable> toClose, Consumer<BuildProgress> listener, Cancellation control,
-                                   Instant started) {
+                                   Consumer<BuildProgress> listener, Cancellation cancellation, Instant started) {
         ConcurrentLinkedQueue<Long> queue = new ConcurrentLinkedQueue<>();
         long alreadyDone = 0;
         for (long row = plan.start(); row < plan.end(); row++) {
@@ -438,54 +382,20 @@ public final class BuildService {
         ConcurrentLinkedQueue<Long> claimedElsewhere = new ConcurrentLinkedQueue<>();
         ProgressTracker tracker = new ProgressTracker(plan.size(), alreadyDone, devices,
                 listener.andThen(new TaskReporter(store.dir(), plan)));
-        AtomicReference<Throwable> failure = new AtomicReference<>();
-        List<Thread> threads = new ArrayList<>();
-        for (int w = 0; w < devices.size(); w++) {
-            int worker = w;
-            Device device = devices.get(w);
-            threads.add(Thread.ofPlatform().name("coar-build-" + deviceName(device)).start(() -> {
-                try {
-                    tracker.state(worker, "loading");
-                    TorchModel model;
-                    if (worker == 0) {
-                        model = first;
-                    } else {
-                        model = TorchModel.load(first.file(), device).selectOutput(run.modelOutput());
-                        synchronized (toClose) {
-                            toClose.add(model);
-                        }
-                    }
-                    int batchSize = BatchSize.choose(request.batchSize(), model, data);
-                    try (AblatedEvaluator evaluator = new AblatedEvaluator(model, components, data, batchSize, outputFunction,
-                            run.usesAutocast())) {
-                        tracker.running(worker, batchSize);
-                        buildRows(request, run, store, queue, claimedElsewhere, claims, components, evaluator, tracker, worker, control);
-                    }
-                    tracker.state(worker, control.isCancelled() ? "cancelled" : "finished");
-                } catch (RuntimeException | Error e) {
-                    // an Error (e.g. out of memory) in one worker must fail the build, not end it as if finished
-                    failure.compareAndSet(null, e);
-                    // the message reaches the user once, as the build's error, not in every worker's progress
-                    tracker.state(worker, "failed");
-                    control.cancel();
-                }
-            }));
-        }
-        for (Thread thread : threads) {
-            try {
-                thread.join();
-            } catch (InterruptedException e) {
-                control.cancel();
-                Thread.currentThread().interrupt();
+        // Rows another process had claimed are revisited once the queue is empty, until they are
+        // completed, or their claimer is gone and the claim can be taken over.
+        Supplier<Candidate> rows = () -> {
+            Long row = queue.poll();
+            if (row != null) {
+                return new Candidate(row, false);
             }
-        }
-        switch (failure.get()) {
-            case null -> { }
-            case RuntimeException e -> throw e;
-            case OutOfMemoryError e -> throw new WorkbenchException("a build worker ran out of memory (" + e.getMessage()
-                    + "); lower --batch-size or --cpu-workers, or give the JVM more memory (COAR_JAVA_OPTS=-Xmx...)", e);
-            case Error e -> throw e;
-            default -> throw new IllegalStateException(failure.get());
+            row = claimedElsewhere.poll();
+            return row == null ? null : new Candidate(row, true);
+        };
+        try (ReplicaPool pool = new ReplicaPool(first, devices, components, data, request.batchSize(), outputFunction,
+                run.modelOutput(), run.usesAutocast())) {
+            pool.run(rows, (worker, candidate) -> buildRow(request, run, store, candidate, claimedElsewhere, claims, components,
+                    worker, tracker, cancellation), cancellation, tracker);
         }
         long completedInPlan = 0;
         for (long row = plan.start(); row < plan.end(); row++) {
@@ -494,73 +404,56 @@ public final class BuildService {
         return new BuildResult(tracker.built(), completedInPlan, plan.size(), Duration.between(started, Instant.now()));
     }
 
-    private static void buildRows(BuildRequest request, RunConfig run, Store store, ConcurrentLinkedQueue<Long> queue,
-                                  ConcurrentLinkedQueue<Long> claimedElsewhere, RowClaims claims, Components components,
-                                  AblatedEvaluator evaluator, ProgressTracker tracker, int worker, Cancellation control) {
-        String maskArray = run.maskArray();
-        String outputArray = run.outputArray();
-        Long row;
-        while (true) {
-            if (control.isPaused()) {
-                tracker.state(worker, "paused");
-                control.awaitRunning();
-                tracker.state(worker, "running");
+    /** A row to build; {@code revisit} when it was claimed by another process at an earlier look. */
+    private record Candidate(long row, boolean revisit) {
+    }
+
+    private void buildRow(BuildRequest request, RunConfig run, Store store, Candidate candidate,
+                                 ConcurrentLinkedQueue<Long> claimedElsewhere, RowClaims claims, Components components,
+                                 ReplicaPool.Worker worker, ProgressTracker tracker, Cancellation cancellation) {
+        long row = candidate.row();
+        boolean revisit = candidate.revisit();
+        if ((!request.rerun() || revisit) && store.isCompleted(row)) {
+            return; // completed by another process since the queue was made
+        }
+        if (!claims.tryClaim(row)) {
+            claimedElsewhere.add(row); // another process is building it
+            if (revisit) {
+                worker.status(WorkerStatus.WAITING);
+                if (waitBeforeRevisit(cancellation)) {
+                    worker.status(WorkerStatus.RUNNING);
+                }
             }
-            if (control.isCancelled()) {
-                return;
-            }
-            boolean revisit = false;
-            if ((row = queue.poll()) == null) {
-                // Rows another process had claimed: revisit them until they are completed, or their
-                // claimer is gone and the claim can be taken over.
-                if ((row = claimedElsewhere.poll()) == null) {
+            return;
+        }
+        try {
+            if (store.isCompleted(row)) {
+                if (!request.rerun() || revisit) {
                     return;
                 }
-                revisit = true;
+                store.markPending(row);
             }
-            if ((!request.rerun() || revisit) && store.isCompleted(row)) {
-                continue; // completed by another process since the queue was made
+            boolean[] keep = RowMasks.keepMask(run.seed(), row, components.total(), run.alpha());
+            AblatedEvaluator.Result result = rowEvaluation.evaluate(worker.evaluator(), row, keep, worker::stopRequested);
+            if (result == null) {
+                return; // cancelled mid-row: the row stays pending
             }
-            if (!claims.tryClaim(row)) {
-                claimedElsewhere.add(row); // another process is building it
-                if (revisit) {
-                    tracker.state(worker, "waiting");
-                    if (!pause(control)) {
-                        return;
-                    }
-                    tracker.state(worker, "running");
-                }
-                continue;
-            }
-            try {
-                if (store.isCompleted(row)) {
-                    if (!request.rerun() || revisit) {
-                        continue;
-                    }
-                    store.markPending(row);
-                }
-                boolean[] keep = RowMasks.keepMask(run.seed(), row, components.total(), run.alpha());
-                AblatedEvaluator.Result result = evaluator.evaluate(keep, control::isCancelled);
-                if (result == null) {
-                    return; // cancelled mid-row: the row stays pending
-                }
-                store.writeRow(row, Map.of(maskArray, keep, outputArray, result.outputs()));
-                tracker.rowBuilt(worker, row, result);
-            } finally {
-                claims.release(row);
-            }
+            store.writeRow(row, Map.of(run.maskArray(), keep, run.outputArray(), result.outputs()));
+            tracker.rowBuilt(worker.index(), row, result);
+        } finally {
+            claims.release(row);
         }
     }
 
-    /** Waits a moment before revisiting rows claimed elsewhere; false when cancelled meanwhile. */
-    private static boolean pause(Cancellation control) {
+    /** Waits a moment before revisiting rows claimed elsewhere; false when cancelled meanwhile (an interrupt cancels). */
+    private static boolean waitBeforeRevisit(Cancellation cancellation) {
         try {
             Thread.sleep(REVISIT_INTERVAL_MILLIS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return false;
+            cancellation.cancel();
         }
-        return !control.isCancelled();
+        return !cancellation.isCancelled();
     }
 
     /** Keeps this process's task record beside the store current, at most every two seconds, and its end at once. */
@@ -587,15 +480,15 @@ public final class BuildService {
         }
 
         private static boolean finished(BuildProgress progress) {
-            return progress.workers().stream().noneMatch(w -> w.state().equals("running") || w.state().equals("loading")
-                    || w.state().equals("waiting") || w.state().equals("paused"));
+            return progress.workers().stream().noneMatch(w -> w.state().isActive());
         }
 
         private void write(BuildProgress progress) {
-            String state = !finished(progress)
-                    ? (progress.workers().stream().allMatch(w -> w.state().equals("paused")) ? "paused" : "running")
-                    : progress.workers().stream().anyMatch(w -> w.state().startsWith("failed")) ? "failed"
-                    : progress.workers().stream().anyMatch(w -> w.state().equals("cancelled")) ? "cancelled" : "finished";
+            WorkerStatus state = !finished(progress) ? (progress.workers().stream().allMatch(w -> w.state() == WorkerStatus.PAUSED)
+                    ? WorkerStatus.PAUSED : WorkerStatus.RUNNING)
+                    : progress.workers().stream().anyMatch(w -> w.state() == WorkerStatus.FAILED) ? WorkerStatus.FAILED
+                    : progress.workers().stream().anyMatch(w -> w.state() == WorkerStatus.CANCELLED) ? WorkerStatus.CANCELLED
+                    : WorkerStatus.FINISHED;
             long built = progress.workers().stream().mapToLong(BuildProgress.WorkerState::rowsBuilt).sum();
             String job = System.getenv("SLURM_ARRAY_JOB_ID") != null ? System.getenv("SLURM_ARRAY_JOB_ID") : System.getenv("SLURM_JOB_ID");
             new TaskRecord(host, ProcessHandle.current().pid(), job, System.getenv("SLURM_ARRAY_TASK_ID"), plan.start(), plan.end(),
@@ -604,13 +497,13 @@ public final class BuildService {
     }
 
     /** Turns per-row events from the workers into progress snapshots. */
-    private static final class ProgressTracker {
+    private static final class ProgressTracker implements ReplicaPool.Listener {
         private static final long MEMORY_SAMPLE_NANOS = 1_000_000_000L;
         private final long total;
         private final long alreadyDone;
         private final List<Device> devices;
         private final List<String> deviceNames;
-        private final String[] states;
+        private final WorkerStatus[] states;
         private final long[] builtPerWorker;
         private final long[] runningSince;
         private final int[] batchSizes;
@@ -632,11 +525,11 @@ public final class BuildService {
             List<String> names = new ArrayList<>();
             int cpuIndex = 0;
             for (Device device : devices) {
-                names.add(device.isGpu() || cpus == 1 ? deviceName(device) : "cpu#" + cpuIndex++);
+                names.add(device.isGpu() || cpus == 1 ? Devices.name(device) : "cpu#" + cpuIndex++);
             }
             this.deviceNames = names;
-            this.states = new String[devices.size()];
-            Arrays.fill(states, "waiting");
+            this.states = new WorkerStatus[devices.size()];
+            Arrays.fill(states, WorkerStatus.WAITING);
             this.builtPerWorker = new long[devices.size()];
             this.runningSince = new long[devices.size()];
             this.batchSizes = new int[devices.size()];
@@ -647,17 +540,18 @@ public final class BuildService {
             publish();
         }
 
-        synchronized void state(int worker, String state) {
-            states[worker] = state;
+        @Override
+        public synchronized void status(int worker, WorkerStatus status) {
+            states[worker] = status;
             publish();
         }
 
         /** The worker's replica is ready and takes rows with this batch size. */
-        synchronized void running(int worker, int batchSize) {
+        @Override
+        public synchronized void ready(int worker, int batchSize) {
             runningSince[worker] = System.nanoTime();
             batchSizes[worker] = batchSize;
             sampleMemory(worker, true);
-            state(worker, "running");
         }
 
         synchronized void rowBuilt(int worker, long row, AblatedEvaluator.Result result) {
@@ -677,7 +571,7 @@ public final class BuildService {
         private void sampleMemory(int worker, boolean now) {
             long t = System.nanoTime();
             if (devices.get(worker).isGpu() && (now || t - memorySampled[worker] > MEMORY_SAMPLE_NANOS)) {
-                GpuMemory memory = GpuMemory.of(devices.get(worker));
+                GpuMemory memory = Devices.memory(devices.get(worker));
                 memoryUsed[worker] = memory == null ? -1 : memory.usedBytes();
                 memorySampled[worker] = t;
             }

@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.coar.workbench.AtomicFiles;
+import org.coar.workbench.model.WorkerStatus;
 
 /**
  * What one build process is doing, kept beside the store in {@code tasks/HOST-PID.json} so that
@@ -27,20 +28,20 @@ import org.coar.workbench.AtomicFiles;
  * @param end         end (exclusive) of the range
  * @param rowsBuilt   rows this process built
  * @param rowsPerSecond its rate
- * @param state       running, paused, finished, cancelled or failed
+ * @param state       running, paused, finished, cancelled or failed (stored as its label)
  * @param started     when it started (ISO-8601)
  * @param updated     last update (ISO-8601); a running task not updated for a while has stalled (or died)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record TaskRecord(String host, long pid, String slurmJob, String slurmTask, long start, long end, long rowsBuilt,
-                         double rowsPerSecond, String state, String started, String updated) {
+                         double rowsPerSecond, WorkerStatus state, String started, String updated) {
     public static final String DIR = "tasks";
     private static final ObjectMapper JSON = new ObjectMapper()
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     public boolean isRunning() {
-        return state.equals("running") || state.equals("paused");
+        return state == WorkerStatus.RUNNING || state == WorkerStatus.PAUSED;
     }
 
     /**
@@ -53,7 +54,7 @@ public record TaskRecord(String host, long pid, String slurmJob, String slurmTas
 
     /** What to show for its state: DEAD, STALLED (silent for longer than {@code quiet}) or its own state. */
     public String displayState(Instant now, Duration quiet) {
-        return isDead() ? "DEAD" : isStalled(now, quiet) ? "STALLED" : state;
+        return isDead() ? "DEAD" : isStalled(now, quiet) ? "STALLED" : state.label();
     }
 
     /** Running (by its own account) but silent for longer than {@code quiet}: hung, or killed without a word. */

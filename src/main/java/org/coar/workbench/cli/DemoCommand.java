@@ -65,7 +65,7 @@ final class DemoCommand implements Callable<Integer> {
             description = "Fresh ablated models per alpha in the evaluation (default ${DEFAULT-VALUE}).")
     private int runs;
 
-    @Option(names = "--devices", paramLabel = "LIST", split = ",", description = "Devices, e.g. cpu or cuda:0 (default: every GPU, else the CPU).")
+    @Option(names = "--devices", paramLabel = "LIST", split = ",", converter = DeviceOptions.DeviceNameConverter.class, description = "Devices, e.g. cpu or cuda:0 (default: every GPU, else the CPU).")
     private List<String> devices = List.of();
 
     @Option(names = "--no-gui", description = "Do not open the workbench window at the end, even where there is a display.")

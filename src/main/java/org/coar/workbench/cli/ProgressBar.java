@@ -6,6 +6,7 @@ import java.util.Locale;
 import org.coar.workbench.ablation.BuildProgress;
 import org.coar.workbench.job.Progress;
 import org.coar.workbench.job.ProgressThrottle;
+import org.coar.workbench.model.WorkerStatus;
 
 /**
  * Build progress on the terminal: one redrawn line on an interactive terminal, otherwise (logs,
@@ -74,10 +75,10 @@ final class ProgressBar {
                     .append(p.firstNonFiniteRow()).append(')');
         }
         boolean anyGpu = p.workers().stream().anyMatch(w -> w.memoryUsedBytes() >= 0);
-        if (p.workers().size() > 1 || anyGpu || p.workers().stream().anyMatch(w -> !w.state().equals("running"))) {
+        if (p.workers().size() > 1 || anyGpu || p.workers().stream().anyMatch(w -> w.state() != WorkerStatus.RUNNING)) {
             line.append("  [");
             p.workers().forEach(w -> {
-                line.append(w.device()).append(' ').append(w.state()).append(' ').append(w.rowsBuilt());
+                line.append(w.device()).append(' ').append(w.state().label()).append(' ').append(w.rowsBuilt());
                 if (w.memoryUsedBytes() >= 0) {
                     // a GPU worker: its own batch size and the device's memory in use
                     line.append(String.format(Locale.ROOT, " (batch %d, %.1f GiB)", w.batchSize(), w.memoryUsedBytes() / 1073741824.0));

@@ -17,18 +17,19 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.coar.workbench.AtomicFiles;
 import org.coar.workbench.attributions.FittedOn;
+import org.coar.workbench.job.Cancellation;
 import org.coar.workbench.WorkbenchException;
 import org.coar.workbench.attributions.Attributions;
-import org.coar.workbench.ablation.BuildService;
 import org.coar.workbench.job.Cancellation;
 import org.coar.workbench.job.Progress;
 import org.coar.workbench.store.StoredRun;
 import org.coar.workbench.model.AblatedEvaluator;
-import org.coar.workbench.model.AblationPool;
 import org.coar.workbench.model.Ablator;
 import org.coar.workbench.model.BatchSize;
 import org.coar.workbench.model.Components;
+import org.coar.workbench.model.Devices;
 import org.coar.workbench.model.OutputFunction;
+import org.coar.workbench.model.ReplicaPool;
 import org.coar.workbench.model.TorchModel;
 
 /**
@@ -70,11 +71,11 @@ public final class EditService {
         try (Attributions attributions = Attributions.load(request.attributionsDir())) {
             attributions.checkMatches(request.storeDir(), p, m);
             String provenance = FittedOn.check(attributions, FittedOn.of(request.storeDir()), request.forceAttributions());
-            List<Device> workers = BuildService.workerDevices(BuildService.resolveDevices(request.devices()), request.cpuWorkers());
+            List<Device> workers = Devices.workers(request.devices(), request.cpuWorkers());
             Path modelFile = Path.of(stored.run().model());
             progress.accept(new Progress("loading " + workers.size() + " model replicas", 0, workers.size(), "replicas"));
-            BuildService.checkAutocastDevices(stored.run().usesAutocast(), workers);
-            try (AblationPool pool = new AblationPool(modelFile, workers, components, stored.data(), request.batchSize(),
+            Devices.checkAutocast(stored.run().usesAutocast(), workers);
+            try (ReplicaPool pool = ReplicaPool.loaded(modelFile, workers, components, stored.data(), request.batchSize(),
                     OutputFunction.MARGIN, stored.run().modelOutput(), stored.run().usesAutocast())) {
                 float[] marginsBefore = margins(pool, allKept(p), "unedited model", progress, cancel);
                 int[] target = ExampleSet.parse("--target", request.target(), stored.data().labels(), marginsBefore, null);
@@ -149,7 +150,7 @@ public final class EditService {
         return all;
     }
 
-    private static float[] margins(AblationPool pool, boolean[] keep, String what, Consumer<Progress> progress,
+    private static float[] margins(ReplicaPool pool, boolean[] keep, String what, Consumer<Progress> progress,
                                    Cancellation cancel) {
         progress.accept(new Progress("running the " + what, 0, 1, "models"));
         AblatedEvaluator.Result[] result = pool.evaluate(1, i -> keep, (i, r) -> { }, cancel);
@@ -162,7 +163,7 @@ public final class EditService {
                 EditResult.SubsetMetrics.of(margins, all));
     }
 
-    private static List<EditResult.SweepRow> sweep(AblationPool pool, int p, int[] ranked, int sweepMax, int[] target, int[] reference,
+    private static List<EditResult.SweepRow> sweep(ReplicaPool pool, int p, int[] ranked, int sweepMax, int[] target, int[] reference,
                                                    Consumer<Progress> progress, Cancellation cancel) {
         AtomicLong done = new AtomicLong();
         String stage = "sweep over k = 1.." + sweepMax;
@@ -276,7 +277,7 @@ public final class EditService {
             saved.put("reloaded_max_abs_margin_difference", result.reloadMaxAbsDifference());
         }
         ArrayNode devices = r.putArray("devices");
-        workers.stream().map(BuildService::deviceName).distinct().forEach(devices::add);
+        workers.stream().map(Devices::name).distinct().forEach(devices::add);
         r.put("attributions_report", attributions.report() == null ? "absent" : "present");
         r.put("attributions_fitted_on", provenance);
         r.set("warnings", json.valueToTree(result.warnings()));

@@ -23,7 +23,6 @@ import org.coar.workbench.attributions.FittedOn;
 import org.coar.workbench.WorkbenchException;
 import org.coar.workbench.attributions.Attributions;
 import org.coar.workbench.attributions.FitSplit;
-import org.coar.workbench.ablation.BuildService;
 import org.coar.workbench.job.Cancellation;
 import org.coar.workbench.job.Progress;
 import org.coar.workbench.store.RowMasks;
@@ -32,9 +31,10 @@ import org.coar.workbench.store.StoredRun;
 import org.coar.workbench.data.DataLoader;
 import org.coar.workbench.data.EvalData;
 import org.coar.workbench.model.AblatedEvaluator;
-import org.coar.workbench.model.AblationPool;
 import org.coar.workbench.model.Components;
+import org.coar.workbench.model.Devices;
 import org.coar.workbench.model.OutputFunction;
+import org.coar.workbench.model.ReplicaPool;
 import org.coar.workbench.model.TorchModel;
 import org.coar.workbench.npy.Dtype;
 import org.coar.workbench.npy.NpyArray;
@@ -97,12 +97,12 @@ public final class EvaluationService {
             EvaluationResult.ValidationCheck validation = validationCheck(storeDir, run, attributions, progress, cancel);
             seconds.put("store_rows_check", elapsed(t));
 
-            List<Device> workers = BuildService.workerDevices(BuildService.resolveDevices(request.devices()), request.cpuWorkers());
+            List<Device> workers = Devices.workers(request.devices(), request.cpuWorkers());
             OutputFunction output = OutputFunction.parse(run.output());
             Path modelFile = Path.of(run.model());
             progress.accept(new Progress("loading " + workers.size() + " model replicas", 0, workers.size(), "replicas"));
-            BuildService.checkAutocastDevices(run.usesAutocast(), workers);
-            try (AblationPool pool = new AblationPool(modelFile, workers, components, data, request.batchSize(), output,
+            Devices.checkAutocast(run.usesAutocast(), workers);
+            try (ReplicaPool pool = ReplicaPool.loaded(modelFile, workers, components, data, request.batchSize(), output,
                     run.modelOutput(), run.usesAutocast());
                  StagedOutput staged = StagedOutput.replacing(request.outDir(), EvaluationService::isEarlierEvaluation, "--out")) {
                 t = System.nanoTime();
@@ -128,7 +128,7 @@ public final class EvaluationService {
                                     j -> progress.accept(new Progress(GradientTimesParameter.METHOD, done.incrementAndGet(), m,
                                             "examples")), cancel);
                             baselines.add(new ComponentScores(GradientTimesParameter.METHOD, scores, fullOutputs.clone()));
-                            baselineNotes.put(GradientTimesParameter.METHOD, Map.of("device", BuildService.deviceName(workers.getFirst())));
+                            baselineNotes.put(GradientTimesParameter.METHOD, Map.of("device", Devices.name(workers.getFirst())));
                             seconds.put("gradient_x_parameter", elapsed(t));
                         }
                         if (request.baselines().contains(Baseline.WEIGHT_NORM)) {
@@ -311,7 +311,7 @@ public final class EvaluationService {
         }
     }
 
-    private static Runs runAblations(EvaluationRequest request, long evaluationSeed, int p, AblationPool pool, Attributions attributions,
+    private static Runs runAblations(EvaluationRequest request, long evaluationSeed, int p, ReplicaPool pool, Attributions attributions,
                                      List<ComponentScores> baselines, Consumer<Progress> progress, Cancellation cancel) {
         Runs runs = new Runs();
         List<String> methods = new ArrayList<>();
@@ -468,7 +468,7 @@ public final class EvaluationService {
         ObjectNode execution = r.putObject("execution");
         execution.put("workers", workers.size());
         ArrayNode devices = execution.putArray("devices");
-        workers.stream().map(BuildService::deviceName).distinct().forEach(devices::add);
+        workers.stream().map(Devices::name).distinct().forEach(devices::add);
         r.set("timings_seconds", json.valueToTree(seconds));
         r.put("attributions_report", attributions.report() == null ? "absent" : "present");
         r.put("attributions_fitted_on", provenance);

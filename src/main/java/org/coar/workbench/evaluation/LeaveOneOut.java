@@ -19,7 +19,7 @@ import org.coar.workbench.data.DataSpec;
 import org.coar.workbench.job.Cancellation;
 import org.coar.workbench.job.Progress;
 import org.coar.workbench.model.AblatedEvaluator;
-import org.coar.workbench.model.AblationPool;
+import org.coar.workbench.model.ReplicaPool;
 import org.coar.workbench.model.ComponentGroup;
 import org.coar.workbench.npy.Dtype;
 import org.coar.workbench.npy.NpyArray;
@@ -61,7 +61,7 @@ public final class LeaveOneOut {
      *
      * @param fullOutputs outputs of the unablated model
      */
-    public static Outcome compute(Path storeDir, CacheKey key, AblationPool pool, float[] fullOutputs,
+    public static Outcome compute(Path storeDir, CacheKey key, ReplicaPool pool, float[] fullOutputs,
                                   Consumer<Progress> progress, Cancellation cancel) {
         int p = key.components().stream().mapToInt(g -> Math.toIntExact(g.size())).sum();
         int m = key.examples();

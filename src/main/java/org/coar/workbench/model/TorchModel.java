@@ -238,17 +238,6 @@ public final class TorchModel implements AutoCloseable {
         }
     }
 
-    /** Devices DJL can use here: the CPU and every CUDA GPU it finds. */
-    public static List<Device> availableDevices() {
-        List<Device> devices = new ArrayList<>();
-        devices.add(Device.cpu());
-        int gpus = engine().getGpuCount();
-        for (int i = 0; i < gpus; i++) {
-            devices.add(Device.gpu(i));
-        }
-        return devices;
-    }
-
     /** The PyTorch engine, loading its natives on first use; a failure says why and how to fix it. */
     static Engine engine() {
         try {

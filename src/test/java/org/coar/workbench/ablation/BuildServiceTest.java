@@ -34,6 +34,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.coar.workbench.store.RunConfig;
 import org.coar.workbench.store.RowMasks;
+import org.coar.workbench.model.WorkerStatus;
 
 class BuildServiceTest {
     private static final int EXAMPLES = 64;
@@ -297,9 +298,58 @@ class BuildServiceTest {
         Thread builder = Thread.ofPlatform().start(() -> service.build(request(store, run, null, null), events::add, control));
         Thread.sleep(1500);
         assertTrue(events.stream().allMatch(e -> e.progress().done() == 0), "no row is built while paused");
-        assertTrue(events.getLast().workers().stream().allMatch(w -> w.state().equals("paused")), events.getLast().toString());
+        assertTrue(events.getLast().workers().stream().allMatch(w -> w.state() == WorkerStatus.PAUSED), events.getLast().toString());
         control.resume();
         builder.join(120_000);
         assertEquals(12, events.getLast().progress().done());
+    }
+
+    @Test
+    void aWorkerThatRunsOutOfMemoryFailsTheBuildNamingTheFixAndLeavesItsRowPending(@TempDir Path tmp) throws IOException {
+        Path store = newStore(tmp, 12, 240, EXAMPLES);
+        BuildService failingAtRow3 = new BuildService((evaluator, row, keep, stop) -> {
+            if (row == 3) {
+                throw new OutOfMemoryError("Java heap space");
+            }
+            return evaluator.evaluate(keep, stop);
+        });
+        RunConfig run = failingAtRow3.resolveRun(store, run(ModelFixtures.demoModel()));
+        List<BuildProgress> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+        BuildRequest oneWorker = new BuildRequest(store, run, List.of("cpu"), 1, null, null, null, 32, false, Duration.ofHours(1));
+        WorkbenchException e = assertThrows(WorkbenchException.class, () -> failingAtRow3.build(oneWorker, events::add, new Cancellation()));
+        assertTrue(e.getMessage().startsWith("the worker on cpu ran out of memory (Java heap space) at batch size 32; lower --batch-size"),
+                e.getMessage());
+        try (Store opened = Store.open(store, false)) {
+            for (long row = 0; row < 12; row++) {
+                assertEquals(row < 3, opened.isCompleted(row), "row " + row + ": rows before the failure stay, none after it is built");
+            }
+        }
+        try (var claims = Files.list(store.resolve(RowClaims.DIR))) {
+            assertEquals(0, claims.count(), "the failed row's claim is released");
+        }
+        assertEquals(WorkerStatus.FAILED, events.getLast().workers().getFirst().state());
+        assertTrue(RunConfig.exists(store), "rows were completed with these settings, so they stay recorded");
+
+        // The next build takes up the failed row and what the failure left.
+        BuildResult resumed = new BuildService().build(oneWorker, p -> { }, new Cancellation());
+        assertEquals(9, resumed.rowsBuilt());
+    }
+
+    @Test
+    void aFailingWorkerStopsTheOtherWorkersOfTheBuild(@TempDir Path tmp) {
+        Path store = newStore(tmp, 40, 240, EXAMPLES);
+        BuildService failingAtRow3 = new BuildService((evaluator, row, keep, stop) -> {
+            if (row == 3) {
+                throw new OutOfMemoryError("Java heap space");
+            }
+            return evaluator.evaluate(keep, stop);
+        });
+        RunConfig run = failingAtRow3.resolveRun(store, run(ModelFixtures.demoModel()));
+        BuildRequest twoWorkers = new BuildRequest(store, run, List.of("cpu"), 2, null, null, null, 32, false, Duration.ofHours(1));
+        assertThrows(WorkbenchException.class, () -> failingAtRow3.build(twoWorkers, p -> { }, new Cancellation()));
+        try (Store opened = Store.open(store, false)) {
+            assertFalse(opened.isCompleted(3));
+            assertTrue(opened.completedCount() < 10, opened.completedCount() + " rows: the other worker went on after the failure");
+        }
     }
 }

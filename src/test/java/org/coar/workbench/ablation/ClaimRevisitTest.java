@@ -17,6 +17,7 @@ import org.coar.workbench.store.Store;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.coar.workbench.store.RunConfig;
+import org.coar.workbench.model.WorkerStatus;
 
 /** Rows claimed by another live process are revisited, and taken over once that process dies (issue 14). */
 class ClaimRevisitTest {
@@ -73,9 +74,9 @@ class ClaimRevisitTest {
         Process gone = new ProcessBuilder("true").start();
         gone.waitFor();
         String now = Instant.now().toString();
-        TaskRecord dead = new TaskRecord(RowClaims.hostName(), gone.pid(), null, null, 0, 10, 3, 1.0, "running", now, now);
-        TaskRecord alive = new TaskRecord(RowClaims.hostName(), ProcessHandle.current().pid(), null, null, 0, 10, 3, 1.0, "running", now, now);
-        TaskRecord remote = new TaskRecord("elsewhere.example", gone.pid(), null, null, 0, 10, 3, 1.0, "running", now, now);
+        TaskRecord dead = new TaskRecord(RowClaims.hostName(), gone.pid(), null, null, 0, 10, 3, 1.0, WorkerStatus.RUNNING, now, now);
+        TaskRecord alive = new TaskRecord(RowClaims.hostName(), ProcessHandle.current().pid(), null, null, 0, 10, 3, 1.0, WorkerStatus.RUNNING, now, now);
+        TaskRecord remote = new TaskRecord("elsewhere.example", gone.pid(), null, null, 0, 10, 3, 1.0, WorkerStatus.RUNNING, now, now);
         assertTrue(dead.isDead());
         assertEquals("DEAD", dead.displayState(Instant.now(), Duration.ofMinutes(5)));
         assertFalse(alive.isDead());

@@ -16,4 +16,13 @@ class DeviceOptionsTest {
         CoarRun help = CoarRun.coar("build", "--help");
         assertTrue(help.out().contains("or auto (default)"), help.out());
     }
+
+    @Test
+    void aMisspeltDeviceIsAUsageError() {
+        for (String command : new String[] {"build", "eval", "edit"}) {
+            CoarRun run = CoarRun.coar(command, "--store", "/nonexistent", "--devices", "cpu,tpu");
+            assertEquals(2, run.exitCode(), run.err());
+            assertTrue(run.err().contains("unknown device 'tpu'; use cpu or cuda:N (comma-separated), or auto"), run.err());
+        }
+    }
 }

@@ -16,6 +16,7 @@ import org.coar.workbench.npy.NpyHeader;
 import org.coar.workbench.testing.Fixtures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.coar.workbench.model.WorkerStatus;
 
 /** What the probe of issue 14 saw as stack traces: each is one line naming the file, field and fix, exit 1. */
 class RobustnessCliTest {
@@ -99,9 +100,9 @@ class RobustnessCliTest {
 
     @Test
     void theProgressLineShowsNanOutputsAtOnce() {
-        BuildProgress clean = new BuildProgress(new Progress(BuildProgress.STAGE, 1, 10, "rows"), 1, null, List.of(new BuildProgress.WorkerState("cpu", "running", 1)), 0.5, 0.9,
+        BuildProgress clean = new BuildProgress(new Progress(BuildProgress.STAGE, 1, 10, "rows"), 1, null, List.of(new BuildProgress.WorkerState("cpu", WorkerStatus.RUNNING, 1)), 0.5, 0.9,
                 0, -1);
-        BuildProgress nan = new BuildProgress(new Progress(BuildProgress.STAGE, 2, 10, "rows"), 1, null, List.of(new BuildProgress.WorkerState("cpu", "running", 2)), Double.NaN,
+        BuildProgress nan = new BuildProgress(new Progress(BuildProgress.STAGE, 2, 10, "rows"), 1, null, List.of(new BuildProgress.WorkerState("cpu", WorkerStatus.RUNNING, 2)), Double.NaN,
                 0.9, 1, 1);
         assertFalse(ProgressBar.render(clean).contains("NaN/Inf"), ProgressBar.render(clean));
         assertTrue(ProgressBar.render(nan).contains("WARNING: 1 row(s) with NaN/Inf outputs (first: row 1)"), ProgressBar.render(nan));

@@ -12,6 +12,7 @@ import java.util.List;
 import org.coar.workbench.WorkbenchException;
 import org.coar.workbench.ablation.TaskRecord;
 import org.junit.jupiter.api.Test;
+import org.coar.workbench.model.WorkerStatus;
 
 class SlurmScriptTest {
     @Test
@@ -49,9 +50,9 @@ class SlurmScriptTest {
     @Test
     void aRunningTaskSilentTooLongIsStalledAFinishedOneNever() {
         Instant now = Instant.parse("2026-11-23T10:00:00Z");
-        TaskRecord quiet = new TaskRecord("n1", 1, "9", "3", 0, 10, 4, 1.0, "running", "2026-11-23T09:00:00Z", "2026-11-23T09:50:00Z");
-        TaskRecord recent = new TaskRecord("n1", 2, "9", "4", 10, 20, 4, 1.0, "running", "2026-11-23T09:00:00Z", "2026-11-23T09:59:00Z");
-        TaskRecord finished = new TaskRecord("n1", 3, "9", "5", 20, 30, 10, 1.0, "finished", "2026-11-23T09:00:00Z", "2026-11-23T09:10:00Z");
+        TaskRecord quiet = new TaskRecord("n1", 1, "9", "3", 0, 10, 4, 1.0, WorkerStatus.RUNNING, "2026-11-23T09:00:00Z", "2026-11-23T09:50:00Z");
+        TaskRecord recent = new TaskRecord("n1", 2, "9", "4", 10, 20, 4, 1.0, WorkerStatus.RUNNING, "2026-11-23T09:00:00Z", "2026-11-23T09:59:00Z");
+        TaskRecord finished = new TaskRecord("n1", 3, "9", "5", 20, 30, 10, 1.0, WorkerStatus.FINISHED, "2026-11-23T09:00:00Z", "2026-11-23T09:10:00Z");
         assertTrue(quiet.isStalled(now, Duration.ofMinutes(5)));
         assertFalse(recent.isStalled(now, Duration.ofMinutes(5)));
         assertFalse(finished.isStalled(now, Duration.ofMinutes(5)));

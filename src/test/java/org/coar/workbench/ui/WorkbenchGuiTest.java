@@ -41,6 +41,7 @@ import org.testfx.api.FxRobot;
 import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
 import org.testfx.util.WaitForAsyncUtils;
+import org.coar.workbench.model.WorkerStatus;
 
 /**
  * The workbench as a user drives it: author a spec from the demo model, initialise a store, build
@@ -107,8 +108,8 @@ class WorkbenchGuiTest {
     private void showsGpuWorkers(FxRobot robot, TableView<BuildProgress.WorkerState> workers) throws IOException {
         long gib = 1L << 30;
         robot.interact(() -> workbench.buildViewModel().workers().setAll(List.of(
-                new BuildProgress.WorkerState("cuda:0", "running", 1204, 1.52, 37 * gib + gib / 2, 512),
-                new BuildProgress.WorkerState("cuda:1", "paused", 1187, 1.49, 36 * gib, 512))));
+                new BuildProgress.WorkerState("cuda:0", WorkerStatus.RUNNING, 1204, 1.52, 37 * gib + gib / 2, 512),
+                new BuildProgress.WorkerState("cuda:1", WorkerStatus.PAUSED, 1187, 1.49, 36 * gib, 512))));
         Map<String, String> row = new java.util.HashMap<>();
         for (var column : workers.getColumns()) {
             row.put(column.getText(), String.valueOf(column.getCellObservableValue(0).getValue()));
@@ -242,14 +243,14 @@ class WorkbenchGuiTest {
             assertEquals(30, built.completedCount());
         }
         TableView<BuildProgress.WorkerState> workers = robot.lookup("#workerTable").queryTableView();
-        assertTrue(workers.getItems().stream().allMatch(w -> w.state().equals("finished")), workers.getItems().toString());
+        assertTrue(workers.getItems().stream().allMatch(w -> w.state() == WorkerStatus.FINISHED), workers.getItems().toString());
         assertEquals(30, workers.getItems().stream().mapToLong(BuildProgress.WorkerState::rowsBuilt).sum());
         LineChart<?, ?> chart = robot.lookup("#accuracyChart").queryAs(LineChart.class);
         assertTrue(chart.isVisible() && !chart.getData().getFirst().getData().isEmpty(), "accuracy chart has points");
         String result = robot.lookup("#resultLabel").queryAs(Label.class).getText();
         assertTrue(result.startsWith("Built 30 rows"), result);
         TableView<org.coar.workbench.ablation.TaskRecord> tasks = robot.lookup("#taskTable").queryTableView();
-        waitFor("this build's task record", () -> tasks.getItems().size() == 1 && tasks.getItems().getFirst().state().equals("finished"));
+        waitFor("this build's task record", () -> tasks.getItems().size() == 1 && tasks.getItems().getFirst().state() == WorkerStatus.FINISHED);
         assertEquals(30, tasks.getItems().getFirst().rowsBuilt());
         screenshot(robot, "build");
         showsGpuWorkers(robot, workers);

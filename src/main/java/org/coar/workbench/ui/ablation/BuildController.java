@@ -144,7 +144,7 @@ public final class BuildController {
         etaLabel.textProperty().bind(viewModel.etaTextProperty());
         workerTable.setItems(viewModel.workers());
         Cells.value(workerDeviceColumn, row -> row.device());
-        Cells.value(workerStateColumn, row -> row.state());
+        Cells.value(workerStateColumn, row -> row.state().label());
         Cells.value(workerRowsColumn, row -> row.rowsBuilt());
         Cells.value(workerRateColumn, BuildViewModel::workerRate);
         Cells.value(workerBatchColumn, row -> row.batchSize() > 0 ? String.valueOf(row.batchSize()) : "");

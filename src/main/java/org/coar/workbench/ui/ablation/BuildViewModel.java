@@ -37,8 +37,7 @@ import org.coar.workbench.job.Progress;
 import org.coar.workbench.store.RunConfig;
 import org.coar.workbench.model.BatchSize;
 import org.coar.workbench.model.DeviceReport;
-import org.coar.workbench.model.GpuNames;
-import org.coar.workbench.model.TorchModel;
+import org.coar.workbench.model.Devices;
 import org.coar.workbench.slurm.SlurmScript;
 import org.coar.workbench.store.Store;
 import org.coar.workbench.ui.common.BackgroundTasks;
@@ -120,14 +119,21 @@ public final class BuildViewModel {
             if (!report.engineLoaded()) {
                 throw new WorkbenchException("PyTorch: " + report.engineProblem());
             }
-            List<Device> available = TorchModel.availableDevices();
-            return new FoundDevices(available, available.stream().anyMatch(Device::isGpu) ? GpuNames.query() : Map.of(),
-                    noGpuNote(report));
+            List<Device> available = Devices.available();
+            Map<Integer, String> gpuNames = available.stream().anyMatch(Device::isGpu) ? Devices.gpuNames() : Map.of();
+            int cores = Runtime.getRuntime().availableProcessors();
+            List<DeviceOption> options = new ArrayList<>();
+            boolean anyGpu = available.stream().anyMatch(Device::isGpu);
+            for (Device device : available) {
+                options.add(new DeviceOption(Devices.name(device), Devices.describe(device, gpuNames, Devices.memory(device), cores),
+                        device.isGpu() || !anyGpu));
+            }
+            return new FoundDevices(options, noGpuNote(report));
         }, this::setDevices);
         storeChanged(project.storeProperty().get());
     }
 
-    private record FoundDevices(List<Device> devices, Map<Integer, String> gpuNames, String noGpuNote) {
+    private record FoundDevices(List<DeviceOption> options, String noGpuNote) {
     }
 
     /** Shown under the devices when none is a GPU: why (as 'coar doctor' says it), and how to get one. */
@@ -140,26 +146,8 @@ public final class BuildViewModel {
     }
 
     private void setDevices(FoundDevices found) {
-        List<DeviceOption> options = new ArrayList<>();
-        boolean anyGpu = found.devices().stream().anyMatch(Device::isGpu);
-        for (Device device : found.devices()) {
-            String name = BuildService.deviceName(device);
-            String description = device.isGpu()
-                    ? name + " — " + found.gpuNames().getOrDefault(device.getDeviceId(), "GPU " + device.getDeviceId()) + gpuMemory(device)
-                    : "cpu — " + Runtime.getRuntime().availableProcessors() + " cores, one model replica per core";
-            options.add(new DeviceOption(name, description, device.isGpu() || !anyGpu));
-        }
-        devices.setAll(options);
+        devices.setAll(found.options());
         deviceNote.set(found.noGpuNote());
-    }
-
-    private static String gpuMemory(Device device) {
-        try {
-            long bytes = ai.djl.util.cuda.CudaUtils.getGpuMemory(device).getMax();
-            return String.format(Locale.ROOT, " (%.0f GiB)", bytes / (1024.0 * 1024 * 1024));
-        } catch (RuntimeException | LinkageError e) {
-            return "";
-        }
     }
 
     private void storeChanged(Path store) {
