@@ -143,7 +143,7 @@ class BuildServiceTest {
             assertEquals(events.getLast().progress().done(), kept, "every completed row was reported, and only those");
         }
         assertTrue(RunConfig.exists(store), "the settings stay recorded, so the next build resumes");
-        assertTrue(events.getLast().workers().stream().allMatch(w -> w.state().equals("cancelled")), events.getLast().toString());
+        assertTrue(events.getLast().workers().stream().allMatch(w -> w.state() == WorkerStatus.CANCELLED), events.getLast().toString());
 
         BuildResult resumed = service.build(request(store, service.resolveRun(store, run), null, null), p -> { }, new Cancellation());
         assertEquals(12 - kept, resumed.rowsBuilt(), "the rows completed before the cancel are not built again");
