@@ -5,18 +5,25 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import org.coar.workbench.Provenance;
 import org.coar.workbench.attributions.Attributions;
 import org.coar.workbench.attributions.FitSplit;
 import org.coar.workbench.attributions.FittedOn;
 import org.coar.workbench.evaluation.EvaluationResult;
-import org.coar.workbench.evaluation.EvaluationService;
+import org.coar.workbench.edit.EditFiles;
+import org.coar.workbench.edit.EditMode;
+import org.coar.workbench.edit.EditResult;
+import org.coar.workbench.evaluation.EvaluationFiles;
 import org.coar.workbench.fit.AttributionsSummary;
 import org.coar.workbench.store.RunConfig;
 import org.coar.workbench.testing.Fixtures;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Files as the workbench wrote them before the provenance header (src/test/resources/formats/v1:
@@ -28,6 +35,8 @@ class VersionOneFormatsTest {
     static final Path V1 = Fixtures.resource("formats/v1");
     static final String SHA = "f6ac85a32961d1b06a6c6abc7ca91c4541950f8011a14ad98759e9d92623898f";
     static final String RUN_CREATED = "2026-12-02T02:36:51.941115563Z";
+    static final String STORE = "/tmp/coar-v1-capture/store";
+    static final String MODEL = "/work/wt/formats/target/test-classes/eval/linear.pt";
 
     @Test
     void runJsonOfVersionOneReadsWithEverySetting() {
@@ -97,7 +106,7 @@ class VersionOneFormatsTest {
     @Test
     void evaluationReportOfVersionOneReadsBack() {
         Path dir = V1.resolve("evaluation");
-        EvaluationResult result = EvaluationService.readReport(dir);
+        EvaluationResult result = EvaluationFiles.read(dir);
         assertEquals(List.of("COAR"), result.methods());
         assertEquals(5L, result.evaluationSeed());
         assertEquals(4, result.runs());
@@ -113,5 +122,57 @@ class VersionOneFormatsTest {
         assertTrue(result.validation().inSample());
         assertEquals(List.of(dir.resolve("correlation_histograms.png"), dir.resolve("correlation_vs_alpha.png"),
                 dir.resolve("scatter_example_3.png")), result.figures());
+    }
+
+    @Test
+    void provenanceOfAVersionOneFitReportComesFromItsVersionsStoreAndConfig() {
+        try (Attributions a = Attributions.load(V1.resolve("attributions"))) {
+            Provenance p = a.provenance().orElseThrow();
+            assertEquals("coar-attributions", p.format());
+            assertEquals(1, p.version());
+            assertEquals("0.1.0-SNAPSHOT", p.workbenchVersion());
+            assertEquals(STORE, p.store());
+            assertNull(p.model(), "a version-1 fit report names the store, not the model file");
+            assertEquals(SHA, p.modelSha256());
+            assertEquals("30", p.settings().get("data.num_train"));
+            assertEquals("ols", p.settings().get("workbench.solver"));
+            assertEquals("2026-12-02T02:36:59.376754690Z", p.created());
+        }
+    }
+
+    @Test
+    void provenanceOfVersionOneEvaluationAndEditReportsComesFromTheirTopLevelFields() throws IOException {
+        Provenance evaluation = Provenance.read(new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+                V1.resolve("evaluation/report.json").toFile()));
+        assertEquals(new Provenance("coar-workbench/evaluation", 1, "0.1.0-SNAPSHOT", STORE, MODEL, SHA, java.util.Map.of(),
+                "2026-12-02T02:37:03.255133533Z"), evaluation);
+        assertEquals(new Provenance("coar-workbench/edit", 1, "0.1.0-SNAPSHOT", STORE, MODEL, SHA, java.util.Map.of(),
+                "2026-12-02T02:37:03.808695976Z"), EditFiles.read(V1.resolve("edit")).provenance());
+    }
+
+    @Test
+    void editReportOfVersionOneReadsBack() {
+        EditFiles.Report edit = EditFiles.read(V1.resolve("edit"));
+        assertEquals(EditMode.TOPK, edit.mode());
+        assertEquals(2, edit.k());
+        assertArrayEquals(new int[] {0}, edit.target());
+        assertEquals(List.of(new EditResult.AblatedComponent(9, "a #9", 7.988893497813669),
+                new EditResult.AblatedComponent(4, "a #4", 3.592833183099219)), edit.ablated());
+        assertEquals(new EditResult.SubsetMetrics(1, 0.0, -15.37224006652832), edit.before().target());
+        assertEquals(new EditResult.SubsetMetrics(64, 0.984375, 6.178756006062031), edit.before().all());
+        assertEquals(new EditResult.SubsetMetrics(1, 0.0, -16.276161193847656), edit.after().target());
+    }
+
+    @Test
+    void aVersionOneEvaluationDirectoryCountsAsAnEarlierEvaluationThatANewOneMayReplace(@TempDir Path tmp) throws IOException {
+        Path copy = Files.createDirectories(tmp.resolve("eval"));
+        try (var files = Files.list(V1.resolve("evaluation"))) {
+            for (Path f : files.toList()) {
+                Files.copy(f, copy.resolve(f.getFileName()));
+            }
+        }
+        assertTrue(EvaluationFiles.isEarlierEvaluation(copy));
+        Files.writeString(copy.resolve("notes.txt"), "mine");
+        assertTrue(!EvaluationFiles.isEarlierEvaluation(copy), "a directory with other files is never replaced");
     }
 }
