@@ -73,7 +73,7 @@ public final class EditFiles {
     }
 
     private static void writeReport(Path file, EditRequest request, StoredRun stored, Attributions attributions, EditResult result,
-                                    List<Device> workers, String provenance) {
+                                    List<Device> workers, String attributionsFittedOn) {
         ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         ObjectNode r = stored.reportHeader(json, stored.provenance(FORMAT, VERSION, settings(request)), request.attributionsDir());
         r.put("target_spec", request.target());
@@ -112,7 +112,7 @@ public final class EditFiles {
         ArrayNode devices = r.putArray("devices");
         workers.stream().map(BuildService::deviceName).distinct().forEach(devices::add);
         r.put("attributions_report", attributions.report() == null ? "absent" : "present");
-        r.put("attributions_fitted_on", provenance);
+        r.put("attributions_fitted_on", attributionsFittedOn);
         r.set("warnings", json.valueToTree(result.warnings()));
         try {
             AtomicFiles.replace(file, temp -> json.writeValue(temp.toFile(), r));

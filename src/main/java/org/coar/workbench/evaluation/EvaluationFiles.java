@@ -130,7 +130,7 @@ public final class EvaluationFiles {
     /** Writes {@code report.json}: the provenance header, then what the evaluation found and how. */
     static void writeReport(Path file, EvaluationRequest request, StoredRun context, Attributions attributions,
                             EvaluationResult result, long storeSeed, List<Device> workers, Map<String, Object> baselineNotes,
-                            Map<String, Double> seconds, String provenance) {
+                            Map<String, Double> seconds, String attributionsFittedOn) {
         ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         ObjectNode r = context.reportHeader(json, context.provenance(FORMAT, VERSION, settings(request)), request.attributionsDir());
         r.put("output", context.run().output());
@@ -177,7 +177,7 @@ public final class EvaluationFiles {
         workers.stream().map(BuildService::deviceName).distinct().forEach(devices::add);
         r.set("timings_seconds", json.valueToTree(seconds));
         r.put("attributions_report", attributions.report() == null ? "absent" : "present");
-        r.put("attributions_fitted_on", provenance);
+        r.put("attributions_fitted_on", attributionsFittedOn);
         try {
             AtomicFiles.replace(file, temp -> json.writeValue(temp.toFile(), r));
         } catch (IOException e) {
