@@ -69,10 +69,12 @@ class StoreArraysTest {
     }
 
     @Test
-    void runJsonWithoutAMaskArrayMeansTheReferenceName() {
-        RunConfig old = new RunConfig("m.pt", null, null, "margin", null, "margins", 0.05, 0L, List.of(), List.of(), null, null);
-        assertEquals(new StoreArrays("masks", "margins"), StoreArrays.recorded(old));
-        RunConfig named = new RunConfig("m.pt", null, null, "margin", "keep", "y", 0.05, 0L, List.of(), List.of(), null, null);
-        assertEquals(new StoreArrays("keep", "y"), StoreArrays.recorded(named));
+    void runJsonWithoutAMaskArrayMeansTheReferenceName(@TempDir Path tmp) throws java.io.IOException {
+        Path old = java.nio.file.Files.createDirectories(tmp.resolve("old"));
+        java.nio.file.Files.writeString(old.resolve(RunConfig.FILE), "{\"model\": \"m.pt\", \"output_array\": \"margins\"}");
+        assertEquals(new StoreArrays("masks", "margins"), StoreArrays.recorded(RunConfig.read(old)));
+        Path named = java.nio.file.Files.createDirectories(tmp.resolve("named"));
+        java.nio.file.Files.writeString(named.resolve(RunConfig.FILE), "{\"mask_array\": \"keep\", \"output_array\": \"y\"}");
+        assertEquals(new StoreArrays("keep", "y"), StoreArrays.recorded(RunConfig.read(named)));
     }
 }
