@@ -38,6 +38,7 @@ import org.coar.workbench.model.TorchModel;
 import org.coar.workbench.model.WorkerStatus;
 import org.coar.workbench.npy.NpyArray;
 import org.coar.workbench.store.Store;
+import org.coar.workbench.store.StoreArrays;
 import org.coar.workbench.store.RunConfig;
 import org.coar.workbench.store.RowMasks;
 
@@ -161,9 +162,9 @@ public final class BuildService {
         Devices.checkAutocast(run.usesAutocast(), devices);
 
         try (Store store = Store.open(storeDir, true)) {
-            String maskArray = run.maskArray() != null ? run.maskArray() : "masks";
-            String outputArray = run.outputArray() != null ? run.outputArray() : onlyOtherArray(store, maskArray);
-            checkArrays(store, maskArray, outputArray);
+            StoreArrays arrays = StoreArrays.resolve(store, run.maskArray(), run.outputArray());
+            String maskArray = arrays.maskArray();
+            String outputArray = arrays.outputArray();
             // Before anything is recorded: a bad range must not pin the store's settings.
             RowPlan plan = RowPlan.of(store.numModels(), request.start(), request.end(), request.partition());
             EvalData data = new DataLoader().load(run.data());
@@ -209,9 +210,9 @@ public final class BuildService {
         try (Store store = Store.open(storeDir, true);
              TorchModel model = TorchModel.load(modelFile, Device.cpu()).selectOutput(run.modelOutput())) {
             String sha = RunConfig.sha256(modelFile);
-            String maskArray = run.maskArray() != null ? run.maskArray() : "masks";
-            String outputArray = run.outputArray() != null ? run.outputArray() : onlyOtherArray(store, maskArray);
-            checkArrays(store, maskArray, outputArray);
+            StoreArrays arrays = StoreArrays.resolve(store, run.maskArray(), run.outputArray());
+            String maskArray = arrays.maskArray();
+            String outputArray = arrays.outputArray();
             EvalData data = new DataLoader().load(run.data());
             Components components = selectComponents(modelFile, model.parameters(), run);
             try (AblatedEvaluator probe = new AblatedEvaluator(model, components, data, 100, OutputFunction.parse(run.output()))) {
@@ -308,25 +309,6 @@ public final class BuildService {
         } catch (java.io.IOException e) {
             // The build's own failure is what the user must see.
         }
-    }
-
-    /** The mask and output arrays must be two different arrays of the store. */
-    private static void checkArrays(Store store, String maskArray, String outputArray) {
-        store.array(maskArray);
-        store.array(outputArray);
-        if (maskArray.equals(outputArray)) {
-            throw new WorkbenchException("--output-array " + outputArray + ": that array holds the keep-masks; name the array for "
-                    + "the outputs (the store has " + String.join(", ", store.arrayNames()) + ")");
-        }
-    }
-
-    private static String onlyOtherArray(Store store, String maskArray) {
-        List<String> others = store.arrayNames().stream().filter(n -> !n.equals(maskArray)).toList();
-        if (others.size() != 1) {
-            throw new WorkbenchException(store.dir() + ": cannot tell which array holds the outputs (" + others
-                    + "); name it with --output-array");
-        }
-        return others.getFirst();
     }
 
     /**

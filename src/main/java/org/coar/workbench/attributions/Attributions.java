@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.coar.workbench.Provenance;
 import org.coar.workbench.WorkbenchException;
 import org.coar.workbench.model.Components;
 import org.coar.workbench.npy.NpyArray;
@@ -36,7 +37,12 @@ public final class Attributions implements AutoCloseable {
     public static final String MASK_STD = "mask_std.npy";
     public static final String RAW_WEIGHT = "raw_weight.npy";
     public static final String LAMBDA = "lam.npy";
+    public static final String VAL_MSE = "val_mse.npy";
+    public static final String VAL_R2 = "val_r2.npy";
     public static final String REPORT = "report.json";
+    /** report.json's format name; version 2 added the {@link Provenance} object, version 1 reports still read. */
+    public static final String FORMAT = "coar-attributions";
+    public static final int VERSION = 2;
 
     private final Path dir;
     private final NpyArray weight;
@@ -61,16 +67,44 @@ public final class Attributions implements AutoCloseable {
         this.report = report;
     }
 
-    /** Opens and checks an attributions directory; every failure names the file and what it should hold. */
     /**
      * The attributions fitted on {@code storeDir} by default: {@code STORE/attributions} (where
      * {@code coar fit} writes them), else {@code attributions} beside the store (the demo's layout).
      */
     public static java.util.Optional<Path> defaultFor(Path storeDir) {
         return java.util.stream.Stream.of(storeDir.resolve(DEFAULT_DIR), storeDir.resolveSibling(DEFAULT_DIR))
-                .filter(dir -> java.nio.file.Files.exists(dir.resolve("weight.npy"))).findFirst();
+                .filter(Attributions::hasWeights).findFirst();
     }
 
+    /** Whether {@code dir} holds fitted weights (is, or is becoming, an attributions directory). */
+    public static boolean hasWeights(Path dir) {
+        return Files.exists(dir.resolve(WEIGHT));
+    }
+
+    /** Each example's chosen λ ({@code lam.npy}); empty when the directory has none. */
+    public static double[] readLambdas(Path dir) {
+        return readOptionalVector(dir.resolve(LAMBDA));
+    }
+
+    /** Each example's validation R² ({@code val_r2.npy}, NaN without validation rows); empty when the directory has none. */
+    public static double[] readValidationR2(Path dir) {
+        return readOptionalVector(dir.resolve(VAL_R2));
+    }
+
+    private static double[] readOptionalVector(Path file) {
+        if (!Files.isRegularFile(file)) {
+            return new double[0];
+        }
+        try (NpyArray array = NpyArray.open(file, false)) {
+            double[] values = new double[Math.toIntExact(array.rows() * array.rowLength())];
+            array.readRows(0, Math.toIntExact(array.rows()), values);
+            return values;
+        } catch (IOException e) {
+            throw new WorkbenchException(file + ": cannot read (" + e.getMessage() + "); it should be a numpy .npy file as 'coar fit' writes", e);
+        }
+    }
+
+    /** Opens and checks an attributions directory; every failure names the file and what it should hold. */
     public static Attributions load(Path dir) {
         if (!Files.isDirectory(dir)) {
             throw new WorkbenchException(dir + ": no such attributions directory; make one with 'coar fit --store STORE --out " + dir + "'");
@@ -187,6 +221,11 @@ public final class Attributions implements AutoCloseable {
     /** report.json as written by the fit, or null when absent or unreadable. */
     public JsonNode report() {
         return report;
+    }
+
+    /** What made these attributions, from report.json (any version); empty without a readable report. */
+    public Optional<Provenance> provenance() {
+        return report == null || !report.path("format").isTextual() ? Optional.empty() : Optional.of(Provenance.read(report));
     }
 
     /** The row split the fit recorded in report.json. */

@@ -1,7 +1,6 @@
 package org.coar.workbench.attributions;
 
 import ai.djl.Device;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -19,7 +18,6 @@ import org.coar.workbench.model.AblatedEvaluator;
 import org.coar.workbench.model.Components;
 import org.coar.workbench.model.OutputFunction;
 import org.coar.workbench.model.TorchModel;
-import org.coar.workbench.npy.NpyArray;
 
 /**
  * Per-example browsing of attributions: every evaluation example with its label, the clean model's
@@ -81,7 +79,7 @@ public final class ExampleBrowser implements AutoCloseable {
                 Arrays.fill(keepAll, true);
                 clean = evaluator.evaluate(keepAll, () -> false);
             }
-            double[] r2 = readOptional(attributionsDir.resolve("val_r2.npy"), data.size());
+            double[] r2 = validationR2(attributionsDir, data.size());
             List<ExampleRow> rows = new ArrayList<>(data.size());
             for (int j = 0; j < data.size(); j++) {
                 rows.add(new ExampleRow(j, data.labels()[j], clean.predictions()[j], clean.outputs()[j], r2[j]));
@@ -93,18 +91,14 @@ public final class ExampleBrowser implements AutoCloseable {
         }
     }
 
-    private static double[] readOptional(Path file, int length) {
+    /** Each example's validation R², NaN where the directory has none for it. */
+    private static double[] validationR2(Path attributionsDir, int length) {
+        double[] read = Attributions.readValidationR2(attributionsDir);
+        if (read.length == length) {
+            return read;
+        }
         double[] values = new double[length];
         Arrays.fill(values, Double.NaN);
-        if (Files.exists(file)) {
-            try (NpyArray array = NpyArray.open(file, false)) {
-                if (array.rows() == length) {
-                    array.readRows(0, length, values);
-                }
-            } catch (java.io.IOException e) {
-                // the R² column stays empty
-            }
-        }
         return values;
     }
 

@@ -100,21 +100,21 @@ final class DemoCommand implements Callable<Integer> {
 
         Path attributions = demo.dir().resolve(org.coar.workbench.attributions.Attributions.DEFAULT_DIR);
         FitResult fit = null;
-        if (!Files.exists(attributions.resolve("weight.npy"))) {
+        if (!org.coar.workbench.attributions.Attributions.hasWeights(attributions)) {
             fit = Interruptible.run(err, "nothing is written", cancel -> new FitService().fit(
                     new FitRequest(demo.store(), attributions, FitConfig.defaults()), new FitCommand.ProgressLine(err), cancel));
         }
         EvaluationResult evaluation = null;
         EvaluationRequest evaluationRequest = new EvaluationRequest(demo.store(), attributions, attributions.resolve(EvaluationRequest.DEFAULT_OUT),
                 EvaluationRequest.DEFAULT_ALPHAS, runs, null, EvaluationRequest.defaults(demo.store(), attributions).baselines(), devices, 0, 100, null);
-        if (!Files.exists(evaluationRequest.outDir().resolve(EvaluationService.REPORT))) {
+        if (!Files.exists(evaluationRequest.outDir().resolve(org.coar.workbench.evaluation.EvaluationFiles.REPORT))) {
             StageProgressBar bar = new StageProgressBar(err, System.console() != null);
             evaluation = Interruptible.run(err, "the leave-one-out rows computed so far stay cached",
                     cancel -> new EvaluationService().evaluate(evaluationRequest, bar::update, cancel));
         }
         FixSearch.Found edit = null;
         Path editDir = attributions.resolve(EditRequest.DEFAULT_OUT);
-        if (!Files.exists(editDir.resolve(EditService.REPORT))) {
+        if (!Files.exists(editDir.resolve(org.coar.workbench.edit.EditFiles.REPORT))) {
             EditRequest template = new EditRequest(demo.store(), attributions, "0", "rest", EDIT_K, EditMode.BOTTOMK, null,
                     demo.dir().resolve("edited.pt"), editDir, devices, 0, 100);
             StageProgressBar bar = new StageProgressBar(err, System.console() != null);

@@ -1,10 +1,6 @@
 package org.coar.workbench.edit;
 
 import ai.djl.Device;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
-import org.coar.workbench.AtomicFiles;
 import org.coar.workbench.attributions.FittedOn;
 import org.coar.workbench.job.Cancellation;
 import org.coar.workbench.WorkbenchException;
@@ -42,11 +37,6 @@ import org.coar.workbench.model.TorchModel;
  * edit is judged by; accuracy counts margin > 0, as the reference does.
  */
 public final class EditService {
-    public static final String REPORT = "report.json";
-    public static final String REPORT_FORMAT = "coar-workbench/edit/1";
-    public static final String SWEEP_CSV = "sweep.csv";
-    public static final String SWEEP_PNG = "sweep.png";
-
     /**
      * Runs the edit; a cancel ends it with {@link org.coar.workbench.job.JobCancelledException}, nothing written or saved.
      * {@code listener} hears progress one event at a time.
@@ -112,16 +102,13 @@ public final class EditService {
                 createDirectories(request.outDir());
                 List<Path> figures = new ArrayList<>();
                 if (!sweep.isEmpty()) {
-                    figures.add(EditFigures.sweep(request.outDir().resolve(SWEEP_PNG), before, sweep, request.mode(), target.length,
+                    figures.add(EditFigures.sweep(request.outDir().resolve(EditFiles.SWEEP_PNG), before, sweep, request.mode(), target.length,
                             reference.length));
                 }
-                Path report = request.outDir().resolve(REPORT);
+                Path report = request.outDir().resolve(EditFiles.REPORT);
                 EditResult result = new EditResult(target, reference, request.mode(), ablated, before, after, sweep,
                         request.save(), reloadDifference, report, figures);
-                if (!sweep.isEmpty()) {
-                    write(request.outDir().resolve(SWEEP_CSV), result.sweepCsv());
-                }
-                writeReport(report, request, stored, attributions, result, workers, provenance);
+                EditFiles.write(request.outDir(), request, stored, attributions, result, workers, provenance);
                 return result;
             }
         }
@@ -214,14 +201,6 @@ public final class EditService {
         }
     }
 
-    private static void write(Path file, String text) {
-        try {
-            AtomicFiles.replace(file, temp -> Files.writeString(temp, text));
-        } catch (IOException e) {
-            throw new WorkbenchException(file + ": cannot write (" + e.getMessage() + ")", e);
-        }
-    }
-
     /** The ablation as a PyTorch snippet that redoes it on the original model. */
     static String pytorchRecipe(Components components, List<EditResult.AblatedComponent> ablated, String modelFile) {
         Map<String, List<Integer>> byGroup = new LinkedHashMap<>();
@@ -237,62 +216,5 @@ public final class EditService {
         py.append(String.join(", ", entries)).append("}; ");
         py.append("[p[n].data[i].zero_() for n, idx in ablate.items() for i in idx]");
         return py.toString();
-    }
-
-    private static void writeReport(Path file, EditRequest request, StoredRun stored, Attributions attributions, EditResult result,
-                                    List<Device> workers, String provenance) {
-        ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-        ObjectNode r = stored.reportHeader(json, REPORT_FORMAT, request.attributionsDir());
-        r.put("target_spec", request.target());
-        r.put("reference_spec", request.reference());
-        r.set("target", json.valueToTree(result.target()));
-        r.put("reference_examples", result.reference().length);
-        r.put("mode", request.mode().cliName());
-        r.put("k", request.k());
-        r.put("scoring", "Welch t-statistic per component of target vs reference attributions (raw weights: effect of keeping), "
-                + "(mean_t - mean_r) / sqrt(var_t/n_t + var_r/n_r), population variances, as the reference coar_edit.py; "
-                + "topk ablates the highest scores, bottomk the lowest");
-        ArrayNode ablated = r.putArray("ablated");
-        for (EditResult.AblatedComponent c : result.ablated()) {
-            ObjectNode node = ablated.addObject();
-            node.put("index", c.index());
-            node.put("component", c.label());
-            if (Double.isFinite(c.score())) {
-                node.put("t", c.score());
-            } else {
-                node.put("t", c.score() > 0 ? "inf" : "-inf");
-            }
-        }
-        r.put("pytorch_recipe", pytorchRecipe(stored.components(), result.ablated(), stored.run().model()));
-        r.set("before", metricsNode(json, result.before()));
-        r.set("after", metricsNode(json, result.after()));
-        if (!result.sweep().isEmpty()) {
-            r.put("sweep", SWEEP_CSV + " and " + SWEEP_PNG + ": k = 1.." + result.sweep().size());
-        }
-        if (result.saved() != null) {
-            ObjectNode saved = r.putObject("saved_model");
-            saved.put("file", result.saved().toAbsolutePath().normalize().toString());
-            saved.put("format", "TorchScript written by libtorch (DJL PyTorch engine) from the loaded model with the ablated "
-                    + "slices zeroed; torch.jit.load opens it");
-            saved.put("reloaded_max_abs_margin_difference", result.reloadMaxAbsDifference());
-        }
-        ArrayNode devices = r.putArray("devices");
-        workers.stream().map(Devices::name).distinct().forEach(devices::add);
-        r.put("attributions_report", attributions.report() == null ? "absent" : "present");
-        r.put("attributions_fitted_on", provenance);
-        r.set("warnings", json.valueToTree(result.warnings()));
-        try {
-            AtomicFiles.replace(file, temp -> json.writeValue(temp.toFile(), r));
-        } catch (IOException e) {
-            throw new WorkbenchException(file + ": cannot write the report (" + e.getMessage() + ")", e);
-        }
-    }
-
-    private static ObjectNode metricsNode(ObjectMapper json, EditResult.Metrics m) {
-        ObjectNode n = json.createObjectNode();
-        n.set("target", json.valueToTree(m.target()));
-        n.set("reference", json.valueToTree(m.reference()));
-        n.set("all", json.valueToTree(m.all()));
-        return n;
     }
 }

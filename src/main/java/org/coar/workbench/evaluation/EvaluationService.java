@@ -1,23 +1,14 @@
 package org.coar.workbench.evaluation;
 
 import ai.djl.Device;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
-import org.coar.workbench.AtomicFiles;
 import org.coar.workbench.StagedOutput;
 import org.coar.workbench.attributions.FittedOn;
 import org.coar.workbench.WorkbenchException;
@@ -36,9 +27,9 @@ import org.coar.workbench.model.Devices;
 import org.coar.workbench.model.OutputFunction;
 import org.coar.workbench.model.ReplicaPool;
 import org.coar.workbench.model.TorchModel;
-import org.coar.workbench.npy.Dtype;
 import org.coar.workbench.npy.NpyArray;
 import org.coar.workbench.store.Store;
+import org.coar.workbench.store.StoreArrays;
 
 /**
  * Evaluates attributions the way the paper does (Fig. 1): fresh random ablations at each α, the
@@ -52,8 +43,6 @@ import org.coar.workbench.store.Store;
  * probability (α² + (1 − α)²)^p, about 4·10⁻¹¹ for p = 240 at α = 0.05).
  */
 public final class EvaluationService {
-    public static final String REPORT = "report.json";
-    public static final String REPORT_FORMAT = "coar-workbench/evaluation/1";
     /** Mixed into the store's seed to derive the evaluation seed ("evaluate" in ASCII). */
     private static final long EVALUATION_SALT = 0x6576616c75617465L;
     private static final int VALIDATION_BLOCK = 256;
@@ -92,7 +81,7 @@ public final class EvaluationService {
             String provenance = FittedOn.check(attributions, FittedOn.of(storeDir), request.forceAttributions());
             // Only now: the default --out lies inside the attributions directory, so creating it
             // first would make a mistyped --attributions path look like an incomplete attributions directory.
-            StagedOutput.refuseForeign(request.outDir(), EvaluationService::isEarlierEvaluation, "--out");
+            StagedOutput.refuseForeign(request.outDir(), EvaluationFiles::isEarlierEvaluation, "--out");
             long t = System.nanoTime();
             EvaluationResult.ValidationCheck validation = validationCheck(storeDir, run, attributions, progress, cancel);
             seconds.put("store_rows_check", elapsed(t));
@@ -104,7 +93,7 @@ public final class EvaluationService {
             Devices.checkAutocast(run.usesAutocast(), workers);
             try (ReplicaPool pool = ReplicaPool.loaded(modelFile, workers, components, data, request.batchSize(), output,
                     run.modelOutput(), run.usesAutocast());
-                 StagedOutput staged = StagedOutput.replacing(request.outDir(), EvaluationService::isEarlierEvaluation, "--out")) {
+                 StagedOutput staged = StagedOutput.replacing(request.outDir(), EvaluationFiles::isEarlierEvaluation, "--out")) {
                 t = System.nanoTime();
                 AblatedEvaluator.Result[] unablated = pool.evaluate(1, i -> allKept(p), (i, r) -> { }, cancel);
                 float[] fullOutputs = unablated[0].outputs();
@@ -159,17 +148,17 @@ public final class EvaluationService {
 
                 t = System.nanoTime();
                 progress.accept(new Progress("writing the report and figures", 0, 1, "files"));
-                writeArrays(staged.dir(), request.alphas(), runs, methods);
+                EvaluationFiles.writeArrays(staged.dir(), request.alphas(), runs, methods);
                 List<Path> figures = EvaluationFigures.write(staged.dir(), request.alphas(), methods, runs.correlations,
                         scatter, runs.actualOf(scatter), runs.predictedOf(scatter), validation).stream()
                         .map(f -> request.outDir().resolve(f.getFileName().toString())).toList();
                 seconds.put("figures", elapsed(t));
                 seconds.put("total", elapsed(started));
-                Path report = request.outDir().resolve(REPORT);
+                Path report = request.outDir().resolve(EvaluationFiles.REPORT);
                 EvaluationResult result = new EvaluationResult(request.outDir(), methods, alphaResults, validation, evaluationSeed,
                         request.runs(), scatter, report, figures);
-                writeReport(staged.dir().resolve(REPORT), request, context, attributions, result, storeSeed, workers, baselineNotes,
-                        seconds, provenance);
+                EvaluationFiles.writeReport(staged.dir().resolve(EvaluationFiles.REPORT), request, context, attributions, result,
+                        storeSeed, workers, baselineNotes, seconds, provenance);
                 staged.commit();
                 progress.accept(new Progress("writing the report and figures", 1, 1, "files"));
                 return result;
@@ -227,19 +216,6 @@ public final class EvaluationService {
         return Math.round((System.nanoTime() - startNanos) / 1e6) / 1e3;
     }
 
-    /**
-     * True when {@code dir} holds an earlier evaluation and nothing else (its report.json and the
-     * arrays and figures it lists), so a new evaluation may replace it whole.
-     */
-    static boolean isEarlierEvaluation(Path dir) {
-        try (java.util.stream.Stream<Path> entries = Files.list(dir)) {
-            boolean onlyOurs = entries.allMatch(f -> Files.isRegularFile(f) && f.getFileName().toString().matches(
-                    "report\\.json|(masks|outputs)_alpha_[0-9.e-]+\\.npy|correlation_[a-z0-9_]+\\.npy|[a-z0-9_]+\\.png"));
-            return onlyOurs && REPORT_FORMAT.equals(new ObjectMapper().readTree(dir.resolve(REPORT).toFile()).path("format").asText());
-        } catch (IOException | RuntimeException e) {
-            return false;
-        }
-    }
 
     /** Correlation on the store rows the fit did not train on, predictions only. */
     private static EvaluationResult.ValidationCheck validationCheck(Path storeDir, RunConfig run, Attributions attributions,
@@ -252,8 +228,9 @@ public final class EvaluationService {
                 return new EvaluationResult.ValidationCheck(rows.rows().length, rows.inSample(), why,
                         Correlation.Summary.of(new double[0]));
             }
-            NpyArray masks = store.array(run.maskArray() == null ? "masks" : run.maskArray());
-            NpyArray outputs = store.array(run.outputArray());
+            StoreArrays arrays = StoreArrays.recorded(run);
+            NpyArray masks = arrays.masksIn(store);
+            NpyArray outputs = arrays.outputsIn(store);
             Correlation.Accumulator accumulator = new Correlation.Accumulator(attributions.examples());
             float[] maskRow = new float[(int) masks.rowLength()];
             for (int start = 0; start < rows.rows().length; start += VALIDATION_BLOCK) {
@@ -377,163 +354,4 @@ public final class EvaluationService {
         return sorted[defined / 2];
     }
 
-    static String methodKey(String method) {
-        return method.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "_").replaceAll("^_|_$", "");
-    }
-
-    private static void writeArrays(Path outDir, List<Double> alphas, Runs runs, List<String> methods) {
-        try {
-            for (int a = 0; a < alphas.size(); a++) {
-                String suffix = "_alpha_" + EvaluationResult.trim(alphas.get(a)) + ".npy";
-                boolean[][] masks = runs.masks.get(a);
-                float[][] actual = runs.actual.get(a);
-                Path maskFile = replace(outDir.resolve("masks" + suffix));
-                NpyArray.create(maskFile, Dtype.BOOL, masks.length, masks[0].length);
-                try (NpyArray array = NpyArray.open(maskFile, true)) {
-                    for (int r = 0; r < masks.length; r++) {
-                        array.writeRow(r, masks[r]);
-                    }
-                }
-                Path outputFile = replace(outDir.resolve("outputs" + suffix));
-                NpyArray.create(outputFile, Dtype.FLOAT32, actual.length, actual[0].length);
-                try (NpyArray array = NpyArray.open(outputFile, true)) {
-                    for (int r = 0; r < actual.length; r++) {
-                        array.writeRow(r, actual[r]);
-                    }
-                }
-            }
-            for (String method : methods) {
-                double[][] correlations = runs.correlations.get(method);
-                Path file = replace(outDir.resolve("correlation_" + methodKey(method) + ".npy"));
-                NpyArray.create(file, Dtype.FLOAT32, correlations.length, correlations[0].length);
-                try (NpyArray array = NpyArray.open(file, true)) {
-                    for (int a = 0; a < correlations.length; a++) {
-                        array.writeRow(a, correlations[a]);
-                    }
-                }
-            }
-        } catch (IOException e) {
-            throw new WorkbenchException(outDir + ": cannot write the evaluation arrays (" + e.getMessage() + ")", e);
-        }
-    }
-
-    private static Path replace(Path file) throws IOException {
-        Files.deleteIfExists(file);
-        return file;
-    }
-
-    private static void writeReport(Path file, EvaluationRequest request, StoredRun context, Attributions attributions,
-                                    EvaluationResult result, long storeSeed, List<Device> workers, Map<String, Object> baselineNotes,
-                                    Map<String, Double> seconds, String provenance) {
-        ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-        ObjectNode r = context.reportHeader(json, REPORT_FORMAT, request.attributionsDir());
-        r.put("output", context.run().output());
-        r.put("components", context.components().total());
-        r.put("examples", context.data().size());
-        ObjectNode masks = r.putObject("masks");
-        masks.put("store_seed", storeSeed);
-        masks.put("evaluation_seed", result.evaluationSeed());
-        masks.put("evaluation_seed_given", request.seed() != null);
-        masks.put("rule", "run r at alpha a keeps component c iff RowMasks.keepMask(mask_seed(a), r, components, a)[c]; "
-                + "mask_seed(a) = evaluation_seed XOR rotl64(bits(a) * 0x9E3779B97F4A7C15, 17); the default evaluation seed "
-                + "is store_seed XOR 0x6576616c75617465, so fresh masks come from other random streams than the store's rows");
-        masks.put("runs_per_alpha", request.runs());
-        r.put("sign_convention", "every method's score of a component is the effect on the output of KEEPING it (COAR's "
-                + "raw weights; leave-one-out: unablated output minus output with the component alone ablated; gradient x "
-                + "parameter: sum over the slice of d output / d w * w, the first-order estimate of the same; weight norm: "
-                + "||slice||). Baseline prediction for a mask = unablated output - sum of the ablated components' scores; COAR "
-                + "prediction = ((x - mask_mean) / mask_std) . weight[:, j] + bias[j]. Correlation: Pearson over the runs, per example.");
-        ArrayNode methods = r.putArray("methods");
-        result.methods().forEach(methods::add);
-        ArrayNode alphas = r.putArray("results");
-        for (EvaluationResult.AlphaResult a : result.alphas()) {
-            ObjectNode node = alphas.addObject();
-            node.put("alpha", a.alpha());
-            node.put("mask_seed", a.maskSeed());
-            ObjectNode byMethod = node.putObject("correlation");
-            a.byMethod().forEach((method, summary) -> byMethod.set(method, summaryNode(json, summary)));
-        }
-        ObjectNode check = r.putObject("store_rows_check");
-        check.put("rows", result.validation().rows());
-        check.put("in_sample", result.validation().inSample());
-        check.put("rows_are", result.validation().description());
-        check.set("correlation", summaryNode(json, result.validation().summary()));
-        r.set("baselines", json.valueToTree(baselineNotes));
-        r.put("scatter_example", result.scatterExample());
-        ObjectNode files = r.putObject("files");
-        files.put("correlations", "correlation_<method>.npy: float32 (alphas, examples), NaN where an example's outputs never varied");
-        files.put("runs", "masks_alpha_<a>.npy bool (runs, components) and outputs_alpha_<a>.npy float32 (runs, examples)");
-        ArrayNode figures = files.putArray("figures");
-        result.figures().forEach(f -> figures.add(f.getFileName().toString()));
-        ObjectNode execution = r.putObject("execution");
-        execution.put("workers", workers.size());
-        ArrayNode devices = execution.putArray("devices");
-        workers.stream().map(Devices::name).distinct().forEach(devices::add);
-        r.set("timings_seconds", json.valueToTree(seconds));
-        r.put("attributions_report", attributions.report() == null ? "absent" : "present");
-        r.put("attributions_fitted_on", provenance);
-        try {
-            AtomicFiles.replace(file, temp -> json.writeValue(temp.toFile(), r));
-        } catch (IOException e) {
-            throw new WorkbenchException(file + ": cannot write the report (" + e.getMessage() + ")", e);
-        }
-    }
-
-    /** A summary as JSON, with null for undefined values (JSON has no NaN). */
-    /** Reads back the result an earlier evaluation wrote to {@code outDir}, as {@link #evaluate} returned it. */
-    public static EvaluationResult readReport(Path outDir) {
-        Path file = outDir.resolve(REPORT);
-        JsonNode r;
-        try {
-            r = new ObjectMapper().readTree(file.toFile());
-        } catch (IOException e) {
-            throw new WorkbenchException(file + ": cannot read the evaluation report (" + e.getMessage() + "); run the evaluation again", e);
-        }
-        if (r == null || !REPORT_FORMAT.equals(r.path("format").asText())) {
-            throw new WorkbenchException(file + ": not an evaluation report of this workbench (format '" + (r == null ? ""
-                    : r.path("format").asText()) + "', expected '" + REPORT_FORMAT + "'); run the evaluation again");
-        }
-        List<String> methods = new ArrayList<>();
-        r.path("methods").forEach(m -> methods.add(m.asText()));
-        List<EvaluationResult.AlphaResult> alphas = new ArrayList<>();
-        for (JsonNode a : r.path("results")) {
-            Map<String, Correlation.Summary> byMethod = new LinkedHashMap<>();
-            a.path("correlation").properties().forEach(e -> byMethod.put(e.getKey(), summaryOf(e.getValue())));
-            alphas.add(new EvaluationResult.AlphaResult(a.path("alpha").asDouble(), a.path("mask_seed").asLong(), byMethod));
-        }
-        JsonNode check = r.path("store_rows_check");
-        EvaluationResult.ValidationCheck validation = new EvaluationResult.ValidationCheck(check.path("rows").asInt(),
-                check.path("in_sample").asBoolean(), check.path("rows_are").asText(), summaryOf(check.path("correlation")));
-        List<Path> figures = new ArrayList<>();
-        r.path("files").path("figures").forEach(f -> figures.add(outDir.resolve(f.asText())));
-        return new EvaluationResult(outDir, methods, alphas, validation, r.path("masks").path("evaluation_seed").asLong(),
-                r.path("masks").path("runs_per_alpha").asInt(), r.path("scatter_example").asInt(), file, figures);
-    }
-
-    private static Correlation.Summary summaryOf(JsonNode n) {
-        return new Correlation.Summary(n.path("mean").asDouble(Double.NaN), n.path("median").asDouble(Double.NaN),
-                n.path("q25").asDouble(Double.NaN), n.path("q75").asDouble(Double.NaN), n.path("min").asDouble(Double.NaN),
-                n.path("max").asDouble(Double.NaN), n.path("examples").asInt(), n.path("undefined").asInt());
-    }
-
-    static ObjectNode summaryNode(ObjectMapper json, Correlation.Summary s) {
-        ObjectNode n = json.createObjectNode();
-        putFinite(n, "mean", s.mean());
-        putFinite(n, "median", s.median());
-        putFinite(n, "q25", s.q25());
-        putFinite(n, "q75", s.q75());
-        putFinite(n, "min", s.min());
-        putFinite(n, "max", s.max());
-        n.put("examples", s.count());
-        n.put("undefined", s.undefined());
-        return n;
-    }
-
-    private static void putFinite(ObjectNode n, String key, double value) {
-        if (Double.isFinite(value)) {
-            n.put(key, value);
-        } else {
-            n.putNull(key);
-        }
-    }
 }

@@ -1,10 +1,7 @@
 package org.coar.workbench.fit;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import org.coar.workbench.WorkbenchException;
-import org.coar.workbench.npy.NpyArray;
+import org.coar.workbench.attributions.Attributions;
 
 /**
  * Per-example figures of an attributions directory, binned for display: the validation R² and the
@@ -42,21 +39,11 @@ public record AttributionsSummary(Histogram r2, Histogram lambda, int zeroLambda
     }
 
     public static AttributionsSummary read(Path dir, int bins) {
-        double[] lambdas = readAll(dir.resolve("lam.npy"));
-        double[] r2 = Files.exists(dir.resolve("val_r2.npy")) ? readAll(dir.resolve("val_r2.npy")) : new double[0];
+        double[] lambdas = Attributions.readLambdas(dir);
+        double[] r2 = Attributions.readValidationR2(dir);
         double[] finiteR2 = java.util.Arrays.stream(r2).filter(Double::isFinite).toArray();
         double[] logLambdas = java.util.Arrays.stream(lambdas).filter(l -> l > 0).map(Math::log10).toArray();
         return new AttributionsSummary(finiteR2.length == 0 ? null : Histogram.of(finiteR2, bins),
                 logLambdas.length == 0 ? null : Histogram.of(logLambdas, bins), lambdas.length - logLambdas.length, lambdas.length);
-    }
-
-    private static double[] readAll(Path file) {
-        try (NpyArray array = NpyArray.open(file, false)) {
-            double[] values = new double[Math.toIntExact(array.rows() * array.rowLength())];
-            array.readRows(0, Math.toIntExact(array.rows()), values);
-            return values;
-        } catch (IOException e) {
-            throw new WorkbenchException(file + ": cannot read (" + e.getMessage() + ")", e);
-        }
     }
 }

@@ -4,17 +4,18 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import org.coar.workbench.Provenance;
 import org.coar.workbench.Version;
 import org.coar.workbench.WorkbenchException;
+import org.coar.workbench.attributions.Attributions;
+import org.coar.workbench.attributions.AttributionsWriter;
 import org.coar.workbench.fit.linalg.DeviceMemory;
 import org.coar.workbench.fit.linalg.LinearAlgebra;
 import org.coar.workbench.fit.linalg.Matrix;
@@ -23,7 +24,9 @@ import org.coar.workbench.job.Cancellation;
 import org.coar.workbench.job.Progress;
 import org.coar.workbench.npy.NpyArray;
 import org.coar.workbench.npy.NpyHeader;
+import org.coar.workbench.store.RunConfig;
 import org.coar.workbench.store.Store;
+import org.coar.workbench.store.StoreArrays;
 
 /**
  * Stage 3 of COAR: fits one linear model per example from a store's completed rows and writes
@@ -32,9 +35,6 @@ import org.coar.workbench.store.Store;
  * the GUI both call {@link #fit}.
  */
 public final class FitService {
-    public static final String MASKS = "masks";
-    public static final String REPORT_FORMAT = "coar-attributions/1";
-
     private final Supplier<LinearAlgebra> backend;
 
     public FitService() {
@@ -58,8 +58,9 @@ public final class FitService {
     }
 
     private static FitPlan plan(Store store, FitConfig config, LinearAlgebra la) {
-        NpyArray masks = masksOf(store);
-        NpyArray outputs = store.array(outputArrayName(store, config));
+        StoreArrays arrays = StoreArrays.resolve(store, null, config.outputArray());
+        NpyArray masks = checkedMasks(arrays.masksIn(store));
+        NpyArray outputs = arrays.outputsIn(store);
         int[] targets = targetRange(outputs, config);
         RowSplit split = RowSplit.of(store, config);
         FitPlan.Shape shape = new FitPlan.Shape(Math.toIntExact(masks.rowLength()), targets[1] - targets[0], split.train(),
@@ -86,9 +87,10 @@ public final class FitService {
         try (AttributionsWriter writer = new AttributionsWriter(request.outDir());
              Store store = Store.open(request.storeDir(), false);
              LinearAlgebra la = backend.get()) {
-            NpyArray masks = masksOf(store);
-            String outputName = outputArrayName(store, config);
-            NpyArray outputs = store.array(outputName);
+            StoreArrays arrays = StoreArrays.resolve(store, null, config.outputArray());
+            NpyArray masks = checkedMasks(arrays.masksIn(store));
+            String outputName = arrays.outputArray();
+            NpyArray outputs = arrays.outputsIn(store);
             int[] targets = targetRange(outputs, config);
             int components = Math.toIntExact(masks.rowLength());
             int examples = targets[1] - targets[0];
@@ -128,10 +130,7 @@ public final class FitService {
 
                 t = System.nanoTime();
                 listener.accept(new Progress(FitStages.WRITING, 0, 1, "files", "writing " + request.outDir()));
-                Path componentList = store.dir().resolve("components.json");
-                if (Files.isRegularFile(componentList)) {
-                    writer.copy(componentList, "components.json");
-                }
+                writer.copyComponents(store.dir());
                 ObjectNode report = report(store, outputName, outputs, masks, config, split, read, written, details, la, plan);
                 seconds.put("writing", secondsSince(t));
                 seconds.put("total", secondsSince(started));
@@ -199,12 +198,10 @@ public final class FitService {
                 // A constant component has weight 0; std 1 keeps (x − mean) / std · weight finite (0), where 0 would give NaN.
                 stdWritten[i] = all.std[i] > 0 ? all.std[i] : 1;
             }
-            writer.writeVector("bias.npy", bias);
-            writer.writeVector("lam.npy", new double[examples]);
-            writer.writeVector("mask_mean.npy", keepMean);
-            writer.writeVector("mask_std.npy", stdWritten);
-            writer.writeVector("val_mse.npy", fit.validationMse);
-            writer.writeVector("val_r2.npy", fit.validationR2);
+            writer.writeBias(bias);
+            writer.writeLambda(new double[examples]);
+            writer.writeStandardisation(keepMean, stdWritten);
+            writer.writeValidation(fit.validationMse, fit.validationR2);
             int[] zero = java.util.stream.IntStream.range(0, components).filter(i -> !(all.std[i] > 0)).toArray();
             return new Written(all.rows, fit.varying(), fit.validationMse, fit.validationR2, new double[examples], zero);
         }
@@ -316,33 +313,13 @@ public final class FitService {
         return RidgePath.DEFAULT_GRID.size() + (config.includeZeroLambda() ? 1 : 0);
     }
 
-    private static NpyArray masksOf(Store store) {
-        if (!store.arrayNames().contains(MASKS)) {
-            throw new WorkbenchException(store.dir() + ": no masks.npy (the keep-masks, one row per ablated model); the store has "
-                    + String.join(", ", store.arrayNames()) + ". A COAR store needs masks.npy as the reference layout names it");
-        }
-        NpyArray masks = store.array(MASKS);
+    /** The keep-masks, which the fit reads as (rows, components). */
+    private static NpyArray checkedMasks(NpyArray masks) {
         if (masks.header().shape().length != 2) {
             throw new WorkbenchException(masks.file() + ": expected (rows, components), found shape "
                     + NpyHeader.shapeString(masks.header().shape()));
         }
         return masks;
-    }
-
-    private static String outputArrayName(Store store, FitConfig config) {
-        if (config.outputArray() != null) {
-            if (!store.arrayNames().contains(config.outputArray()) || config.outputArray().equals(MASKS)) {
-                throw new WorkbenchException(store.dir() + ": no output array '" + config.outputArray() + "' (--output-array / "
-                        + "workbench.output_array); the store has " + String.join(", ", store.arrayNames()));
-            }
-            return config.outputArray();
-        }
-        List<String> candidates = store.arrayNames().stream().filter(n -> !n.equals(MASKS)).toList();
-        if (candidates.size() != 1) {
-            throw new WorkbenchException(store.dir() + ": " + (candidates.isEmpty() ? "no output array beside masks.npy"
-                    : "several output arrays (" + String.join(", ", candidates) + ")") + "; name the one to fit with --output-array");
-        }
-        return candidates.getFirst();
     }
 
     private static int[] targetRange(NpyArray outputs, FitConfig config) {
@@ -359,30 +336,25 @@ public final class FitService {
 
     private static void writeGramPath(AttributionsWriter writer, StandardisedProblem problem, Solution solution, int components)
             throws IOException {
-        double[] ones = new double[components];
-        Arrays.fill(ones, 1);
-        writer.writeWeights("weight.npy", solution.weights(), problem.active, components, ones);
+        writer.writeWeight(solution.weights(), problem.active, components);
         double[] inverseStd = new double[components];
         double[] stdWritten = new double[components];
         for (int i = 0; i < components; i++) {
             inverseStd[i] = problem.std[i] > 0 ? 1 / problem.std[i] : 0;
             stdWritten[i] = problem.std[i] > 0 ? problem.std[i] : 1;
         }
-        writer.writeWeights("raw_weight.npy", solution.weights(), problem.active, components, inverseStd);
-        writer.writeVector("bias.npy", solution.bias());
-        writer.writeVector("lam.npy", solution.lambda());
-        writer.writeVector("mask_mean.npy", problem.mean);
-        writer.writeVector("mask_std.npy", stdWritten);
-        writer.writeVector("val_mse.npy", solution.validationMse());
-        writer.writeVector("val_r2.npy", solution.validationR2());
+        writer.writeRawWeight(solution.weights(), problem.active, components, inverseStd);
+        writer.writeBias(solution.bias());
+        writer.writeLambda(solution.lambda());
+        writer.writeStandardisation(problem.mean, stdWritten);
+        writer.writeValidation(solution.validationMse(), solution.validationR2());
     }
 
     private ObjectNode report(Store store, String outputName, NpyArray outputs, NpyArray masks, FitConfig config, RowSplit split,
                               StorePass.Masks read, Written written, Map<String, Object> details, LinearAlgebra la, FitPlan plan) {
         ObjectMapper json = new ObjectMapper();
-        ObjectNode r = json.createObjectNode();
-        r.put("format", REPORT_FORMAT);
-        r.put("created", Instant.now().toString());
+        Map<String, Object> settings = configMap(config);
+        ObjectNode r = provenance(store.dir(), settings).startReport(json);
         ObjectNode versions = r.putObject("versions");
         versions.put("workbench", Version.workbench());
         versions.put("java", Runtime.version().toString() + " (" + System.getProperty("java.vendor") + ")");
@@ -403,7 +375,7 @@ public final class FitService {
         s.put("completed_rows", split.completed());
         org.coar.workbench.attributions.FittedOn.of(store.dir()).putInto(s); // what eval and edit check the attributions against
 
-        r.set("config", json.valueToTree(configMap(config)));
+        r.set("config", json.valueToTree(settings));
 
         ObjectNode sp = r.putObject("split");
         sp.put("method", split.method());
@@ -445,6 +417,13 @@ public final class FitService {
         ArrayNode warnings = r.putArray("warnings");
         config.warnings().forEach(warnings::add);
         return r;
+    }
+
+    /** The fit's provenance: the store, the model its rows came from (as run.json records it), the fit's settings. */
+    private static Provenance provenance(Path storeDir, Map<String, Object> settings) {
+        RunConfig run = RunConfig.exists(storeDir) ? RunConfig.read(storeDir) : null;
+        return Provenance.now(Attributions.FORMAT, Attributions.VERSION, storeDir, run == null ? null : run.model(),
+                run == null ? null : run.modelSha256(), settings);
     }
 
     private static ObjectNode planNode(ObjectMapper json, FitPlan plan, StorePass.Masks read) {

@@ -1,12 +1,15 @@
 package org.coar.workbench.store;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
+import org.coar.workbench.Provenance;
 import org.coar.workbench.WorkbenchException;
 import org.coar.workbench.data.DataLoader;
 import org.coar.workbench.data.EvalData;
 import org.coar.workbench.model.Components;
-import org.coar.workbench.store.Store;
 
 /**
  * What a built store says about its rows, ready for the stages that run its model again
@@ -45,8 +48,9 @@ public record StoredRun(Path storeDir, RunConfig run, Components components, Eva
         Components components = Components.read(storeDir);
         EvalData data = new DataLoader().load(run.data());
         try (Store store = Store.open(storeDir, false)) {
-            long maskWidth = store.array(run.maskArray() == null ? "masks" : run.maskArray()).rowLength();
-            long outputs = store.array(run.outputArray()).rowLength();
+            StoreArrays arrays = StoreArrays.recorded(run);
+            long maskWidth = arrays.masksIn(store).rowLength();
+            long outputs = arrays.outputsIn(store).rowLength();
             if (maskWidth != components.total() || outputs != data.size()) {
                 throw new WorkbenchException(storeDir + ": rows hold " + maskWidth + " mask entries and " + outputs + " outputs, but "
                         + Components.FILE + " lists " + components.total() + " components and the data has " + data.size()
@@ -56,20 +60,28 @@ public record StoredRun(Path storeDir, RunConfig run, Components components, Eva
         return new StoredRun(storeDir, run, components, data, sha);
     }
 
+    /** The store's mask and output arrays, as run.json records them. */
+    public StoreArrays arrays() {
+        return StoreArrays.recorded(run);
+    }
+
+    /** The provenance of a report on this run written now: the store, the model and its SHA-256 now, and the job's settings. */
+    public Provenance provenance(String format, int version, Map<String, Object> settings) {
+        return Provenance.now(format, version, storeDir, run.model(), modelSha256, settings);
+    }
+
     /**
-     * The provenance every report on this run starts with: format, time, workbench version, store,
-     * attributions, model (and its SHA-256) and data.
+     * The start of every report on this run: {@code provenance}'s header, then the fields version-1
+     * reports began with (kept for readers of those): workbench version, store, attributions,
+     * model (and its SHA-256) and data.
      */
-    public com.fasterxml.jackson.databind.node.ObjectNode reportHeader(com.fasterxml.jackson.databind.ObjectMapper json, String format,
-                                                                      Path attributionsDir) {
-        com.fasterxml.jackson.databind.node.ObjectNode r = json.createObjectNode();
-        r.put("format", format);
-        r.put("created", java.time.Instant.now().toString());
-        r.put("workbench_version", org.coar.workbench.Version.workbench());
-        r.put("store", storeDir.toAbsolutePath().normalize().toString());
+    public ObjectNode reportHeader(ObjectMapper json, Provenance provenance, Path attributionsDir) {
+        ObjectNode r = provenance.startReport(json);
+        r.put("workbench_version", provenance.workbenchVersion());
+        r.put("store", provenance.store());
         r.put("attributions", attributionsDir.toAbsolutePath().normalize().toString());
-        r.put("model", run.model());
-        r.put("model_sha256", modelSha256);
+        r.put("model", provenance.model());
+        r.put("model_sha256", provenance.modelSha256());
         r.put("data", data.description());
         return r;
     }

@@ -72,6 +72,54 @@ class AttributionsProvenanceTest {
     }
 
     @Test
+    void theFitEvaluationAndEditReportsStartWithOneProvenanceHeader(@TempDir Path tmp) throws IOException {
+        new EvaluationService().evaluate(evaluation(storeA, fittedOnA, tmp.resolve("eval"), false), p -> { }, new Cancellation());
+        new EditService().edit(new EditRequest(storeA, fittedOnA, "0", "rest", 2, EditMode.TOPK, null, null, tmp.resolve("edit"),
+                List.of("cpu"), 1, 64), p -> { }, new Cancellation());
+        String store = storeA.toAbsolutePath().normalize().toString();
+        String model = EvalFixtures.linearModel().toString();
+        String sha = RunConfig.sha256(EvalFixtures.linearModel());
+        List<String> fields = List.of("format", "version", "workbench_version", "store", "model", "model_sha256", "settings", "created");
+        for (Object[] expected : new Object[][] {{fittedOnA, "coar-attributions"}, {tmp.resolve("eval"), "coar-workbench/evaluation"},
+                                                 {tmp.resolve("edit"), "coar-workbench/edit"}}) {
+            JsonNode report = report((Path) expected[0]);
+            JsonNode header = report.get("provenance");
+            assertEquals(fields, iterable(header.fieldNames()), expected[1] + ": the header's fields, in order");
+            assertEquals(expected[1] + "/2", report.get("format").asText());
+            assertEquals(expected[1], header.get("format").asText());
+            assertEquals(2, header.get("version").asInt());
+            assertEquals(org.coar.workbench.Version.workbench(), header.get("workbench_version").asText());
+            assertEquals(store, header.get("store").asText());
+            assertEquals(model, header.get("model").asText());
+            assertEquals(sha, header.get("model_sha256").asText());
+            assertEquals(report.get("created").asText(), header.get("created").asText());
+            assertEquals(new org.coar.workbench.Provenance((String) expected[1], 2, org.coar.workbench.Version.workbench(), store, model,
+                    sha, org.coar.workbench.Provenance.read(report).settings(), header.get("created").asText()),
+                    org.coar.workbench.Provenance.read(report));
+        }
+        JsonNode fit = report(fittedOnA).get("provenance").get("settings");
+        assertEquals("ols", fit.get("workbench.solver").asText());
+        assertEquals(report(fittedOnA).get("config"), fit, "the fit's settings are its config, which version 1 kept under config");
+        JsonNode evaluation = report(tmp.resolve("eval")).get("provenance").get("settings");
+        assertEquals("[0.1]", evaluation.get("alphas").toString());
+        assertEquals(5, evaluation.get("runs").asInt());
+        assertEquals(fittedOnA.toAbsolutePath().normalize().toString(), evaluation.get("attributions").asText());
+        JsonNode edit = report(tmp.resolve("edit")).get("provenance").get("settings");
+        assertEquals(List.of("0", "rest", "2", "topk"), List.of(edit.get("target").asText(), edit.get("reference").asText(),
+                edit.get("k").asText(), edit.get("mode").asText()));
+        // the fields version 1 began with stay where its readers look for them
+        assertEquals(store, report(tmp.resolve("edit")).get("store").asText());
+        assertEquals(sha, report(tmp.resolve("eval")).get("model_sha256").asText());
+        assertEquals(store, report(fittedOnA).get("store").get("dir").asText());
+    }
+
+    private static List<String> iterable(java.util.Iterator<String> names) {
+        List<String> out = new java.util.ArrayList<>();
+        names.forEachRemaining(out::add);
+        return out;
+    }
+
+    @Test
     void evaluationRefusesAttributionsOfAnotherStoreNamingBothUnlessForced(@TempDir Path tmp) throws IOException {
         WorkbenchException e = assertThrows(WorkbenchException.class, () -> new EvaluationService().evaluate(
                 evaluation(storeB, fittedOnA, tmp.resolve("eval"), false), p -> { }, new Cancellation()));

@@ -70,7 +70,7 @@ class EvaluationServiceTest {
             assertTrue(image.getWidth() >= 600 && image.getHeight() >= 400, png);
         }
         // The report reads back as the result the evaluation returned (the GUI shows earlier evaluations this way).
-        EvaluationResult reread = EvaluationService.readReport(out);
+        EvaluationResult reread = EvaluationFiles.read(out);
         assertEquals(result.methods(), reread.methods());
         assertEquals(result.alphas(), reread.alphas());
         assertEquals(result.validation(), reread.validation());

@@ -86,7 +86,7 @@ class FitBadInputTest {
                 e.getMessage());
         NpyArrayCopy.copy(store.resolve("margins.npy"), store.resolve("logits.npy"));
         WorkbenchException several = fails(store, tmp.resolve("out"), FitConfig.defaults());
-        assertTrue(several.getMessage().contains("several output arrays (logits, margins); name the one to fit with --output-array"),
+        assertTrue(several.getMessage().contains("several output arrays (logits, margins); name the one holding the outputs with --output-array"),
                 several.getMessage());
     }
 

@@ -20,6 +20,7 @@ import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
 import org.coar.workbench.WorkbenchException;
 import org.coar.workbench.evaluation.Baseline;
+import org.coar.workbench.evaluation.EvaluationFiles;
 import org.coar.workbench.evaluation.EvaluationRequest;
 import org.coar.workbench.evaluation.EvaluationResult;
 import org.coar.workbench.evaluation.EvaluationService;
@@ -71,8 +72,8 @@ public final class EvaluationViewModel {
         }
         Path out = attributions.resolve(EvaluationRequest.DEFAULT_OUT);
         outDir.set(out.toString());
-        if (Files.exists(out.resolve(EvaluationService.REPORT))) {
-            tasks.run("Reading the evaluation in " + out, p -> EvaluationService.readReport(out), result::set);
+        if (Files.exists(out.resolve(EvaluationFiles.REPORT))) {
+            tasks.run("Reading the evaluation in " + out, p -> EvaluationFiles.read(out), result::set);
         }
     }
 

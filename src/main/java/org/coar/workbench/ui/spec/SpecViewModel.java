@@ -44,7 +44,7 @@ import org.coar.workbench.ui.common.ProjectState;
  * chosen evaluation data fill in the mask and output shapes.
  */
 public final class SpecViewModel {
-    public static final String MASKS = "masks";
+    public static final String MASKS = org.coar.workbench.store.StoreArrays.DEFAULT_MASKS;
     public static final String DEFAULT_OUTPUT = "margins";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 

@@ -1,4 +1,4 @@
-package org.coar.workbench.fit;
+package org.coar.workbench.attributions;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -11,15 +11,19 @@ import java.nio.file.StandardCopyOption;
 import org.coar.workbench.StagingDirectories;
 import org.coar.workbench.WorkbenchException;
 import org.coar.workbench.fit.linalg.Matrix;
+import org.coar.workbench.model.Components;
 import org.coar.workbench.npy.Dtype;
 import org.coar.workbench.npy.NpyArray;
 
 /**
- * Writes an attributions directory (DESIGN.md, "Attributions") all or nothing: everything goes
- * into a hidden temporary directory beside the target, which is renamed into place only when
- * complete, so a failure or a cancel never leaves a half-written directory.
+ * Writes an attributions directory (DESIGN.md, "Attributions"; the files {@link Attributions}
+ * names and reads) all or nothing: everything goes into a hidden temporary directory beside the
+ * target, which is renamed into place only when complete, so a failure or a cancel never leaves a
+ * half-written directory.
  */
-final class AttributionsWriter implements AutoCloseable {
+public final class AttributionsWriter implements AutoCloseable {
+    /** Components per positional write of the weight files; each of the two buffers holds this many rows. */
+    public static final int WRITE_ROWS = 256;
     private static final int TRANSPOSE_BLOCK = 64;
 
     private final Path target;
@@ -27,7 +31,7 @@ final class AttributionsWriter implements AutoCloseable {
     private boolean committed;
 
     /** Checks the target and makes the staging directory now, before any long work, so bad paths fail fast. */
-    AttributionsWriter(Path target) {
+    public AttributionsWriter(Path target) {
         this.target = target.toAbsolutePath().normalize();
         if (Files.exists(this.target) && !StagingDirectories.isEmptyDirectory(this.target)) {
             throw new WorkbenchException(target + ": already exists and is not an empty directory; choose another --out "
@@ -45,16 +49,22 @@ final class AttributionsWriter implements AutoCloseable {
         }
     }
 
-    Path staging() {
-        return staging;
+    /**
+     * {@code weight.npy} (components × examples) from the example-major standardised {@code weights}:
+     * component {@code active[a]} takes column a; the other components get 0.
+     */
+    public void writeWeight(Matrix weights, int[] active, int components) throws IOException {
+        double[] ones = new double[components];
+        java.util.Arrays.fill(ones, 1);
+        writeWeights(Attributions.WEIGHT, weights, active, components, ones);
     }
 
-    /**
-     * {@code weight.npy} (components × examples): component {@code active[a]} takes column a of
-     * the example-major {@code weights}; the other components get 0. {@code scale[i]} multiplies
-     * component i's row (1 for weight.npy, 1/std for raw_weight.npy).
-     */
-    void writeWeights(String name, Matrix weights, int[] active, int components, double[] scale) throws IOException {
+    /** {@code raw_weight.npy}: as {@link #writeWeight}, component i's row times {@code inverseStd[i]}. */
+    public void writeRawWeight(Matrix weights, int[] active, int components, double[] inverseStd) throws IOException {
+        writeWeights(Attributions.RAW_WEIGHT, weights, active, components, inverseStd);
+    }
+
+    private void writeWeights(String name, Matrix weights, int[] active, int components, double[] scale) throws IOException {
         int examples = weights.rows();
         Path file = staging.resolve(name);
         NpyArray.create(file, Dtype.FLOAT32, components, examples);
@@ -105,12 +115,12 @@ final class AttributionsWriter implements AutoCloseable {
      * written a block of example columns at a time, through positional writes (not a memory map,
      * whose dirty pages would count in the fit's resident memory: 4.5 GiB each at ResNet-50 size).
      */
-    WeightColumns weightColumns(int components, int examples) throws IOException {
+    public WeightColumns weightColumns(int components, int examples) throws IOException {
         return new WeightColumns(components, examples);
     }
 
     /** The two weight files of a least-squares fit, filled block by block. */
-    final class WeightColumns implements AutoCloseable {
+    public final class WeightColumns implements AutoCloseable {
         private final int components;
         private final NpyArray weightArray;
         private final NpyArray rawArray;
@@ -119,10 +129,10 @@ final class AttributionsWriter implements AutoCloseable {
 
         private WeightColumns(int components, int examples) throws IOException {
             this.components = components;
-            NpyArray.create(staging.resolve("weight.npy"), Dtype.FLOAT32, components, examples);
-            NpyArray.create(staging.resolve("raw_weight.npy"), Dtype.FLOAT32, components, examples);
-            this.weightArray = NpyArray.open(staging.resolve("weight.npy"), false);
-            this.rawArray = NpyArray.open(staging.resolve("raw_weight.npy"), false);
+            NpyArray.create(staging.resolve(Attributions.WEIGHT), Dtype.FLOAT32, components, examples);
+            NpyArray.create(staging.resolve(Attributions.RAW_WEIGHT), Dtype.FLOAT32, components, examples);
+            this.weightArray = NpyArray.open(staging.resolve(Attributions.WEIGHT), false);
+            this.rawArray = NpyArray.open(staging.resolve(Attributions.RAW_WEIGHT), false);
             this.weight = org.coar.workbench.npy.NpyStream.open(weightArray, true);
             this.raw = org.coar.workbench.npy.NpyStream.open(rawArray, true);
         }
@@ -132,9 +142,9 @@ final class AttributionsWriter implements AutoCloseable {
          * one row per component of {@code order}), times {@code sign}; raw weights divide by
          * {@code std}. Components outside {@code order} keep the zeros the files start with.
          */
-        void write(int first, Matrix weights, int[] order, double sign, double[] std) {
+        public void write(int first, Matrix weights, int[] order, double sign, double[] std) {
             int w = weights.cols();
-            int chunk = FitPlanner.WRITE_ROWS;
+            int chunk = WRITE_ROWS;
             float[] wv = new float[chunk * w];
             float[] rv = new float[chunk * w];
             double[] row = new double[w];
@@ -165,7 +175,7 @@ final class AttributionsWriter implements AutoCloseable {
         }
 
         /** Forces both files to disk. */
-        void finish() throws IOException {
+        public void finish() throws IOException {
             weight.force();
             raw.force();
         }
@@ -182,7 +192,29 @@ final class AttributionsWriter implements AutoCloseable {
         }
     }
 
-    void writeVector(String name, double[] values) throws IOException {
+    /** {@code bias.npy}, (examples,). */
+    public void writeBias(double[] bias) throws IOException {
+        writeVector(Attributions.BIAS, bias);
+    }
+
+    /** {@code lam.npy}: each example's chosen λ. */
+    public void writeLambda(double[] lambda) throws IOException {
+        writeVector(Attributions.LAMBDA, lambda);
+    }
+
+    /** {@code mask_mean.npy} and {@code mask_std.npy}, (components,): the standardisation of the fit's rows. */
+    public void writeStandardisation(double[] mean, double[] std) throws IOException {
+        writeVector(Attributions.MASK_MEAN, mean);
+        writeVector(Attributions.MASK_STD, std);
+    }
+
+    /** {@code val_mse.npy} and {@code val_r2.npy}, (examples,): NaN without validation rows. */
+    public void writeValidation(double[] mse, double[] r2) throws IOException {
+        writeVector(Attributions.VAL_MSE, mse);
+        writeVector(Attributions.VAL_R2, r2);
+    }
+
+    private void writeVector(String name, double[] values) throws IOException {
         Path file = staging.resolve(name);
         NpyArray.create(file, Dtype.FLOAT32, values.length);
         try (NpyArray array = NpyArray.open(file, true)) {
@@ -193,16 +225,19 @@ final class AttributionsWriter implements AutoCloseable {
         }
     }
 
-    void writeReport(ObjectNode report) throws IOException {
-        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(staging.resolve("report.json").toFile(), report);
+    public void writeReport(ObjectNode report) throws IOException {
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(staging.resolve(Attributions.REPORT).toFile(), report);
     }
 
-    void copy(Path source, String name) throws IOException {
-        Files.copy(source, staging.resolve(name));
+    /** Copies the store's components.json, when it has one, so the attributions name their components wherever they go. */
+    public void copyComponents(Path storeDir) throws IOException {
+        if (Components.exists(storeDir)) {
+            Files.copy(storeDir.resolve(Components.FILE), staging.resolve(Components.FILE));
+        }
     }
 
     /** Renames the staging directory into place. */
-    void commit() {
+    public void commit() {
         try {
             if (Files.isDirectory(target)) {
                 Files.delete(target); // empty, checked in the constructor
