@@ -163,12 +163,14 @@ public final class SpecViewModel {
     }
 
     private void formChanged() {
+        // Read even while syncing: a row's property reports its next change only once it has been read.
+        SpecForm typed = form();
         if (syncing) {
             return;
         }
         syncing = true;
         try {
-            json.set(form().toJson());
+            json.set(typed.toJson());
         } finally {
             syncing = false;
         }
