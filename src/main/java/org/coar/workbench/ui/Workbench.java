@@ -19,8 +19,13 @@ import org.coar.workbench.spec.SpecCodec;
 import org.coar.workbench.store.Store;
 import org.coar.workbench.ui.attributions.AttributionsController;
 import org.coar.workbench.ui.attributions.AttributionsViewModel;
+import org.coar.workbench.ui.ablation.BuildChartController;
 import org.coar.workbench.ui.ablation.BuildController;
+import org.coar.workbench.ui.ablation.BuildProgressController;
+import org.coar.workbench.ui.ablation.BuildSettingsController;
+import org.coar.workbench.ui.ablation.BuildTasksController;
 import org.coar.workbench.ui.ablation.BuildViewModel;
+import org.coar.workbench.ui.ablation.SlurmScriptController;
 import org.coar.workbench.ui.common.AppSettings;
 import org.coar.workbench.ui.common.BackgroundTasks;
 import org.coar.workbench.ui.common.DialogService;
@@ -76,6 +81,11 @@ public final class Workbench {
         FxmlLoaderFactory panelLoader = new FxmlLoaderFactory(Map.ofEntries(
                 Map.entry(SpecController.class, () -> spec),
                 Map.entry(BuildController.class, () -> build),
+                Map.entry(BuildSettingsController.class, () -> new BuildSettingsController(buildViewModel)),
+                Map.entry(BuildTasksController.class, () -> new BuildTasksController(buildViewModel)),
+                Map.entry(SlurmScriptController.class, () -> new SlurmScriptController(buildViewModel, dialogs)),
+                Map.entry(BuildProgressController.class, () -> new BuildProgressController(buildViewModel)),
+                Map.entry(BuildChartController.class, () -> new BuildChartController(buildViewModel)),
                 Map.entry(RegressionController.class, () -> regression),
                 Map.entry(AttributionsController.class, () -> attributions),
                 Map.entry(EvaluationSettingsController.class, () -> new EvaluationSettingsController(evaluationViewModel, dialogs)),
