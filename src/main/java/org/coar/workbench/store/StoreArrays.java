@@ -3,6 +3,7 @@ package org.coar.workbench.store;
 import java.util.List;
 import org.coar.workbench.WorkbenchException;
 import org.coar.workbench.npy.NpyArray;
+import org.coar.workbench.spec.SpecForm;
 
 /**
  * Which arrays of a store hold the keep-masks and the outputs: the one place that resolves them,
@@ -13,7 +14,7 @@ import org.coar.workbench.npy.NpyArray;
  */
 public record StoreArrays(String maskArray, String outputArray) {
     /** The keep-mask array of the reference layout, and of every store whose run.json names none. */
-    public static final String DEFAULT_MASKS = "masks";
+    public static final String DEFAULT_MASKS = SpecForm.MASKS;
 
     /**
      * The arrays {@code run} records: its mask array, or {@value #DEFAULT_MASKS} where run.json

@@ -19,16 +19,26 @@ import org.coar.workbench.spec.SpecCodec;
 import org.coar.workbench.store.Store;
 import org.coar.workbench.ui.attributions.AttributionsController;
 import org.coar.workbench.ui.attributions.AttributionsViewModel;
+import org.coar.workbench.ui.ablation.BuildChartController;
 import org.coar.workbench.ui.ablation.BuildController;
+import org.coar.workbench.ui.ablation.BuildProgressController;
+import org.coar.workbench.ui.ablation.BuildSettingsController;
+import org.coar.workbench.ui.ablation.BuildTasksController;
 import org.coar.workbench.ui.ablation.BuildViewModel;
+import org.coar.workbench.ui.ablation.SlurmScriptController;
 import org.coar.workbench.ui.common.AppSettings;
 import org.coar.workbench.ui.common.BackgroundTasks;
 import org.coar.workbench.ui.common.DialogService;
 import org.coar.workbench.ui.common.FxmlFile;
 import org.coar.workbench.ui.common.FxmlLoaderFactory;
 import org.coar.workbench.ui.common.ProjectState;
+import org.coar.workbench.ui.evaluate.EditComparisonController;
+import org.coar.workbench.ui.evaluate.EditExamplesController;
+import org.coar.workbench.ui.evaluate.EditSettingsController;
+import org.coar.workbench.ui.evaluate.EditSweepController;
 import org.coar.workbench.ui.evaluate.EditViewModel;
-import org.coar.workbench.ui.evaluate.EvaluateController;
+import org.coar.workbench.ui.evaluate.EvaluationResultsController;
+import org.coar.workbench.ui.evaluate.EvaluationSettingsController;
 import org.coar.workbench.ui.evaluate.EvaluationViewModel;
 import org.coar.workbench.ui.main.MainController;
 import org.coar.workbench.ui.main.Panel;
@@ -67,10 +77,23 @@ public final class Workbench {
         BuildController build = new BuildController(buildViewModel, project, dialogs);
         RegressionController regression = new RegressionController(regressionViewModel, project, dialogs);
         AttributionsController attributions = new AttributionsController(attributionsViewModel, project, dialogs);
-        EvaluateController evaluate = new EvaluateController(evaluationViewModel, editViewModel, dialogs);
-        FxmlLoaderFactory panelLoader = new FxmlLoaderFactory(Map.of(SpecController.class, () -> spec, BuildController.class, () -> build,
-                RegressionController.class, () -> regression, AttributionsController.class, () -> attributions,
-                EvaluateController.class, () -> evaluate));
+        // One controller per FXML file; the sub-panels a panel includes get theirs here too.
+        FxmlLoaderFactory panelLoader = new FxmlLoaderFactory(Map.ofEntries(
+                Map.entry(SpecController.class, () -> spec),
+                Map.entry(BuildController.class, () -> build),
+                Map.entry(BuildSettingsController.class, () -> new BuildSettingsController(buildViewModel)),
+                Map.entry(BuildTasksController.class, () -> new BuildTasksController(buildViewModel)),
+                Map.entry(SlurmScriptController.class, () -> new SlurmScriptController(buildViewModel, dialogs)),
+                Map.entry(BuildProgressController.class, () -> new BuildProgressController(buildViewModel)),
+                Map.entry(BuildChartController.class, () -> new BuildChartController(buildViewModel)),
+                Map.entry(RegressionController.class, () -> regression),
+                Map.entry(AttributionsController.class, () -> attributions),
+                Map.entry(EvaluationSettingsController.class, () -> new EvaluationSettingsController(evaluationViewModel, dialogs)),
+                Map.entry(EvaluationResultsController.class, () -> new EvaluationResultsController(evaluationViewModel)),
+                Map.entry(EditExamplesController.class, () -> new EditExamplesController(editViewModel)),
+                Map.entry(EditSettingsController.class, () -> new EditSettingsController(editViewModel, dialogs)),
+                Map.entry(EditComparisonController.class, () -> new EditComparisonController(editViewModel)),
+                Map.entry(EditSweepController.class, () -> new EditSweepController(editViewModel))));
         Map<Panel, Parent> panels = new java.util.EnumMap<>(Panel.class);
         for (Panel panel : Panel.values()) {
             panels.put(panel, panelLoader.load(panel.view()));

@@ -1,6 +1,9 @@
 package org.coar.workbench.ui.common;
 
-/** Every FXML view of the workbench, in one type-safe place. */
+/**
+ * Every FXML view the workbench loads, in one type-safe place. The sub-panels a view takes in with
+ * {@code fx:include} (e.g. {@code build-progress.fxml}) sit beside it and are named only there.
+ */
 public enum FxmlFile {
     MAIN("/fxml/main.fxml"),
     SPEC("/fxml/spec.fxml"),

@@ -1,11 +1,5 @@
 package org.coar.workbench.ui.spec;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,9 +23,8 @@ import org.coar.workbench.model.ComponentPreset;
 import org.coar.workbench.model.Components;
 import org.coar.workbench.model.ParameterInfo;
 import org.coar.workbench.model.TorchModel;
-import org.coar.workbench.npy.Dtype;
-import org.coar.workbench.npy.NpyHeader;
 import org.coar.workbench.spec.SpecCodec;
+import org.coar.workbench.spec.SpecForm;
 import org.coar.workbench.spec.SpecProblem;
 import org.coar.workbench.spec.StoreSpec;
 import org.coar.workbench.store.Store;
@@ -40,19 +33,15 @@ import org.coar.workbench.ui.common.ProjectState;
 
 /**
  * The Spec panel's state: a form (num_models and a table of arrays) and the JSON text, kept in
- * sync both ways and validated by the spec service; the opened model's component groups and the
- * chosen evaluation data fill in the mask and output shapes.
+ * sync both ways through {@link SpecForm} and validated by the spec service; the opened model's
+ * component groups and the chosen evaluation data size the mask and output arrays.
  */
 public final class SpecViewModel {
-    public static final String MASKS = org.coar.workbench.store.StoreArrays.DEFAULT_MASKS;
-    public static final String DEFAULT_OUTPUT = "margins";
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-
     private final SpecCodec codec;
     private final BackgroundTasks tasks;
     private final ProjectState project;
 
-    private final StringProperty numModels = new SimpleStringProperty("2000");
+    private final StringProperty numModels = new SimpleStringProperty();
     private final ObservableList<ArrayRow> arrays = FXCollections.observableArrayList(ArrayRow::observables);
     private final StringProperty json = new SimpleStringProperty("");
     private final ObservableList<SpecProblem> problems = FXCollections.observableArrayList();
@@ -72,8 +61,7 @@ public final class SpecViewModel {
         this.codec = codec;
         this.tasks = tasks;
         this.project = project;
-        arrays.add(new ArrayRow(MASKS, Dtype.BOOL.numpyName(), "[0]"));
-        arrays.add(new ArrayRow(DEFAULT_OUTPUT, Dtype.FLOAT16.numpyName(), "[0]"));
+        show(SpecForm.starter());
         numModels.addListener((obs, old, now) -> formChanged());
         arrays.addListener((javafx.collections.ListChangeListener<ArrayRow>) change -> formChanged());
         json.addListener((obs, old, now) -> jsonChanged());
@@ -137,14 +125,8 @@ public final class SpecViewModel {
         return problems.stream().filter(p -> p.field().equals(field) || p.field().startsWith(field + ".")).findFirst();
     }
 
-    /** Problems that concern the document as a whole (e.g. JSON syntax). */
-    public Optional<SpecProblem> documentProblem() {
-        return problems.stream().filter(p -> p.field().isEmpty() || p.line() > 0).findFirst();
-    }
-
     public void addArray() {
-        String name = "output" + arrays.size();
-        arrays.add(new ArrayRow(name, Dtype.FLOAT16.numpyName(), "[1]"));
+        show(form().withNewArray());
     }
 
     public void removeArray(ArrayRow row) {
@@ -155,27 +137,40 @@ public final class SpecViewModel {
     public long bytesOf(ArrayRow row) {
         try {
             StoreSpec spec = codec.parse(json.get(), "spec");
-            var array = spec.schema().get(row.nameProperty().get());
-            return array == null ? -1 : NpyHeader.of(array.dtype(), prepend(spec.numModels(), array.rowShape())).fileBytes();
+            return spec.schema().containsKey(row.nameProperty().get()) ? spec.fileBytes(row.nameProperty().get()) : -1;
         } catch (RuntimeException e) {
             return -1;
         }
     }
 
-    private static long[] prepend(long first, long[] rest) {
-        long[] shape = new long[rest.length + 1];
-        shape[0] = first;
-        System.arraycopy(rest, 0, shape, 1, rest.length);
-        return shape;
+    /** The form as typed. */
+    private SpecForm form() {
+        return new SpecForm(numModels.get(), arrays.stream().map(ArrayRow::typed).toList());
+    }
+
+    /** Puts {@code form} into the fields, changing rows in place so that the table keeps its rows and selection. */
+    private void show(SpecForm form) {
+        numModels.set(form.numModels());
+        List<SpecForm.Array> shown = form.arrays();
+        int kept = Math.min(arrays.size(), shown.size());
+        for (int i = 0; i < kept; i++) {
+            arrays.get(i).show(shown.get(i));
+        }
+        if (arrays.size() > kept) {
+            arrays.remove(kept, arrays.size());
+        }
+        shown.subList(kept, shown.size()).forEach(array -> arrays.add(new ArrayRow(array)));
     }
 
     private void formChanged() {
+        // Read even while syncing: a row's property reports its next change only once it has been read.
+        SpecForm typed = form();
         if (syncing) {
             return;
         }
         syncing = true;
         try {
-            json.set(formToJson());
+            json.set(typed.toJson());
         } finally {
             syncing = false;
         }
@@ -188,87 +183,11 @@ public final class SpecViewModel {
         }
         syncing = true;
         try {
-            jsonToForm(json.get());
+            SpecForm.fromJson(json.get()).ifPresent(this::show); // else validate() reports the syntax error
         } finally {
             syncing = false;
         }
         validate();
-    }
-
-    /** Builds JSON from the form as typed; values that are not numbers stay strings so the service can name them. */
-    private String formToJson() {
-        ObjectNode root = JSON.createObjectNode();
-        String models = numModels.get() == null ? "" : numModels.get().trim();
-        try {
-            root.put("num_models", Long.parseLong(models));
-        } catch (NumberFormatException e) {
-            root.put("num_models", models);
-        }
-        ObjectNode schema = root.putObject("schema");
-        for (ArrayRow row : arrays) {
-            ObjectNode entry = schema.putObject(row.nameProperty().get() == null ? "" : row.nameProperty().get().trim());
-            entry.put("dtype", row.dtypeProperty().get());
-            List<Long> dims = parseShape(row.shapeProperty().get());
-            if (dims == null) {
-                entry.put("shape", row.shapeProperty().get());
-            } else {
-                ArrayNode shape = entry.putArray("shape");
-                dims.forEach(shape::add);
-            }
-        }
-        try {
-            return JSON.writeValueAsString(root);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    /** {@code [3, 32]}, {@code 3, 32} or {@code []}; null when not a list of integers. */
-    static List<Long> parseShape(String text) {
-        if (text == null) {
-            return null;
-        }
-        String inner = text.trim();
-        if (inner.startsWith("[") && inner.endsWith("]")) {
-            inner = inner.substring(1, inner.length() - 1).trim();
-        }
-        List<Long> dims = new ArrayList<>();
-        if (inner.isEmpty()) {
-            return dims;
-        }
-        for (String part : inner.split(",")) {
-            try {
-                dims.add(Long.parseLong(part.trim()));
-            } catch (NumberFormatException e) {
-                return null;
-            }
-        }
-        return dims;
-    }
-
-    private void jsonToForm(String text) {
-        JsonNode root;
-        try {
-            root = JSON.readTree(text);
-        } catch (JsonProcessingException e) {
-            return; // syntax errors are reported by validate(); the form keeps its last good state
-        }
-        if (root == null || !root.isObject()) {
-            return;
-        }
-        JsonNode models = root.get("num_models");
-        numModels.set(models == null ? "" : models.isTextual() ? models.asText() : models.toString());
-        List<ArrayRow> rows = new ArrayList<>();
-        JsonNode schema = root.get("schema");
-        if (schema != null && schema.isObject()) {
-            schema.properties().forEach(e -> {
-                JsonNode dtype = e.getValue().get("dtype");
-                JsonNode shape = e.getValue().get("shape");
-                rows.add(new ArrayRow(e.getKey(), dtype == null ? "" : dtype.asText(),
-                        shape == null ? "" : shape.isTextual() ? shape.asText() : shape.toString().replace(",", ", ")));
-            });
-        }
-        arrays.setAll(rows);
     }
 
     private void validate() {
@@ -279,10 +198,7 @@ public final class SpecViewModel {
     private void updateSizeSummary() {
         try {
             StoreSpec spec = codec.parse(json.get(), "spec");
-            long total = 0;
-            for (ArrayRow row : arrays) {
-                total += Math.max(0, bytesOf(row));
-            }
+            long total = spec.fileBytes();
             String recommendation = recommendedModels().map(n -> String.format(Locale.ROOT,
                     "  Recommended: at least %,d models (about 8 per component; more gives better attributions — "
                             + "the paper used 50,000 for 2,304 components).", n)).orElse("");
@@ -394,7 +310,7 @@ public final class SpecViewModel {
         long total = selectedComponents();
         componentSummary.set(String.format(Locale.ROOT, "%,d components in %d groups (%s)", total, selected.size(),
                 project.modelProperty().get() == null ? "" : project.modelProperty().get().getFileName()));
-        setRowShape(MASKS, Dtype.BOOL, total);
+        show(form().withMaskWidth(total));
     }
 
     public void chooseData(Path path) {
@@ -413,8 +329,7 @@ public final class SpecViewModel {
             int examples = (Integer) result[1];
             dataSummary.set(String.format(Locale.ROOT, "%,d examples of shape %s — %s", examples,
                     java.util.Arrays.toString((long[]) result[3]), result[2]));
-            String output = arrays.stream().map(r -> r.nameProperty().get()).filter(n -> !MASKS.equals(n)).findFirst().orElse(DEFAULT_OUTPUT);
-            setRowShape(output, Dtype.FLOAT16, examples);
+            show(form().withOutputWidth(examples));
         });
     }
 
@@ -427,15 +342,6 @@ public final class SpecViewModel {
             return Integer.parseInt(text);
         } catch (NumberFormatException e) {
             throw new org.coar.workbench.WorkbenchException("Limit: expected a whole number of examples, got '" + text + "'");
-        }
-    }
-
-    private void setRowShape(String name, Dtype defaultDtype, long width) {
-        ArrayRow row = arrays.stream().filter(r -> name.equals(r.nameProperty().get())).findFirst().orElse(null);
-        if (row == null) {
-            arrays.add(new ArrayRow(name, defaultDtype.numpyName(), "[" + width + "]"));
-        } else {
-            row.shapeProperty().set("[" + width + "]");
         }
     }
 

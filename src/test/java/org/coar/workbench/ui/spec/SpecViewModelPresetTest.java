@@ -9,6 +9,7 @@ import java.util.Optional;
 import org.coar.workbench.model.ComponentPreset;
 import org.coar.workbench.model.ParameterInfo;
 import org.coar.workbench.spec.SpecCodec;
+import org.coar.workbench.spec.SpecForm;
 import org.coar.workbench.ui.common.BackgroundTasks;
 import org.coar.workbench.ui.common.DialogService;
 import org.coar.workbench.ui.common.ProjectState;
@@ -57,7 +58,7 @@ class SpecViewModelPresetTest {
     }
 
     private String maskShape() {
-        return viewModel.arrays().stream().filter(r -> r.nameProperty().get().equals(SpecViewModel.MASKS)).findFirst().orElseThrow()
+        return viewModel.arrays().stream().filter(r -> r.nameProperty().get().equals(SpecForm.MASKS)).findFirst().orElseThrow()
                 .shapeProperty().get();
     }
 
