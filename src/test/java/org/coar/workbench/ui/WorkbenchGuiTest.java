@@ -31,6 +31,9 @@ import org.coar.workbench.ablation.BuildProgress;
 import org.coar.workbench.store.Store;
 import org.coar.workbench.testing.Fixtures;
 import org.coar.workbench.ui.common.AppSettings;
+import org.coar.workbench.ui.common.FakeDialogs;
+import org.coar.workbench.ui.common.FxTaskExecutor;
+import org.coar.workbench.ui.common.JobReporter;
 import org.coar.workbench.ui.spec.ArrayRow;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -66,7 +69,7 @@ class WorkbenchGuiTest {
     void start(Stage stage) throws IOException {
         this.stage = stage;
         Path settings = Files.createTempDirectory(tmp, "settings");
-        workbench = new Workbench(stage, dialogs, AppSettings.load(settings));
+        workbench = new Workbench(stage, dialogs, new FxTaskExecutor(new JobReporter(dialogs, "the log")), AppSettings.load(settings));
         workbench.showWindow();
     }
 

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Consumer;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.ObjectProperty;
@@ -24,11 +25,13 @@ import org.coar.workbench.attributions.ExampleBrowser;
 import org.coar.workbench.edit.EditMode;
 import org.coar.workbench.edit.EditRequest;
 import org.coar.workbench.edit.EditResult;
-import org.coar.workbench.edit.EditService;
 import org.coar.workbench.edit.ExampleSet;
-import org.coar.workbench.ui.common.BackgroundTasks;
+import org.coar.workbench.StageProgress;
+import org.coar.workbench.job.JobCancelledException;
+import org.coar.workbench.ui.common.BackgroundJob;
 import org.coar.workbench.ui.common.FormFields;
 import org.coar.workbench.ui.common.ProjectState;
+import org.coar.workbench.ui.common.TaskExecutor;
 import org.coar.workbench.ui.common.ThrottledProgress;
 
 /**
@@ -42,8 +45,16 @@ public final class EditViewModel {
                             double marginAfter) {
     }
 
-    private final EditService service;
-    private final BackgroundTasks tasks;
+    /** What runs an edit: {@link org.coar.workbench.edit.EditService#edit} in the app, a fake in tests. */
+    @FunctionalInterface
+    public interface Editor {
+        EditResult edit(EditRequest request, Consumer<StageProgress> progress, AtomicBoolean cancel);
+    }
+
+    static final String CANCELLED = "Cancelled; nothing was saved.";
+
+    private final Editor service;
+    private final TaskExecutor tasks;
     private final ProjectState project;
     private final ReadOnlyObjectProperty<ExampleBrowser> browser;
 
@@ -66,7 +77,7 @@ public final class EditViewModel {
     private final ReadOnlyStringWrapper resultText = new ReadOnlyStringWrapper("");
     private AtomicBoolean cancel;
 
-    public EditViewModel(EditService service, BackgroundTasks tasks, ProjectState project, ReadOnlyObjectProperty<ExampleBrowser> browser) {
+    public EditViewModel(Editor service, TaskExecutor tasks, ProjectState project, ReadOnlyObjectProperty<ExampleBrowser> browser) {
         this.service = service;
         this.tasks = tasks;
         this.project = project;
@@ -156,16 +167,21 @@ public final class EditViewModel {
         cancel = thisCancel;
         running.set(true);
         progress.start();
-        AtomicBoolean finished = new AtomicBoolean();
-        tasks.run("Editing with " + request.k() + " components", p -> service.edit(request, progress.listener(), thisCancel), done -> {
-            if (done != null) {
-                result.set(done);
-                finished.set(true);
-            }
-        }, () -> {
-            running.set(false);
-            progress.finish(finished.get() ? "Finished." : thisCancel.get() ? "Cancelled; nothing was saved." : "Failed.", finished.get());
-        });
+        tasks.submit(BackgroundJob.titled("Editing with " + request.k() + " components", p -> {
+                    EditResult done = service.edit(request, progress.listener(), thisCancel);
+                    if (done == null) { // how EditService ends a cancelled edit until it throws JobCancelledException itself
+                        throw new JobCancelledException();
+                    }
+                    return done;
+                })
+                .cancelWith(() -> thisCancel.set(true))
+                .onSuccess(done -> {
+                    result.set(done);
+                    progress.finish("Finished.", true);
+                })
+                .onCancelled(() -> progress.finish(CANCELLED, false))
+                .onError(error -> progress.finish("Failed.", false))
+                .andFinally(() -> running.set(false)));
     }
 
     public void cancel() {

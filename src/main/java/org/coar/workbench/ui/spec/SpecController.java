@@ -202,18 +202,8 @@ public final class SpecController {
     }
 
     @FXML
-    public void onSaveSpec() {
-        if (!viewModel.problems().isEmpty()) {
-            dialogs.showError("The spec has problems", viewModel.problems().getFirst() + "\n\nFix them, then save again.");
-            return;
-        }
-        dialogs.chooseSaveFile("Save spec.json", "spec.json").ifPresent(file -> {
-            try {
-                viewModel.saveSpec(file);
-            } catch (org.coar.workbench.WorkbenchException e) {
-                dialogs.showError("Cannot save the spec", e.getMessage());
-            }
-        });
+    private void onSaveSpec() {
+        viewModel.saveSpec();
     }
 
     @FXML
