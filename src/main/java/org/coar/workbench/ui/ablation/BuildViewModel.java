@@ -103,6 +103,8 @@ public final class BuildViewModel {
     private BuildControl control;
     private final Timeline watcher = new Timeline(new KeyFrame(javafx.util.Duration.seconds(2), e -> refreshStoreSummary()));
     private boolean refreshing;
+    /** The store whose run.json the panel shows; until it is the project's store, starting would ignore what run.json says. */
+    private Path storeShown;
 
     public BuildViewModel(BuildService service, TaskExecutor tasks, ProjectState project, DialogService dialogs) {
         this.service = service;
@@ -177,6 +179,7 @@ public final class BuildViewModel {
     private void storeChanged(Path store) {
         updateSlurmScript();
         if (store == null) {
+            storeShown = null;
             showRecorded(null, Optional.empty());
             showStatus(readStatus(null));
             return;
@@ -185,6 +188,7 @@ public final class BuildViewModel {
                 p -> new OpenedStore(RunConfig.exists(store) ? Optional.of(RunConfig.read(store)) : Optional.empty(), readStatus(store)))
                 .onSuccess(opened -> {
                     if (store.equals(project.storeProperty().get())) {
+                        storeShown = store;
                         showRecorded(store, opened.recorded());
                         showStatus(opened.status());
                     }
@@ -275,6 +279,9 @@ public final class BuildViewModel {
         Path store = project.storeProperty().get();
         if (store == null) {
             throw new WorkbenchException("No store is open: initialise one in the Spec panel or open one with Ctrl+O");
+        }
+        if (!store.equals(storeShown)) {
+            throw new WorkbenchException("Still reading " + store + ": start the build again once its settings are shown");
         }
         RunConfig requested = settingsRecorded.get()
                 ? new RunConfig(null, null, null, null, null, null, null, null, List.of(), List.of(), null, null)

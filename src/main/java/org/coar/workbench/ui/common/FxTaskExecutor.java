@@ -35,6 +35,9 @@ public final class FxTaskExecutor implements TaskExecutor {
             Platform.runLater(() -> submit(job));
             return;
         }
+        if (pool.isShutdown()) {
+            return; // the window is closing: a timer's last refresh has nowhere to show
+        }
         JobTask<T> task = new JobTask<>(job);
         task.setOnSucceeded(e -> {
             running.remove(task);

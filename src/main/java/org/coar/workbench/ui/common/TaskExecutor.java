@@ -21,6 +21,6 @@ public interface TaskExecutor {
     /** How the last listed job ended when that was not plainly a success ("Cancelled: …", "… failed"); empty otherwise. */
     ReadOnlyStringProperty statusProperty();
 
-    /** Stops the threads; running work is interrupted. */
+    /** Stops the threads (running work is interrupted); jobs submitted afterwards are dropped, as the window is closing. */
     void shutdown();
 }

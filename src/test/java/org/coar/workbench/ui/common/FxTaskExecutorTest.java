@@ -95,6 +95,18 @@ class FxTaskExecutorTest {
     }
 
     @Test
+    void afterShutdownNewJobsAreDroppedNotRejected() {
+        tasks.shutdown();
+        FxThread.run(() -> tasks.submit(BackgroundJob.titled("Planning the fit", p -> {
+            calls.add("ran");
+            return 1;
+        }).andFinally(() -> calls.add("finally"))));
+        FxThread.run(() -> { }); // a pulse for anything the submit queued
+        assertEquals(List.of(), calls);
+        assertTrue(FxThread.call(() -> tasks.running().isEmpty()));
+    }
+
+    @Test
     void anUnlistedJobIsNotInTheTaskView() throws InterruptedException {
         CountDownLatch started = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
