@@ -281,7 +281,7 @@ class WorkbenchGuiTest {
     @Test
     void buildPanelBuildsThirtyRowsWithTheSpecPanelsModelAndData(FxRobot robot) throws IOException {
         // A first build: a store 'coar init' made, with the model and data chosen in the Spec panel.
-        Path store = initialisedStore("gui-store");
+        Path store = initialisedStore("first-build-store");
         dialogs.answers.add(MODEL);
         robot.clickOn("#openModelButton");
         robot.clickOn("#dataLimitField").write("50");

@@ -98,6 +98,7 @@ class EditViewModelTest {
         });
         FxThread.run(() -> {
             viewModel.targetProperty().set("5");
+            viewModel.sweepMaxProperty().set("");
             viewModel.run();
             viewModel.cancel();
             tasks.run("Editing");
