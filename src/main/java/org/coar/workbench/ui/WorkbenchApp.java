@@ -55,7 +55,9 @@ public final class WorkbenchApp extends Application {
         List<String> stores = getParameters().getUnnamed();
         FxDialogService dialogs = new FxDialogService(stage);
         JobReporter reporter = new JobReporter(dialogs, getParameters().getNamed().getOrDefault(LOG_ARGUMENT, "the standard error output"));
-        Thread.currentThread().setUncaughtExceptionHandler((thread, error) -> reporter.failed("The last action", error));
+        // Later, not in the handler: a dialog cannot open during a pulse's layout, where such failures may come from.
+        Thread.currentThread().setUncaughtExceptionHandler((thread, error) -> javafx.application.Platform.runLater(
+                () -> reporter.failed("The last action", error)));
         Workbench workbench = new Workbench(stage, dialogs, new FxTaskExecutor(reporter), AppSettings.load(AppSettings.defaultDir()));
         workbench.show(stores.isEmpty() ? Optional.empty() : Optional.of(Path.of(stores.getFirst())));
         getParameters().getRaw().stream().filter(a -> a.startsWith(PANEL_ARGUMENT)).findFirst()
