@@ -6,7 +6,7 @@ import java.util.Locale;
 import javafx.animation.KeyFrame;
 import javafx.animation.Timeline;
 import javafx.application.Platform;
-import org.coar.workbench.ui.common.BackgroundTasks;
+import org.coar.workbench.ui.common.TaskExecutor;
 
 /**
  * Measures start-up for the benchmark ({@code -Dcoar.startup.measure=true}): from the JVM's start
@@ -24,7 +24,7 @@ final class StartupTimer {
     }
 
     /** Call right after the stage is shown. */
-    static void measure(BackgroundTasks tasks) {
+    static void measure(TaskExecutor tasks) {
         Instant jvmStart = ProcessHandle.current().info().startInstant().orElseThrow();
         // runLater runs after the pulse that rendered the shown window's first frame
         Platform.runLater(() -> {

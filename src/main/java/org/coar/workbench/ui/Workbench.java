@@ -27,7 +27,7 @@ import org.coar.workbench.ui.ablation.BuildTasksController;
 import org.coar.workbench.ui.ablation.BuildViewModel;
 import org.coar.workbench.ui.ablation.SlurmScriptController;
 import org.coar.workbench.ui.common.AppSettings;
-import org.coar.workbench.ui.common.BackgroundTasks;
+import org.coar.workbench.ui.common.BackgroundJob;
 import org.coar.workbench.ui.common.DialogService;
 import org.coar.workbench.ui.common.FxmlFile;
 import org.coar.workbench.ui.common.FxmlLoaderFactory;
@@ -36,6 +36,7 @@ import org.coar.workbench.ui.evaluate.EditComparisonController;
 import org.coar.workbench.ui.evaluate.EditExamplesController;
 import org.coar.workbench.ui.evaluate.EditSettingsController;
 import org.coar.workbench.ui.evaluate.EditSweepController;
+import org.coar.workbench.ui.common.TaskExecutor;
 import org.coar.workbench.ui.evaluate.EditViewModel;
 import org.coar.workbench.ui.evaluate.EvaluationResultsController;
 import org.coar.workbench.ui.evaluate.EvaluationSettingsController;
@@ -52,7 +53,7 @@ public final class Workbench {
     private final Stage stage;
     private final AppSettings settings;
     private final ProjectState project = new ProjectState();
-    private final BackgroundTasks tasks;
+    private final TaskExecutor tasks;
     private final SpecViewModel specViewModel;
     private final BuildViewModel buildViewModel;
     private final RegressionViewModel regressionViewModel;
@@ -62,17 +63,17 @@ public final class Workbench {
     private final MainController main;
     private final Parent root;
 
-    public Workbench(Stage stage, DialogService dialogs, AppSettings settings) {
+    public Workbench(Stage stage, DialogService dialogs, TaskExecutor tasks, AppSettings settings) {
         this.stage = stage;
         this.settings = settings;
-        this.tasks = new BackgroundTasks(dialogs);
+        this.tasks = tasks;
         SpecCodec codec = new SpecCodec();
-        specViewModel = new SpecViewModel(codec, tasks, project);
-        buildViewModel = new BuildViewModel(new BuildService(), tasks, project);
+        specViewModel = new SpecViewModel(codec, tasks, project, dialogs);
+        buildViewModel = new BuildViewModel(new BuildService(), tasks, project, dialogs);
         regressionViewModel = new RegressionViewModel(new FitDevices(null), tasks, project);
         attributionsViewModel = new AttributionsViewModel(tasks, project);
-        evaluationViewModel = new EvaluationViewModel(new EvaluationService(), tasks, project);
-        editViewModel = new EditViewModel(new EditService(), tasks, project, attributionsViewModel.browserProperty());
+        evaluationViewModel = new EvaluationViewModel(new EvaluationService()::evaluate, tasks, project);
+        editViewModel = new EditViewModel(new EditService()::edit, tasks, project, attributionsViewModel.browserProperty());
         SpecController spec = new SpecController(specViewModel, dialogs);
         BuildController build = new BuildController(buildViewModel, project, dialogs);
         RegressionController regression = new RegressionController(regressionViewModel, project, dialogs);
@@ -98,7 +99,7 @@ public final class Workbench {
         for (Panel panel : Panel.values()) {
             panels.put(panel, panelLoader.load(panel.view()));
         }
-        main = new MainController(panels, spec, build, tasks, project, settings);
+        main = new MainController(panels, specViewModel, buildViewModel, tasks, project, settings);
         root = new FxmlLoaderFactory(Map.of(MainController.class, () -> main)).load(FxmlFile.MAIN);
         project.storeProperty().addListener((obs, old, now) -> showStoreSpec(now));
     }
@@ -135,7 +136,7 @@ public final class Workbench {
         return editViewModel;
     }
 
-    public BackgroundTasks tasks() {
+    public TaskExecutor tasks() {
         return tasks;
     }
 
@@ -174,33 +175,38 @@ public final class Workbench {
     /** Unpacks the bundled demo (if needed) and opens it with its model and data chosen. */
     public void openDemo(Path dir) {
         DemoProject demo = new DemoProject(dir);
-        tasks.run("Opening the bundled demo", progress -> {
+        tasks.submit(BackgroundJob.titled("Opening the bundled demo", progress -> {
             demo.prepare(DemoProject.DEFAULT_MODELS);
             return demo;
-        }, opened -> {
+        }).onSuccess(opened -> {
             specViewModel.openModel(opened.model());
             specViewModel.chooseData(opened.images());
             project.storeProperty().set(opened.store());
-        });
+        }));
+    }
+
+    /** The store's spec and, where it has one, its run.json, both read off the FX thread. */
+    private record OpenedStore(String specJson, Optional<RunConfig> run) {
     }
 
     private void showStoreSpec(Path store) {
         if (store == null) {
             return;
         }
-        tasks.run("Reading store " + store.getFileName(), progress -> {
+        tasks.submit(BackgroundJob.titled("Reading store " + store.getFileName(), progress -> {
+            String json;
             try (Store opened = Store.open(store, false)) {
-                return new SpecCodec().toJson(opened.spec());
+                json = new SpecCodec().toJson(opened.spec());
             }
-        }, json -> {
-            specViewModel.jsonProperty().set(json);
-            if (RunConfig.exists(store)) {
-                // Show the model's components and the data the store's rows were made with.
-                RunConfig run = RunConfig.read(store);
+            return new OpenedStore(json, RunConfig.exists(store) ? Optional.of(RunConfig.read(store)) : Optional.empty());
+        }).onSuccess(opened -> {
+            specViewModel.jsonProperty().set(opened.specJson());
+            // Show the model's components and the data the store's rows were made with.
+            opened.run().ifPresent(run -> {
                 specViewModel.openModel(Path.of(run.model()));
                 specViewModel.chooseData(run.data());
-            }
-        });
+            });
+        }));
     }
 
     private void saveLayout() {

@@ -8,12 +8,16 @@ import javafx.stage.Stage;
 import org.coar.workbench.WorkbenchException;
 import org.coar.workbench.ui.common.AppSettings;
 import org.coar.workbench.ui.common.FxDialogService;
+import org.coar.workbench.ui.common.FxTaskExecutor;
+import org.coar.workbench.ui.common.JobReporter;
+import org.coar.workbench.ui.common.WorkbenchLog;
 import org.coar.workbench.ui.main.Panel;
 
 /** The JavaFX application; {@code coar gui [STORE]} launches it. */
 public final class WorkbenchApp extends Application {
 
     private static final String PANEL_ARGUMENT = "--panel=";
+    private static final String LOG_ARGUMENT = "log";
 
     /** Launches the GUI and blocks until its window closes. */
     public static void launch(Optional<Path> store) {
@@ -26,8 +30,12 @@ public final class WorkbenchApp extends Application {
     }
 
     private static void launchWith(String... args) {
+        // Before anything makes a logger: slf4j-simple reads where to write only once.
+        String log = WorkbenchLog.sendTo(WorkbenchLog.defaultDir()).map(Path::toString).orElse("the standard error output");
+        String[] withLog = java.util.Arrays.copyOf(args, args.length + 1);
+        withLog[args.length] = "--" + LOG_ARGUMENT + "=" + log;
         try {
-            Application.launch(WorkbenchApp.class, args);
+            Application.launch(WorkbenchApp.class, withLog);
         } catch (UnsupportedOperationException e) {
             throw explainToolkitFailure(e);
         }
@@ -44,10 +52,15 @@ public final class WorkbenchApp extends Application {
 
     @Override
     public void start(Stage stage) {
-        List<String> args = getParameters().getRaw();
-        Workbench workbench = new Workbench(stage, new FxDialogService(stage), AppSettings.load(AppSettings.defaultDir()));
-        workbench.show(args.isEmpty() ? Optional.empty() : Optional.of(Path.of(args.getFirst())));
-        args.stream().filter(a -> a.startsWith(PANEL_ARGUMENT)).findFirst()
+        List<String> stores = getParameters().getUnnamed();
+        FxDialogService dialogs = new FxDialogService(stage);
+        JobReporter reporter = new JobReporter(dialogs, getParameters().getNamed().getOrDefault(LOG_ARGUMENT, "the standard error output"));
+        // Later, not in the handler: a dialog cannot open during a pulse's layout, where such failures may come from.
+        Thread.currentThread().setUncaughtExceptionHandler((thread, error) -> javafx.application.Platform.runLater(
+                () -> reporter.failed("The last action", error)));
+        Workbench workbench = new Workbench(stage, dialogs, new FxTaskExecutor(reporter), AppSettings.load(AppSettings.defaultDir()));
+        workbench.show(stores.isEmpty() ? Optional.empty() : Optional.of(Path.of(stores.getFirst())));
+        getParameters().getRaw().stream().filter(a -> a.startsWith(PANEL_ARGUMENT)).findFirst()
                 .ifPresent(a -> workbench.main().show(Panel.valueOf(a.substring(PANEL_ARGUMENT.length()))));
         if (StartupTimer.requested()) {
             StartupTimer.measure(workbench.tasks());

@@ -31,6 +31,9 @@ import org.coar.workbench.ablation.BuildProgress;
 import org.coar.workbench.store.Store;
 import org.coar.workbench.testing.Fixtures;
 import org.coar.workbench.ui.common.AppSettings;
+import org.coar.workbench.ui.common.FakeDialogs;
+import org.coar.workbench.ui.common.FxTaskExecutor;
+import org.coar.workbench.ui.common.JobReporter;
 import org.coar.workbench.ui.spec.ArrayRow;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -44,9 +47,11 @@ import org.testfx.util.WaitForAsyncUtils;
 import org.coar.workbench.model.WorkerStatus;
 
 /**
- * The workbench as a user drives it: author a spec from the demo model, initialise a store, build
- * 30 rows, and the bad inputs of the Spec and Build panels. Runs under a (virtual) display;
- * screenshots of each panel go to target/screenshots/.
+ * The workbench as a user drives it, one test per panel: author a spec from the demo model and
+ * initialise a store, build 30 rows, fit them, browse, evaluate and edit; the menus; the bad inputs
+ * of the Spec and Build panels. A panel's test starts from what the panels before it make, made by
+ * the command line (the same services), so each test drives only its own panel. Runs under a
+ * (virtual) display; screenshots of each panel go to target/screenshots/.
  */
 @ExtendWith(ApplicationExtension.class)
 class WorkbenchGuiTest {
@@ -57,17 +62,64 @@ class WorkbenchGuiTest {
     private Stage stage;
     private final FakeDialogs dialogs = new FakeDialogs();
 
+    private static final Path MODEL = Fixtures.resource("org/coar/workbench/demo/fashion_cnn.pt");
+    private static final Path IMAGES = Fixtures.resource("org/coar/workbench/demo/eval-images-idx3-ubyte.gz");
+    /** The demo model's 240 components, 50 of the evaluation images, 30 rows: what the Spec panel's test authors. */
+    private static final String SPEC = """
+            {"num_models": 30, "schema": {"masks": {"dtype": "bool_", "shape": [240]}, "margins": {"dtype": "float16", "shape": [50]}}}
+            """;
+    private static Path built;
+
     @BeforeAll
     static void needsADisplay() {
         Assumptions.assumeTrue(System.getenv("DISPLAY") != null || !System.getProperty("os.name").toLowerCase().contains("linux"),
                 "no display; run the tests under xvfb-run (as .ci/run does)");
     }
 
+    private static void coar(String... args) {
+        java.io.StringWriter err = new java.io.StringWriter();
+        int code = org.coar.workbench.cli.Main.run(args, new java.io.PrintWriter(java.io.Writer.nullWriter()), new java.io.PrintWriter(err, true));
+        assertEquals(0, code, "coar " + String.join(" ", args) + ": " + err);
+    }
+
+    /** A new store, as 'coar init' makes it from the spec the Spec panel's test authors. */
+    private static Path initialisedStore(String name) throws IOException {
+        Path spec = tmp.resolve(name + "-spec.json");
+        Files.writeString(spec, SPEC);
+        Path store = tmp.resolve(name);
+        coar("init", "--spec", spec.toString(), "--store", store.toString());
+        return store;
+    }
+
+    /** A copy of one store 'coar build' filled (30 rows, the demo model on 50 images, α 0.05, seed 0), built once. */
+    private static synchronized Path builtStore(String name) throws IOException {
+        if (built == null) {
+            Path store = initialisedStore("built");
+            coar("build", "--store", store.toString(), "--model", MODEL.toString(), "--data", IMAGES.toString(), "--limit", "50",
+                    "--devices", "cpu");
+            built = store;
+        }
+        Path copy = tmp.resolve(name);
+        try (var files = Files.walk(built)) {
+            for (Path file : files.toList()) {
+                Files.copy(file, copy.resolve(built.relativize(file).toString()));
+            }
+        }
+        return copy;
+    }
+
+    /** A built store with attributions fitted as the Regression panel's test fits them (24 training, 6 validation rows). */
+    private static Path fittedStore(String name) throws IOException {
+        Path store = builtStore(name);
+        coar("fit", "--store", store.toString(), "--num-train", "24", "--num-val", "6", "--device", "cpu");
+        return store;
+    }
+
     @Start
     void start(Stage stage) throws IOException {
         this.stage = stage;
         Path settings = Files.createTempDirectory(tmp, "settings");
-        workbench = new Workbench(stage, dialogs, AppSettings.load(settings));
+        workbench = new Workbench(stage, dialogs, new FxTaskExecutor(new JobReporter(dialogs, "the log")), AppSettings.load(settings));
         workbench.showWindow();
     }
 
@@ -173,9 +225,9 @@ class WorkbenchGuiTest {
     }
 
     @Test
-    void authorSpecFromModelInitialiseAndBuildThirtyRows(FxRobot robot) throws IOException {
-        Path model = Fixtures.resource("org/coar/workbench/demo/fashion_cnn.pt");
-        Path images = Fixtures.resource("org/coar/workbench/demo/eval-images-idx3-ubyte.gz");
+    void specPanelAuthorsASpecFromTheModelAndDataAndInitialisesTheStore(FxRobot robot) throws IOException {
+        Path model = MODEL;
+        Path images = IMAGES;
         TableView<ArrayRow> arrays = robot.lookup("#arraysTable").queryTableView();
 
         dialogs.answers.add(model);
@@ -225,10 +277,25 @@ class WorkbenchGuiTest {
         robot.clickOn("#initialiseButton");
         waitFor("the store", () -> Files.exists(store.resolve(Store.COMPLETED_FILE)) && !dialogs.informations.isEmpty());
         assertTrue(dialogs.errors.isEmpty(), dialogs.errors.toString());
+    }
+
+    @Test
+    void buildPanelBuildsThirtyRowsWithTheSpecPanelsModelAndData(FxRobot robot) throws IOException {
+        // A first build: a store 'coar init' made, with the model and data chosen in the Spec panel.
+        Path store = initialisedStore("first-build-store");
+        dialogs.answers.add(MODEL);
+        robot.clickOn("#openModelButton");
+        robot.clickOn("#dataLimitField").write("50");
+        dialogs.answers.add(IMAGES);
+        robot.clickOn("#dataFileButton");
+        waitFor("model and data", () -> workbench.project().modelProperty().get() != null && workbench.project().dataProperty().get() != null
+                && workbench.specViewModel().groups().size() > 0);
+        robot.interact(() -> workbench.project().storeProperty().set(store));
 
         robot.clickOn("#nav-build");
         Button start = robot.lookup("#startButton").queryButton();
         waitFor("the Start button", () -> !start.isDisabled() && !workbench.buildViewModel().devices().isEmpty());
+        waitFor("the store's settings", () -> workbench.buildViewModel().storeSummaryProperty().get().startsWith(store.toString()));
         // This machine's devices: where none is a GPU the panel says why, as 'coar doctor' does.
         boolean gpuListed = workbench.buildViewModel().devices().stream().anyMatch(d -> d.name().startsWith("cuda:"));
         Label deviceNote = robot.lookup("#deviceNote").queryAs(Label.class);
@@ -254,6 +321,12 @@ class WorkbenchGuiTest {
         assertEquals(30, tasks.getItems().getFirst().rowsBuilt());
         screenshot(robot, "build");
         showsGpuWorkers(robot, workers);
+    }
+
+    @Test
+    void regressionPanelFitsTheBuiltRowsAfterShowingItsPlan(FxRobot robot) throws IOException {
+        Path store = builtStore("regression-store");
+        robot.interact(() -> workbench.project().storeProperty().set(store));
 
         // Fit the 30 rows: 24 train, 6 validate (fewer rows than components: the min-norm solution).
         robot.clickOn("#nav-regression");
@@ -282,6 +355,12 @@ class WorkbenchGuiTest {
         assertEquals(50L, r2.getData().getFirst().getData().stream().mapToLong(d -> ((Number) d.getYValue()).longValue()).sum(),
                 "every example is in the R² histogram");
         screenshot(robot, "regression");
+    }
+
+    @Test
+    void attributionsPanelBrowsesTheFittedAttributions(FxRobot robot) throws IOException {
+        Path store = fittedStore("attributions-store");
+        robot.interact(() -> workbench.project().storeProperty().set(store));
 
         // Browse: the fitted attributions open by themselves.
         robot.clickOn("#nav-attributions");
@@ -303,6 +382,13 @@ class WorkbenchGuiTest {
         TableView<?> moved = robot.lookup("#movedTable").queryTableView();
         waitFor("the examples the component moves", () -> moved.getItems().size() == 20);
         screenshot(robot, "attributions");
+    }
+
+    @Test
+    void evaluatePanelComparesWithTheBaselinesAndReadsTheReportBack(FxRobot robot) throws IOException {
+        Path store = fittedStore("evaluate-store");
+        robot.interact(() -> workbench.project().storeProperty().set(store));
+        waitFor("the attributions", () -> workbench.attributionsViewModel().browserProperty().get() != null);
 
         // Evaluate: fresh ablations at two α's against the three baselines, then the figures.
         robot.clickOn("#nav-evaluate");
@@ -324,6 +410,22 @@ class WorkbenchGuiTest {
         waitFor("the figure", () -> figure.getImage() != null && figure.getImage().getProgress() == 1.0 && !figure.getImage().isError());
         assertTrue(figure.getImage().getWidth() >= 600, "figure width " + figure.getImage().getWidth());
         screenshot(robot, "evaluate");
+
+        // Reopening the attributions shows the evaluation already on disk.
+        Path attributionsDir = workbench.project().attributionsProperty().get();
+        robot.interact(() -> workbench.project().attributionsProperty().set(null));
+        assertTrue(correlations.getItems().isEmpty());
+        robot.interact(() -> workbench.project().attributionsProperty().set(attributionsDir));
+        waitFor("the evaluation read back", () -> correlations.getItems().size() == 2 && figures.getItems().size() == 3);
+        assertTrue(dialogs.errors.isEmpty(), dialogs.errors.toString());
+    }
+
+    @Test
+    void editPanelFixesAMisclassifiedExampleAndSavesTheModel(FxRobot robot) throws IOException {
+        Path store = fittedStore("edit-store");
+        robot.interact(() -> workbench.project().storeProperty().set(store));
+        waitFor("the attributions", () -> workbench.attributionsViewModel().browserProperty().get() != null);
+        robot.clickOn("#nav-evaluate");
 
         // Edit: a bad target is refused at the field; then fix a misclassified example (bottomk) with a sweep, saving the model.
         robot.clickOn("Edit the model");
@@ -363,14 +465,34 @@ class WorkbenchGuiTest {
         assertTrue(sweep.isVisible());
         assertEquals(List.of(6, 6), sweep.getData().stream().map(series -> series.getData().size()).toList(), "k = 0..5 per series");
         screenshot(robot, "edit");
+    }
 
-        // Reopening the attributions shows the evaluation already on disk.
-        Path attributionsDir = workbench.project().attributionsProperty().get();
-        robot.interact(() -> workbench.project().attributionsProperty().set(null));
-        assertTrue(correlations.getItems().isEmpty());
-        robot.interact(() -> workbench.project().attributionsProperty().set(attributionsDir));
-        waitFor("the evaluation read back", () -> correlations.getItems().size() == 2 && figures.getItems().size() == 3);
-        assertTrue(dialogs.errors.isEmpty(), dialogs.errors.toString());
+    @Test
+    void theMenusRunThePanelsCommands(FxRobot robot) throws IOException {
+        robot.push(javafx.scene.input.KeyCode.CONTROL, javafx.scene.input.KeyCode.R);
+        assertEquals(List.of("Cannot start the build: No store is open: initialise one in the Spec panel or open one with Ctrl+O"),
+                dialogs.errors);
+        assertEquals(org.coar.workbench.ui.main.Panel.BUILD, workbench.main().shownPanel(), "Start build shows the Build panel");
+
+        Path store = initialisedStore("menu-store");
+        dialogs.answers.add(store);
+        robot.push(javafx.scene.input.KeyCode.CONTROL, javafx.scene.input.KeyCode.O);
+        assertEquals(store, workbench.project().storeProperty().get());
+        assertEquals("Store: " + store, robot.lookup("#statusLabel").queryAs(Label.class).getText());
+        waitFor("the store's spec in the Spec panel", () -> workbench.specViewModel().numModelsProperty().get().equals("30"));
+
+        // Save spec: a spec with a problem is refused with it; a valid one is written where the user says.
+        robot.interact(() -> workbench.specViewModel().numModelsProperty().set("0"));
+        robot.push(javafx.scene.input.KeyCode.CONTROL, javafx.scene.input.KeyCode.S);
+        assertEquals(org.coar.workbench.ui.main.Panel.SPEC, workbench.main().shownPanel());
+        assertEquals(2, dialogs.errors.size(), dialogs.errors.toString());
+        assertTrue(dialogs.errors.get(1).startsWith("The spec has problems: num_models"), dialogs.errors.get(1));
+        robot.interact(() -> workbench.specViewModel().numModelsProperty().set("12"));
+        Path saved = tmp.resolve("menu-spec.json");
+        dialogs.answers.add(saved);
+        robot.push(javafx.scene.input.KeyCode.CONTROL, javafx.scene.input.KeyCode.S);
+        assertEquals(2, dialogs.errors.size(), dialogs.errors.toString());
+        assertEquals(12, new com.fasterxml.jackson.databind.ObjectMapper().readTree(saved.toFile()).get("num_models").asInt());
     }
 
     @Test
@@ -412,6 +534,7 @@ class WorkbenchGuiTest {
         robot.clickOn("#nav-build");
         Button start = robot.lookup("#startButton").queryButton();
         waitFor("the Start button", () -> !start.isDisabled() && !workbench.buildViewModel().devices().isEmpty());
+        waitFor("the store's settings", () -> workbench.buildViewModel().storeSummaryProperty().get().startsWith(store.toString()));
         robot.clickOn(start);
         waitFor("the second error dialog", () -> dialogs.errors.size() == 2);
         assertTrue(dialogs.errors.get(1).contains("each row holds 7 mask entries, but --components default selects 240 components"),

@@ -36,17 +36,17 @@ public final class BuildController {
     }
 
     @FXML
-    public void onOpenStore() {
-        dialogs.chooseDirectory("Open a store directory").ifPresent(dir -> project.storeProperty().set(dir));
+    private void onOpenStore() {
+        viewModel.openStore();
     }
 
     @FXML
-    public void onStart() {
-        dialogs.attempt("Cannot start the build", () -> viewModel.start(() -> { }));
+    private void onStart() {
+        viewModel.startBuild();
     }
 
     @FXML
-    public void onPause() {
+    private void onPause() {
         viewModel.togglePause();
     }
 

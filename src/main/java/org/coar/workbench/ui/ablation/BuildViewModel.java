@@ -7,13 +7,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import javafx.animation.KeyFrame;
 import javafx.animation.Timeline;
-import javafx.application.Platform;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.DoubleProperty;
 import javafx.beans.property.ReadOnlyBooleanProperty;
@@ -32,7 +29,6 @@ import org.coar.workbench.ablation.BuildRequest;
 import org.coar.workbench.ablation.BuildResult;
 import org.coar.workbench.ablation.BuildService;
 import org.coar.workbench.job.Cancellation;
-import org.coar.workbench.job.JobCancelledException;
 import org.coar.workbench.job.Progress;
 import org.coar.workbench.store.RunConfig;
 import org.coar.workbench.model.BatchSize;
@@ -40,9 +36,12 @@ import org.coar.workbench.model.DeviceReport;
 import org.coar.workbench.model.Devices;
 import org.coar.workbench.slurm.SlurmScript;
 import org.coar.workbench.store.Store;
-import org.coar.workbench.ui.common.BackgroundTasks;
+import org.coar.workbench.ablation.TaskRecord;
+import org.coar.workbench.ui.common.BackgroundJob;
+import org.coar.workbench.ui.common.DialogService;
 import org.coar.workbench.ui.common.FormFields;
 import org.coar.workbench.ui.common.ProjectState;
+import org.coar.workbench.ui.common.TaskExecutor;
 
 /**
  * The Build panel's state. Progress from the build's worker threads lands in a field and is
@@ -57,8 +56,14 @@ public final class BuildViewModel {
     }
 
     private final BuildService service;
-    private final BackgroundTasks tasks;
+    /** Titles of the jobs this view model runs. */
+    static final String FINDING_DEVICES = "Looking for devices";
+    static final String READING_STORE = "Reading store ";
+    static final String REFRESHING_STORE = "Refreshing store ";
+
+    private final TaskExecutor tasks;
     private final ProjectState project;
+    private final DialogService dialogs;
 
 
     private final ObservableList<DeviceOption> devices = FXCollections.observableArrayList();
@@ -84,7 +89,7 @@ public final class BuildViewModel {
     private final ObservableList<BuildProgress.WorkerState> workers = FXCollections.observableArrayList();
     private final ObservableList<AccuracyPoint> accuracy = FXCollections.observableArrayList();
     /** Every process filling the store (this window's builds, other terminals, SLURM tasks), from its task records. */
-    private final ObservableList<org.coar.workbench.ablation.TaskRecord> tasksFillingStore = FXCollections.observableArrayList();
+    private final ObservableList<TaskRecord> tasksFillingStore = FXCollections.observableArrayList();
 
     private final StringProperty slurmTasks = new SimpleStringProperty("10");
     private final StringProperty slurmGpus = new SimpleStringProperty("1");
@@ -95,16 +100,16 @@ public final class BuildViewModel {
     private final AtomicReference<BuildProgress> latest = new AtomicReference<>();
     private BuildProgress shown;
     private Cancellation control;
-    private final ScheduledExecutorService watcher = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread thread = new Thread(r, "coar-store-watcher");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final Timeline watcher = new Timeline(new KeyFrame(javafx.util.Duration.seconds(2), e -> refreshStoreSummary()));
+    private boolean refreshing;
+    /** The store whose run.json the panel shows; until it is the project's store, starting would ignore what run.json says. */
+    private Path storeShown;
 
-    public BuildViewModel(BuildService service, BackgroundTasks tasks, ProjectState project) {
+    public BuildViewModel(BuildService service, TaskExecutor tasks, ProjectState project, DialogService dialogs) {
         this.service = service;
         this.tasks = tasks;
         this.project = project;
+        this.dialogs = dialogs;
         Timeline throttle = new Timeline(new KeyFrame(javafx.util.Duration.millis(100), e -> showLatestProgress()));
         throttle.setCycleCount(Timeline.INDEFINITE);
         throttle.play();
@@ -113,8 +118,9 @@ public final class BuildViewModel {
             p.addListener((obs, old, now) -> updateSlurmScript());
         }
         // A store other processes fill (e.g. cluster jobs) shows its completion growing.
-        watcher.scheduleWithFixedDelay(this::refreshStoreSummary, 2, 2, TimeUnit.SECONDS);
-        tasks.run("Looking for devices", p -> {
+        watcher.setCycleCount(Timeline.INDEFINITE);
+        watcher.play();
+        tasks.submit(BackgroundJob.titled(FINDING_DEVICES, p -> {
             DeviceReport report = DeviceReport.inspect();
             if (!report.engineLoaded()) {
                 throw new WorkbenchException("PyTorch: " + report.engineProblem());
@@ -129,7 +135,7 @@ public final class BuildViewModel {
                         device.isGpu() || !anyGpu));
             }
             return new FoundDevices(options, noGpuNote(report));
-        }, this::setDevices);
+        }).onSuccess(this::setDevices));
         storeChanged(project.storeProperty().get());
     }
 
@@ -150,52 +156,85 @@ public final class BuildViewModel {
         deviceNote.set(found.noGpuNote());
     }
 
-    private void storeChanged(Path store) {
-        if (store != null && RunConfig.exists(store)) {
-            RunConfig recorded = RunConfig.read(store);
-            alpha.set(String.valueOf(recorded.alpha()));
-            seed.set(String.valueOf(recorded.seed()));
-            settingsRecorded.set(true);
-            runSummary.set("Settings recorded in run.json: model " + Path.of(recorded.model()).getFileName() + ", data "
-                    + Path.of(recorded.data().path()).getFileName() + ", output " + recorded.output() + ", α " + recorded.alpha()
-                    + ", seed " + recorded.seed() + ".");
-        } else {
-            settingsRecorded.set(false);
-            runSummary.set(store == null ? "" : "First build: uses the model, data and component groups chosen in the Spec panel.");
-        }
-        updateSlurmScript();
-        refreshStoreSummary();
+    /** What the panel shows of a store, read off the FX thread. */
+    private record StoreStatus(String summary, long completed, long rows, List<TaskRecord> tasks) {
     }
 
+    private record OpenedStore(Optional<RunConfig> recorded, StoreStatus status) {
+    }
+
+    /** Reads the store's run.json and completion in the background; until then the panel shows the previous store's. */
+    private void storeChanged(Path store) {
+        updateSlurmScript();
+        if (store == null) {
+            storeShown = null;
+            showRecorded(null, Optional.empty());
+            showStatus(readStatus(null));
+            return;
+        }
+        tasks.submit(BackgroundJob.titled(READING_STORE + store.getFileName(),
+                p -> new OpenedStore(RunConfig.exists(store) ? Optional.of(RunConfig.read(store)) : Optional.empty(), readStatus(store)))
+                .onSuccess(opened -> {
+                    if (store.equals(project.storeProperty().get())) {
+                        storeShown = store;
+                        showRecorded(store, opened.recorded());
+                        showStatus(opened.status());
+                    }
+                }));
+    }
+
+    private void showRecorded(Path store, Optional<RunConfig> recorded) {
+        settingsRecorded.set(recorded.isPresent());
+        recorded.ifPresentOrElse(run -> {
+            alpha.set(String.valueOf(run.alpha()));
+            seed.set(String.valueOf(run.seed()));
+            runSummary.set("Settings recorded in run.json: model " + Path.of(run.model()).getFileName() + ", data "
+                    + Path.of(run.data().path()).getFileName() + ", output " + run.output() + ", α " + run.alpha()
+                    + ", seed " + run.seed() + ".");
+        }, () -> runSummary.set(store == null ? "" : "First build: uses the model, data and component groups chosen in the Spec panel."));
+    }
+
+    /** A store other processes fill (e.g. cluster jobs) shows its completion growing. */
     private void refreshStoreSummary() {
         Path store = project.storeProperty().get();
+        if (store == null || refreshing) {
+            return;
+        }
+        refreshing = true;
+        tasks.submit(BackgroundJob.titled(REFRESHING_STORE + store.getFileName(), p -> readStatus(store)).unlisted()
+                .onSuccess(status -> {
+                    if (store.equals(project.storeProperty().get())) {
+                        showStatus(status);
+                    }
+                })
+                .andFinally(() -> refreshing = false));
+    }
+
+    private static StoreStatus readStatus(Path store) {
+        if (store == null) {
+            return new StoreStatus("No store open. Initialise one in the Spec panel, or open an existing store.", 0, 0, List.of());
+        }
         String summary;
         long done = 0;
         long total = 0;
-        if (store == null) {
-            summary = "No store open. Initialise one in the Spec panel, or open an existing store.";
-        } else {
-            try (Store opened = Store.open(store, false)) {
-                done = opened.completedCount();
-                total = opened.numModels();
-                summary = String.format(Locale.ROOT, "%s — %,d / %,d rows completed (%.1f%%)", store, done, total, 100.0 * done / total);
-            } catch (RuntimeException e) {
-                summary = store + " — " + e.getMessage();
-            }
+        try (Store opened = Store.open(store, false)) {
+            done = opened.completedCount();
+            total = opened.numModels();
+            summary = String.format(Locale.ROOT, "%s — %,d / %,d rows completed (%.1f%%)", store, done, total, 100.0 * done / total);
+        } catch (RuntimeException e) {
+            summary = store + " — " + e.getMessage();
         }
-        String text = summary;
-        long completed = done;
-        long rows = total;
-        List<org.coar.workbench.ablation.TaskRecord> records = store == null ? List.of() : org.coar.workbench.ablation.TaskRecord.readAll(store);
-        Platform.runLater(() -> {
-            storeSummary.set(text);
-            tasksFillingStore.setAll(records);
-            if (!running.get() && rows > 0) {
-                // Idle: the bar shows the store itself, which other processes may be filling.
-                progress.set((double) completed / rows);
-                rowsText.set(String.format(Locale.ROOT, "%,d / %,d rows", completed, rows));
-            }
-        });
+        return new StoreStatus(summary, done, total, TaskRecord.readAll(store));
+    }
+
+    private void showStatus(StoreStatus status) {
+        storeSummary.set(status.summary());
+        tasksFillingStore.setAll(status.tasks());
+        if (!running.get() && status.rows() > 0) {
+            // Idle: the bar shows the store itself, which other processes may be filling.
+            progress.set((double) status.completed() / status.rows());
+            rowsText.set(String.format(Locale.ROOT, "%,d / %,d rows", status.completed(), status.rows()));
+        }
     }
 
     private void updateSlurmScript() {
@@ -213,11 +252,24 @@ public final class BuildViewModel {
         }
     }
 
-    /** Starts (or resumes) building the project's store with the panel's settings. */
-    public void start(Runnable onFinished) {
+    /** Asks for a store directory and makes it the project's store. */
+    public void openStore() {
+        dialogs.chooseDirectory("Open a store directory").ifPresent(dir -> project.storeProperty().set(dir));
+    }
+
+    /** The Start command: starts the build, or says in a dialog why it cannot. */
+    public void startBuild() {
+        dialogs.attempt("Cannot start the build", this::start);
+    }
+
+    /** Starts (or resumes) building the project's store with the panel's settings; refuses bad settings by throwing. */
+    public void start() {
         Path store = project.storeProperty().get();
         if (store == null) {
             throw new WorkbenchException("No store is open: initialise one in the Spec panel or open one with Ctrl+O");
+        }
+        if (!store.equals(storeShown)) {
+            throw new WorkbenchException("Still reading " + store + ": start the build again once its settings are shown");
         }
         RunConfig requested = settingsRecorded.get()
                 ? RunConfig.builder().build()
@@ -245,23 +297,21 @@ public final class BuildViewModel {
         latest.set(null);
         running.set(true);
         paused.set(false);
-        tasks.run("Building " + store.getFileName(), p -> {
-                    try {
-                        return service.build(request, latest::set, thisControl);
-                    } catch (JobCancelledException e) {
-                        return null;
-                    }
-                },
-                (BuildResult result) -> resultText.set(result == null ? cancelledText(latest.get())
-                        : String.format(Locale.ROOT, "Built %,d rows in %s; %,d / %,d rows of this range completed.",
-                        result.rowsBuilt(), format(result.elapsed()), result.rowsCompletedInPlan(), result.rowsInPlan())),
-                () -> {
+        tasks.submit(BackgroundJob.titled("Building " + store.getFileName(), taskProgress -> service.build(request, event -> {
+                    latest.set(event);
+                    taskProgress.accept(event.progress());
+                }, thisControl))
+                .cancelWith(thisControl::cancel)
+                .onSuccess((BuildResult result) -> resultText.set(String.format(Locale.ROOT,
+                        "Built %,d rows in %s; %,d / %,d rows of this range completed.",
+                        result.rowsBuilt(), format(result.elapsed()), result.rowsCompletedInPlan(), result.rowsInPlan())))
+                .onCancelled(() -> resultText.set(cancelledText(latest.get())))
+                .andFinally(() -> {
                     running.set(false);
                     paused.set(false);
                     showLatestProgress();
                     storeChanged(store);
-                    onFinished.run();
-                });
+                }));
     }
 
     /** A cancelled build keeps its completed rows; the last snapshot says how many. */
@@ -384,7 +434,7 @@ public final class BuildViewModel {
     public ReadOnlyStringProperty etaTextProperty() { return etaText.getReadOnlyProperty(); }
     public ObservableList<BuildProgress.WorkerState> workers() { return workers; }
     public ObservableList<AccuracyPoint> accuracy() { return accuracy; }
-    public ObservableList<org.coar.workbench.ablation.TaskRecord> tasksFillingStore() { return tasksFillingStore; }
+    public ObservableList<TaskRecord> tasksFillingStore() { return tasksFillingStore; }
     public StringProperty slurmTasksProperty() { return slurmTasks; }
     public StringProperty slurmGpusProperty() { return slurmGpus; }
     public StringProperty slurmPartitionProperty() { return slurmPartition; }
@@ -393,6 +443,6 @@ public final class BuildViewModel {
 
     public void shutdown() {
         cancel();
-        watcher.shutdownNow();
+        watcher.stop();
     }
 }

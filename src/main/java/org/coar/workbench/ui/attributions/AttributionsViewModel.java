@@ -1,10 +1,6 @@
 package org.coar.workbench.ui.attributions;
 
 import java.nio.file.Path;
-import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import javafx.application.Platform;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.ReadOnlyStringProperty;
@@ -17,24 +13,20 @@ import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 import javafx.collections.transformation.FilteredList;
 import org.coar.workbench.attributions.ExampleBrowser;
-import org.coar.workbench.ui.common.BackgroundTasks;
+import org.coar.workbench.ui.common.BackgroundJob;
 import org.coar.workbench.ui.common.ProjectState;
+import org.coar.workbench.ui.common.TaskExecutor;
 
 /**
  * The Attributions panel's state: the examples (filtered by search, misclassified, label), the
- * selected example's view and the selected component's examples. Views are computed on a worker
- * thread, one per selection, and the latest selection wins.
+ * selected example's view and the selected component's examples. Views are computed in the
+ * background, one job per selection, one at a time per browser, and the latest selection wins.
  */
 public final class AttributionsViewModel {
     public static final int TOP_K = 10;
 
-    private final BackgroundTasks tasks;
+    private final TaskExecutor tasks;
     private final ProjectState project;
-    private final ExecutorService selections = Executors.newSingleThreadExecutor(r -> {
-        Thread thread = new Thread(r, "coar-attribution-view");
-        thread.setDaemon(true);
-        return thread;
-    });
 
     private final ObjectProperty<ExampleBrowser> browser = new SimpleObjectProperty<>();
     private final ObservableList<ExampleBrowser.ExampleRow> rows = FXCollections.observableArrayList();
@@ -49,8 +41,9 @@ public final class AttributionsViewModel {
     private final ReadOnlyStringWrapper status = new ReadOnlyStringWrapper("No attributions open: fit them in the Regression panel, or open a directory.");
     private volatile long lastViewNanos;
     private int selectionGeneration;
+    private int componentGeneration;
 
-    public AttributionsViewModel(BackgroundTasks tasks, ProjectState project) {
+    public AttributionsViewModel(TaskExecutor tasks, ProjectState project) {
         this.tasks = tasks;
         this.project = project;
         search.addListener((obs, old, now) -> refilter());
@@ -70,7 +63,8 @@ public final class AttributionsViewModel {
             return;
         }
         status.set("Opening " + attributions + "...");
-        tasks.run("Opening attributions " + attributions.getFileName(), p -> ExampleBrowser.open(store, attributions), opened -> {
+        tasks.submit(BackgroundJob.titled("Opening attributions " + attributions.getFileName(), p -> ExampleBrowser.open(store, attributions))
+                .onSuccess(opened -> {
             ExampleBrowser previous = browser.get();
             browser.set(opened);
             if (previous != null) {
@@ -83,7 +77,7 @@ public final class AttributionsViewModel {
                     + "Scores are the effect on the %s of keeping a component.", attributions, opened.examples().size(),
                     opened.languageModel() ? "sequences" : "examples", opened.components().total(), wrong,
                     opened.languageModel() ? "with a mean next-token margin <= 0" : "misclassified", opened.outputName()));
-        });
+        }));
     }
 
     private void refilter() {
@@ -100,16 +94,18 @@ public final class AttributionsViewModel {
             return;
         }
         int generation = ++selectionGeneration;
-        selections.submit(() -> {
-            long start = System.nanoTime();
-            ExampleBrowser.ExampleView computed = current.view(row.index(), TOP_K);
-            lastViewNanos = System.nanoTime() - start;
-            Platform.runLater(() -> {
-                if (generation == selectionGeneration) {
-                    view.set(computed);
-                }
-            });
-        });
+        tasks.submit(BackgroundJob.titled("Showing example " + row.index(), p -> {
+            synchronized (current) { // one read at a time per browser: it is not made for concurrent readers
+                long start = System.nanoTime();
+                ExampleBrowser.ExampleView computed = current.view(row.index(), TOP_K);
+                lastViewNanos = System.nanoTime() - start;
+                return computed;
+            }
+        }).onSuccess(computed -> {
+            if (generation == selectionGeneration) {
+                view.set(computed);
+            }
+        }));
     }
 
     public void selectComponent(ExampleBrowser.Contribution contribution) {
@@ -118,10 +114,16 @@ public final class AttributionsViewModel {
             return;
         }
         component.set(contribution);
-        selections.submit(() -> {
-            List<ExampleBrowser.Contribution> moved = current.examplesMovedBy(contribution.component(), 20);
-            Platform.runLater(() -> movedExamples.setAll(moved));
-        });
+        int generation = ++componentGeneration;
+        tasks.submit(BackgroundJob.titled("Finding the examples " + contribution.name() + " moves", p -> {
+            synchronized (current) {
+                return current.examplesMovedBy(contribution.component(), 20);
+            }
+        }).onSuccess(moved -> {
+            if (generation == componentGeneration) {
+                movedExamples.setAll(moved);
+            }
+        }));
     }
 
     /** Nanoseconds the last example view took to compute (for the responsiveness measurement). */

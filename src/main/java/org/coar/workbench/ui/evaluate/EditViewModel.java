@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.ReadOnlyBooleanProperty;
@@ -24,13 +24,13 @@ import org.coar.workbench.attributions.ExampleBrowser;
 import org.coar.workbench.edit.EditMode;
 import org.coar.workbench.edit.EditRequest;
 import org.coar.workbench.edit.EditResult;
-import org.coar.workbench.edit.EditService;
 import org.coar.workbench.edit.ExampleSet;
 import org.coar.workbench.job.Cancellation;
-import org.coar.workbench.job.JobCancelledException;
-import org.coar.workbench.ui.common.BackgroundTasks;
+import org.coar.workbench.job.Progress;
+import org.coar.workbench.ui.common.BackgroundJob;
 import org.coar.workbench.ui.common.FormFields;
 import org.coar.workbench.ui.common.ProjectState;
+import org.coar.workbench.ui.common.TaskExecutor;
 import org.coar.workbench.ui.common.ThrottledProgress;
 
 /**
@@ -44,8 +44,16 @@ public final class EditViewModel {
                             double marginAfter) {
     }
 
-    private final EditService service;
-    private final BackgroundTasks tasks;
+    /** What runs an edit: {@link org.coar.workbench.edit.EditService#edit} in the app, a fake in tests. */
+    @FunctionalInterface
+    public interface Editor {
+        EditResult edit(EditRequest request, Consumer<Progress> progress, Cancellation cancel);
+    }
+
+    static final String CANCELLED = "Cancelled; nothing was saved.";
+
+    private final Editor service;
+    private final TaskExecutor tasks;
     private final ProjectState project;
     private final ReadOnlyObjectProperty<ExampleBrowser> browser;
 
@@ -68,7 +76,7 @@ public final class EditViewModel {
     private final ReadOnlyStringWrapper resultText = new ReadOnlyStringWrapper("");
     private Cancellation cancel;
 
-    public EditViewModel(EditService service, BackgroundTasks tasks, ProjectState project, ReadOnlyObjectProperty<ExampleBrowser> browser) {
+    public EditViewModel(Editor service, TaskExecutor tasks, ProjectState project, ReadOnlyObjectProperty<ExampleBrowser> browser) {
         this.service = service;
         this.tasks = tasks;
         this.project = project;
@@ -158,22 +166,15 @@ public final class EditViewModel {
         cancel = thisCancel;
         running.set(true);
         progress.start();
-        AtomicBoolean finished = new AtomicBoolean();
-        tasks.run("Editing with " + request.k() + " components", p -> {
-            try {
-                return service.edit(request, progress.listener(), thisCancel);
-            } catch (JobCancelledException e) {
-                return null;
-            }
-        }, done -> {
-            if (done != null) {
-                result.set(done);
-                finished.set(true);
-            }
-        }, () -> {
-            running.set(false);
-            progress.finish(finished.get() ? "Finished." : thisCancel.isCancelled() ? "Cancelled; nothing was saved." : "Failed.", finished.get());
-        });
+        tasks.submit(BackgroundJob.titled("Editing with " + request.k() + " components", p -> service.edit(request, progress.listener(), thisCancel))
+                .cancelWith(thisCancel::cancel)
+                .onSuccess(done -> {
+                    result.set(done);
+                    progress.finish("Finished.", true);
+                })
+                .onCancelled(() -> progress.finish(CANCELLED, false))
+                .onError(error -> progress.finish("Failed.", false))
+                .andFinally(() -> running.set(false)));
     }
 
     public void cancel() {

@@ -7,7 +7,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.ReadOnlyBooleanProperty;
@@ -25,10 +25,11 @@ import org.coar.workbench.evaluation.EvaluationRequest;
 import org.coar.workbench.evaluation.EvaluationResult;
 import org.coar.workbench.evaluation.EvaluationService;
 import org.coar.workbench.job.Cancellation;
-import org.coar.workbench.job.JobCancelledException;
-import org.coar.workbench.ui.common.BackgroundTasks;
+import org.coar.workbench.job.Progress;
+import org.coar.workbench.ui.common.BackgroundJob;
 import org.coar.workbench.ui.common.FormFields;
 import org.coar.workbench.ui.common.ProjectState;
+import org.coar.workbench.ui.common.TaskExecutor;
 import org.coar.workbench.ui.common.ThrottledProgress;
 
 /**
@@ -36,8 +37,16 @@ import org.coar.workbench.ui.common.ThrottledProgress;
  * the result (this window's run, or the report an earlier run left in the output directory).
  */
 public final class EvaluationViewModel {
-    private final EvaluationService service;
-    private final BackgroundTasks tasks;
+    /** What runs an evaluation: {@link EvaluationService#evaluate} in the app, a fake in tests. */
+    @FunctionalInterface
+    public interface Evaluator {
+        EvaluationResult evaluate(EvaluationRequest request, Consumer<Progress> progress, Cancellation cancel);
+    }
+
+    static final String CANCELLED = "Cancelled; the leave-one-out rows computed so far stay cached for the next run.";
+
+    private final Evaluator service;
+    private final TaskExecutor tasks;
     private final ProjectState project;
 
     private final StringProperty alphas = new SimpleStringProperty(join(EvaluationRequest.DEFAULT_ALPHAS));
@@ -53,7 +62,7 @@ public final class EvaluationViewModel {
     private final ReadOnlyStringWrapper resultText = new ReadOnlyStringWrapper("");
     private Cancellation cancel;
 
-    public EvaluationViewModel(EvaluationService service, BackgroundTasks tasks, ProjectState project) {
+    public EvaluationViewModel(Evaluator service, TaskExecutor tasks, ProjectState project) {
         this.service = service;
         this.tasks = tasks;
         this.project = project;
@@ -73,7 +82,12 @@ public final class EvaluationViewModel {
         Path out = attributions.resolve(EvaluationRequest.DEFAULT_OUT);
         outDir.set(out.toString());
         if (Files.exists(out.resolve(EvaluationFiles.REPORT))) {
-            tasks.run("Reading the evaluation in " + out, p -> EvaluationFiles.read(out), result::set);
+            tasks.submit(BackgroundJob.titled("Reading the evaluation in " + out, p -> EvaluationFiles.read(out))
+                    .onSuccess(read -> {
+                        if (attributions.equals(project.attributionsProperty().get())) {
+                            result.set(read);
+                        }
+                    }));
         }
     }
 
@@ -112,24 +126,15 @@ public final class EvaluationViewModel {
         cancel = thisCancel;
         running.set(true);
         progress.start();
-        AtomicBoolean finished = new AtomicBoolean();
-        tasks.run("Evaluating " + request.attributionsDir().getFileName(), p -> {
-                    try {
-                        return service.evaluate(request, progress.listener(), thisCancel);
-                    } catch (JobCancelledException e) {
-                        return null;
-                    }
-                },
-                done -> {
-                    if (done != null) {
-                        result.set(done);
-                        finished.set(true);
-                    }
-                }, () -> {
-                    running.set(false);
-                    progress.finish(finished.get() ? "Finished." : thisCancel.isCancelled()
-                            ? "Cancelled; the leave-one-out rows computed so far stay cached for the next run." : "Failed.", finished.get());
-                });
+        tasks.submit(BackgroundJob.titled("Evaluating " + request.attributionsDir().getFileName(), p -> service.evaluate(request, progress.listener(), thisCancel))
+                .cancelWith(thisCancel::cancel)
+                .onSuccess(done -> {
+                    result.set(done);
+                    progress.finish("Finished.", true);
+                })
+                .onCancelled(() -> progress.finish(CANCELLED, false))
+                .onError(error -> progress.finish("Failed.", false))
+                .andFinally(() -> running.set(false)));
     }
 
     public void cancel() {

@@ -13,19 +13,22 @@ import javafx.scene.control.ToggleGroup;
 import javafx.scene.input.KeyCombination;
 import javafx.scene.layout.StackPane;
 import javafx.scene.layout.VBox;
-import org.coar.workbench.ui.ablation.BuildController;
+import org.coar.workbench.ui.ablation.BuildViewModel;
 import org.coar.workbench.ui.common.AppSettings;
-import org.coar.workbench.ui.common.BackgroundTasks;
 import org.coar.workbench.ui.common.ProjectState;
-import org.coar.workbench.ui.spec.SpecController;
+import org.coar.workbench.ui.common.TaskExecutor;
+import org.coar.workbench.ui.spec.SpecViewModel;
 import org.controlsfx.control.TaskProgressView;
 
-/** The main window: navigation between panels, menus with shortcuts, status bar with running tasks. */
+/**
+ * The main window: navigation between panels, menus with shortcuts (they run the panels' view-model
+ * commands), status bar with running tasks and how the last one ended.
+ */
 public final class MainController {
     private final Map<Panel, Parent> panels;
-    private final SpecController spec;
-    private final BuildController build;
-    private final BackgroundTasks tasks;
+    private final SpecViewModel spec;
+    private final BuildViewModel build;
+    private final TaskExecutor tasks;
     private final ProjectState project;
     private final AppSettings settings;
     private final ToggleGroup navigation = new ToggleGroup();
@@ -36,6 +39,8 @@ public final class MainController {
     private StackPane content;
     @FXML
     private Label statusLabel;
+    @FXML
+    private Label taskStatusLabel;
     @FXML
     private TaskProgressView<javafx.concurrent.Task<?>> taskView;
     @FXML
@@ -51,7 +56,7 @@ public final class MainController {
     @FXML
     private Menu viewMenu;
 
-    public MainController(Map<Panel, Parent> panels, SpecController spec, BuildController build, BackgroundTasks tasks,
+    public MainController(Map<Panel, Parent> panels, SpecViewModel spec, BuildViewModel build, TaskExecutor tasks,
                           ProjectState project, AppSettings settings) {
         this.panels = Map.copyOf(panels);
         this.spec = spec;
@@ -100,6 +105,7 @@ public final class MainController {
         taskView.managedProperty().bind(taskView.visibleProperty());
         statusLabel.textProperty().bind(Bindings.createStringBinding(() -> project.storeProperty().get() == null
                 ? "No store open" : "Store: " + project.storeProperty().get(), project.storeProperty()));
+        taskStatusLabel.textProperty().bind(tasks.statusProperty());
         project.storeProperty().addListener((obs, old, now) -> {
             if (now != null) {
                 settings.addRecentStore(now);
@@ -129,24 +135,24 @@ public final class MainController {
 
     @FXML
     private void onOpenStore() {
-        build.onOpenStore();
+        build.openStore();
     }
 
     @FXML
     private void onSaveSpec() {
         show(Panel.SPEC);
-        spec.onSaveSpec();
+        spec.saveSpec();
     }
 
     @FXML
     private void onStartBuild() {
         show(Panel.BUILD);
-        build.onStart();
+        build.startBuild();
     }
 
     @FXML
     private void onPauseBuild() {
-        build.onPause();
+        build.togglePause();
     }
 
     @FXML

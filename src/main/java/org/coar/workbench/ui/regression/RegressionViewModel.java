@@ -32,18 +32,18 @@ import org.coar.workbench.fit.FitResult;
 import org.coar.workbench.fit.RowCount;
 import org.coar.workbench.fit.Solver;
 import org.coar.workbench.job.Cancellation;
-import org.coar.workbench.job.JobCancelledException;
 import org.coar.workbench.job.Progress;
-import org.coar.workbench.ui.common.BackgroundTasks;
+import org.coar.workbench.ui.common.BackgroundJob;
 import org.coar.workbench.ui.common.FormFields;
 import org.coar.workbench.ui.common.ProjectState;
+import org.coar.workbench.ui.common.TaskExecutor;
 
 /** The Regression panel's state: solver settings (to and from the reference YAML), a fit run, its results. */
 public final class RegressionViewModel {
     public static final int HISTOGRAM_BINS = 20;
 
     private final FitDevices devices;
-    private final BackgroundTasks tasks;
+    private final TaskExecutor tasks;
     private final ProjectState project;
 
     private final ObjectProperty<Solver> solver = new SimpleObjectProperty<>(Solver.OLS);
@@ -71,7 +71,7 @@ public final class RegressionViewModel {
     private final AtomicReference<Progress> latest = new AtomicReference<>();
     private Cancellation cancel;
 
-    public RegressionViewModel(FitDevices devices, BackgroundTasks tasks, ProjectState project) {
+    public RegressionViewModel(FitDevices devices, TaskExecutor tasks, ProjectState project) {
         this.devices = devices;
         this.tasks = tasks;
         this.project = project;
@@ -115,28 +115,32 @@ public final class RegressionViewModel {
         }
         FitDevice chosen = device.get().device();
         planText.set("Planning the fit…");
-        tasks.run("Planning the fit", p -> {
+        tasks.submit(BackgroundJob.titled("Planning the fit", p -> {
             try {
                 return devices.select(chosen).service().plan(new FitRequest(store, store.resolve("attributions"), config)).describe();
             } catch (WorkbenchException e) {
                 return "No plan fits: " + e.getMessage();
             }
-        }, text -> {
+        }).onSuccess(text -> {
             if (id == planRequest) {
                 planText.set(text);
             }
-        });
+        }));
     }
 
     /** Probes for GPUs in the background (loading the CUDA libraries takes a moment) and offers what it finds. */
     private void findDevices() {
-        tasks.run("Looking for GPUs for the fit", p -> devices.choices(), choices -> {
+        tasks.submit(BackgroundJob.titled("Looking for GPUs for the fit", p -> new FoundDevices(devices.choices(),
+                devices.cuda().shortProblem().map(problem -> "No GPU for the fit: " + problem
+                        + " ('coar fit --device cuda:0' says where it looked and how to fix it).").orElse(""))).onSuccess(found -> {
             FitDevice chosen = device.get().device();
-            deviceChoices.setAll(choices);
-            device.set(choices.stream().filter(c -> c.device().equals(chosen)).findFirst().orElse(choices.get(0)));
-            deviceNote.set(devices.cuda().shortProblem().map(problem -> "No GPU for the fit: " + problem
-                    + " ('coar fit --device cuda:0' says where it looked and how to fix it).").orElse(""));
-        });
+            deviceChoices.setAll(found.choices());
+            device.set(found.choices().stream().filter(c -> c.device().equals(chosen)).findFirst().orElse(found.choices().get(0)));
+            deviceNote.set(found.note());
+        }));
+    }
+
+    private record FoundDevices(List<FitDevices.Choice> choices, String note) {
     }
 
     /** The config the form describes; a field that does not parse is an error naming it. */
@@ -194,34 +198,28 @@ public final class RegressionViewModel {
         running.set(true);
         latest.set(null);
         FitDevice chosen = device.get().device();
-        tasks.run("Fitting attributions for " + store.getFileName(), p -> {
+        tasks.submit(BackgroundJob.titled("Fitting attributions for " + store.getFileName(), p -> {
             FitBackend backend = devices.select(chosen);
-            FitResult result;
-            try {
-                result = backend.service().fit(request, latest::set, thisCancel);
-            } catch (JobCancelledException e) {
-                return null;
-            }
-            return new Object[] {result, AttributionsSummary.read(result.outDir(), HISTOGRAM_BINS), backend};
-        }, done -> {
-            if (done == null) {
-                resultText.set("Fit cancelled; nothing was written.");
-                return;
-            }
-            FitResult result = (FitResult) done[0];
-            summary.set((AttributionsSummary) done[1]);
+            FitResult result = backend.service().fit(request, latest::set, thisCancel);
+            return new Fitted(result, AttributionsSummary.read(result.outDir(), HISTOGRAM_BINS), backend.description());
+        }).cancelWith(thisCancel::cancel).onSuccess(done -> {
+            FitResult result = done.result();
+            summary.set(done.summary());
             project.attributionsProperty().set(result.outDir());
             resultText.set(String.format(Locale.ROOT,
                     "%s on %s: %,d examples × %,d components; %,d training and %,d validation rows, final fit on %,d; median validation "
                             + "R² %.4f; %.1f s in all, peak memory %s (planned %s more than at the start). Written to %s",
-                    result.solver().name().toLowerCase(Locale.ROOT), ((FitBackend) done[2]).description(), result.examples(),
+                    result.solver().name().toLowerCase(Locale.ROOT), done.backend(), result.examples(),
                     result.components(), result.trainRows(), result.validationRows(), result.finalRows(), result.medianValidationR2(),
                     result.stageSeconds().getOrDefault("total", Double.NaN), gibibytes(result.peakRssBytes()),
                     gibibytes(result.plan().peakBytes()), result.outDir()));
-        }, () -> {
+        }).andFinally(() -> {
             running.set(false);
             showProgress();
-        });
+        }));
+    }
+
+    private record Fitted(FitResult result, AttributionsSummary summary, String backend) {
     }
 
     private static String gibibytes(long bytes) {

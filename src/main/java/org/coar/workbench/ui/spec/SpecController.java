@@ -23,7 +23,6 @@ import org.coar.workbench.model.ComponentPreset;
 import org.coar.workbench.npy.Dtype;
 import org.coar.workbench.spec.SpecProblem;
 import org.coar.workbench.ui.common.DialogService;
-import org.controlsfx.validation.Severity;
 import org.controlsfx.validation.ValidationResult;
 import org.controlsfx.validation.ValidationSupport;
 
@@ -101,24 +100,9 @@ public final class SpecController {
         arraysTable.setRowFactory(table -> new ArrayRowCell());
 
         validation.registerValidator(numModelsField, false, (control, value) -> problemResult(control, "num_models"));
+        // The message is taken now: the decoration reads it later, when the problems may already be fixed.
         validation.registerValidator(jsonArea, false, (control, value) -> viewModel.problems().isEmpty()
-                ? new ValidationResult() : ValidationResult.fromMessages(
-                        new org.controlsfx.validation.ValidationMessage() {
-                            @Override
-                            public String getText() {
-                                return viewModel.problems().getFirst().toString();
-                            }
-
-                            @Override
-                            public Severity getSeverity() {
-                                return Severity.ERROR;
-                            }
-
-                            @Override
-                            public javafx.scene.control.Control getTarget() {
-                                return jsonArea;
-                            }
-                        }));
+                ? new ValidationResult() : ValidationResult.fromError(jsonArea, viewModel.problems().getFirst().toString()));
         viewModel.problems().addListener((ListChangeListener<SpecProblem>) change -> {
             validation.revalidate();
             arraysTable.refresh();
@@ -202,18 +186,8 @@ public final class SpecController {
     }
 
     @FXML
-    public void onSaveSpec() {
-        if (!viewModel.problems().isEmpty()) {
-            dialogs.showError("The spec has problems", viewModel.problems().getFirst() + "\n\nFix them, then save again.");
-            return;
-        }
-        dialogs.chooseSaveFile("Save spec.json", "spec.json").ifPresent(file -> {
-            try {
-                viewModel.saveSpec(file);
-            } catch (org.coar.workbench.WorkbenchException e) {
-                dialogs.showError("Cannot save the spec", e.getMessage());
-            }
-        });
+    private void onSaveSpec() {
+        viewModel.saveSpec();
     }
 
     @FXML

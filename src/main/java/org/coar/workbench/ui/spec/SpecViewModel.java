@@ -28,8 +28,10 @@ import org.coar.workbench.spec.SpecForm;
 import org.coar.workbench.spec.SpecProblem;
 import org.coar.workbench.spec.StoreSpec;
 import org.coar.workbench.store.Store;
-import org.coar.workbench.ui.common.BackgroundTasks;
+import org.coar.workbench.ui.common.BackgroundJob;
+import org.coar.workbench.ui.common.DialogService;
 import org.coar.workbench.ui.common.ProjectState;
+import org.coar.workbench.ui.common.TaskExecutor;
 
 /**
  * The Spec panel's state: a form (num_models and a table of arrays) and the JSON text, kept in
@@ -38,8 +40,9 @@ import org.coar.workbench.ui.common.ProjectState;
  */
 public final class SpecViewModel {
     private final SpecCodec codec;
-    private final BackgroundTasks tasks;
+    private final TaskExecutor tasks;
     private final ProjectState project;
+    private final DialogService dialogs;
 
     private final StringProperty numModels = new SimpleStringProperty();
     private final ObservableList<ArrayRow> arrays = FXCollections.observableArrayList(ArrayRow::observables);
@@ -57,10 +60,11 @@ public final class SpecViewModel {
     private boolean syncing;
     private boolean applyingPreset;
 
-    public SpecViewModel(SpecCodec codec, BackgroundTasks tasks, ProjectState project) {
+    public SpecViewModel(SpecCodec codec, TaskExecutor tasks, ProjectState project, DialogService dialogs) {
         this.codec = codec;
         this.tasks = tasks;
         this.project = project;
+        this.dialogs = dialogs;
         show(SpecForm.starter());
         numModels.addListener((obs, old, now) -> formChanged());
         arrays.addListener((javafx.collections.ListChangeListener<ArrayRow>) change -> formChanged());
@@ -221,11 +225,11 @@ public final class SpecViewModel {
     // --- model and data -------------------------------------------------------------------
 
     public void openModel(Path file) {
-        tasks.run("Opening model " + file.getFileName(), progress -> {
+        tasks.submit(BackgroundJob.titled("Opening model " + file.getFileName(), progress -> {
             try (TorchModel model = TorchModel.load(file, ai.djl.Device.cpu())) {
                 return model.parameters();
             }
-        }, parameters -> modelOpened(file, parameters));
+        }).onSuccess(parameters -> modelOpened(file, parameters)));
     }
 
     /** Lists the parameters of the model just opened, with the chosen preset's groups checked. */
@@ -319,18 +323,21 @@ public final class SpecViewModel {
 
     /** Reads the evaluation data in the background; its example count becomes the output array's width. */
     public void chooseData(DataSpec requested) {
-        tasks.run("Reading evaluation data " + Path.of(requested.path()).getFileName(), progress -> {
+        tasks.submit(BackgroundJob.titled("Reading evaluation data " + Path.of(requested.path()).getFileName(), progress -> {
             DataLoader loader = new DataLoader();
             DataSpec resolved = loader.resolve(requested);
             EvalData data = loader.load(resolved);
-            return new Object[] {resolved, data.size(), data.description(), data.exampleShape()};
-        }, result -> {
-            project.dataProperty().set((DataSpec) result[0]);
-            int examples = (Integer) result[1];
-            dataSummary.set(String.format(Locale.ROOT, "%,d examples of shape %s — %s", examples,
-                    java.util.Arrays.toString((long[]) result[3]), result[2]));
-            show(form().withOutputWidth(examples));
-        });
+            return new ReadData(resolved, data.size(), data.description(), data.exampleShape());
+        }).onSuccess(read -> {
+            project.dataProperty().set(read.spec());
+            dataSummary.set(String.format(Locale.ROOT, "%,d examples of shape %s — %s", read.examples(),
+                    java.util.Arrays.toString(read.exampleShape()), read.description()));
+            show(form().withOutputWidth(read.examples()));
+        }));
+    }
+
+    /** What the panel shows of the evaluation data, read off the FX thread. */
+    private record ReadData(DataSpec spec, int examples, String description, long[] exampleShape) {
     }
 
     private Integer parseLimit() {
@@ -355,6 +362,16 @@ public final class SpecViewModel {
         codec.write(currentSpec(), file);
     }
 
+    /** The Save command: refuses a spec with problems, else asks where and saves it. */
+    public void saveSpec() {
+        if (!problems.isEmpty()) {
+            dialogs.showError("The spec has problems", problems.getFirst() + "\n\nFix them, then save again.");
+            return;
+        }
+        dialogs.chooseSaveFile("Save spec.json", "spec.json")
+                .ifPresent(file -> dialogs.attempt("Cannot save the spec", () -> saveSpec(file)));
+    }
+
     public void openSpec(Path file) {
         json.set(codec.toJson(codec.read(file)));
     }
@@ -362,12 +379,12 @@ public final class SpecViewModel {
     /** Creates the store (nothing is changed if the directory already holds one) and makes it the project's store. */
     public void initialiseStore(Path dir, Runnable onDone) {
         StoreSpec spec = currentSpec();
-        tasks.run("Initialising store " + dir.getFileName(), progress -> {
+        tasks.submit(BackgroundJob.titled("Initialising store " + dir.getFileName(), progress -> {
             Store.create(dir, spec);
             return dir;
-        }, created -> {
+        }).onSuccess(created -> {
             project.storeProperty().set(created);
             onDone.run();
-        });
+        }));
     }
 }

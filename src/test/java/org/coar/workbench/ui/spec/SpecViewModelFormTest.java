@@ -10,7 +10,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import org.coar.workbench.spec.SpecCodec;
-import org.coar.workbench.ui.common.BackgroundTasks;
+import org.coar.workbench.ui.common.CurrentThreadTaskExecutor;
+import org.coar.workbench.ui.common.JobReporter;
 import org.coar.workbench.ui.common.DialogService;
 import org.coar.workbench.ui.common.ProjectState;
 import org.junit.jupiter.api.Test;
@@ -45,7 +46,8 @@ class SpecViewModelFormTest {
         }
     };
 
-    private final SpecViewModel viewModel = new SpecViewModel(new SpecCodec(), new BackgroundTasks(NO_DIALOGS), new ProjectState());
+    private final SpecViewModel viewModel = new SpecViewModel(new SpecCodec(),
+            new CurrentThreadTaskExecutor(new JobReporter(NO_DIALOGS, "the log")), new ProjectState(), NO_DIALOGS);
 
     private JsonNode json() throws Exception {
         return JSON.readTree(viewModel.jsonProperty().get());

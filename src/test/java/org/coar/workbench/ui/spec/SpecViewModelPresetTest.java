@@ -10,7 +10,8 @@ import org.coar.workbench.model.ComponentPreset;
 import org.coar.workbench.model.ParameterInfo;
 import org.coar.workbench.spec.SpecCodec;
 import org.coar.workbench.spec.SpecForm;
-import org.coar.workbench.ui.common.BackgroundTasks;
+import org.coar.workbench.ui.common.CurrentThreadTaskExecutor;
+import org.coar.workbench.ui.common.JobReporter;
 import org.coar.workbench.ui.common.DialogService;
 import org.coar.workbench.ui.common.ProjectState;
 import org.junit.jupiter.api.Test;
@@ -51,7 +52,8 @@ class SpecViewModelPresetTest {
     };
 
     private final ProjectState project = new ProjectState();
-    private final SpecViewModel viewModel = new SpecViewModel(new SpecCodec(), new BackgroundTasks(NO_DIALOGS), project);
+    private final SpecViewModel viewModel = new SpecViewModel(new SpecCodec(),
+            new CurrentThreadTaskExecutor(new JobReporter(NO_DIALOGS, "the log")), project, NO_DIALOGS);
 
     private List<String> checked() {
         return viewModel.groups().stream().filter(g -> g.selectedProperty().get()).map(GroupChoice::name).toList();

@@ -1,4 +1,4 @@
-package org.coar.workbench.ui;
+package org.coar.workbench.ui.common;
 
 import java.nio.file.Path;
 import java.util.ArrayDeque;
@@ -6,13 +6,12 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
-import org.coar.workbench.ui.common.DialogService;
 
 /** Answers file choosers with prepared paths and records every message shown. */
-final class FakeDialogs implements DialogService {
-    final Deque<Path> answers = new ArrayDeque<>();
-    final List<String> errors = new ArrayList<>();
-    final List<String> informations = new ArrayList<>();
+public final class FakeDialogs implements DialogService {
+    public final Deque<Path> answers = new ArrayDeque<>();
+    public final List<String> errors = new ArrayList<>();
+    public final List<String> informations = new ArrayList<>();
 
     @Override
     public void showError(String title, String message) {
