@@ -19,7 +19,7 @@ final class FitPlanner {
     /** Dense linear algebra above this many flops (~6 min at float64 on two cores) runs in float32 when that fits. */
     static final double FLOAT32_ABOVE_FLOPS = 2e13;
     /** Writer buffers: this many components' rows of a block at a time. */
-    static final int WRITE_ROWS = org.coar.workbench.attributions.AttributionsWriter.WRITE_ROWS;
+    static final int WRITE_ROWS = AttributionsWriter.WRITE_ROWS;
 
     private FitPlanner() {
     }

@@ -15,7 +15,6 @@ import org.coar.workbench.Provenance;
 import org.coar.workbench.Version;
 import org.coar.workbench.WorkbenchException;
 import org.coar.workbench.attributions.Attributions;
-import org.coar.workbench.attributions.AttributionsWriter;
 import org.coar.workbench.fit.linalg.DeviceMemory;
 import org.coar.workbench.fit.linalg.LinearAlgebra;
 import org.coar.workbench.fit.linalg.Matrix;

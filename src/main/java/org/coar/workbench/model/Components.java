@@ -32,6 +32,13 @@ public final class Components {
         this.total = Math.toIntExact(starts[groups.size()]);
     }
 
+    /** The parameters of a TorchScript model, read on the CPU: what a spec's component groups are chosen from. */
+    public static List<ParameterInfo> parametersOf(java.nio.file.Path model) {
+        try (TorchModel loaded = TorchModel.load(model, ai.djl.Device.cpu())) {
+            return loaded.parameters();
+        }
+    }
+
     /** Weight tensors of conv / linear layers and attention projections: names ending in "weight", ≥ 2 dims. */
     public static List<ParameterInfo> candidates(List<ParameterInfo> parameters) {
         return parameters.stream().filter(Components::isCandidate).toList();

@@ -25,6 +25,8 @@ public record SpecForm(String numModels, List<Array> arrays) {
     public static final String MASKS = "masks";
     /** The output array a spec gets when it has none besides the masks. */
     public static final String DEFAULT_OUTPUT = "margins";
+    /** The numpy dtype names an array of a spec may have, for the form's choice of dtype. */
+    public static final List<String> DTYPES = java.util.Arrays.stream(Dtype.values()).map(Dtype::numpyName).toList();
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 

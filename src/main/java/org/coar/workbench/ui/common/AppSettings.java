@@ -10,12 +10,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.coar.workbench.store.Store;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What the workbench remembers between starts: recent stores and the window layout. Kept in
  * {@code ~/.config/coar-workbench/settings.json} (or the folder in {@code -Dcoar.settings.dir}).
  */
 public final class AppSettings {
+    private static final Logger LOG = LoggerFactory.getLogger(AppSettings.class);
     private static final int MAX_RECENT = 8;
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
@@ -52,7 +55,7 @@ public final class AppSettings {
             try {
                 data = JSON.readValue(file.toFile(), Data.class);
             } catch (IOException e) {
-                System.err.println("coar: ignoring unreadable settings " + file + " (" + e.getMessage() + ")");
+                LOG.warn("ignoring unreadable settings {} ({})", file, e.getMessage());
             }
         }
         return new AppSettings(file, data);
@@ -84,7 +87,7 @@ public final class AppSettings {
             Files.createDirectories(file.getParent());
             JSON.writeValue(file.toFile(), data);
         } catch (IOException e) {
-            System.err.println("coar: cannot save settings to " + file + " (" + e.getMessage() + ")");
+            LOG.warn("cannot save settings to {} ({})", file, e.getMessage());
         }
     }
 }

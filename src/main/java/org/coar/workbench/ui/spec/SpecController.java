@@ -20,8 +20,8 @@ import javafx.scene.control.TreeView;
 import javafx.scene.control.cell.ComboBoxTableCell;
 import javafx.scene.control.cell.TextFieldTableCell;
 import org.coar.workbench.model.ComponentPreset;
-import org.coar.workbench.npy.Dtype;
 import org.coar.workbench.spec.SpecProblem;
+import org.coar.workbench.spec.SpecForm;
 import org.coar.workbench.ui.common.DialogService;
 import org.controlsfx.validation.ValidationResult;
 import org.controlsfx.validation.ValidationSupport;
@@ -89,8 +89,7 @@ public final class SpecController {
         nameColumn.setCellValueFactory(c -> c.getValue().nameProperty());
         nameColumn.setCellFactory(TextFieldTableCell.forTableColumn());
         dtypeColumn.setCellValueFactory(c -> c.getValue().dtypeProperty());
-        dtypeColumn.setCellFactory(ComboBoxTableCell.forTableColumn(FXCollections.observableArrayList(
-                java.util.Arrays.stream(Dtype.values()).map(Dtype::numpyName).toList())));
+        dtypeColumn.setCellFactory(ComboBoxTableCell.forTableColumn(FXCollections.observableArrayList(SpecForm.DTYPES)));
         shapeColumn.setCellValueFactory(c -> c.getValue().shapeProperty());
         shapeColumn.setCellFactory(TextFieldTableCell.forTableColumn());
         sizeColumn.setCellValueFactory(c -> Bindings.createStringBinding(() -> {

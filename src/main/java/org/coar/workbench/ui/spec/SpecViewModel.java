@@ -22,7 +22,6 @@ import org.coar.workbench.model.ComponentGroup;
 import org.coar.workbench.model.ComponentPreset;
 import org.coar.workbench.model.Components;
 import org.coar.workbench.model.ParameterInfo;
-import org.coar.workbench.model.TorchModel;
 import org.coar.workbench.spec.SpecCodec;
 import org.coar.workbench.spec.SpecForm;
 import org.coar.workbench.spec.SpecProblem;
@@ -226,9 +225,7 @@ public final class SpecViewModel {
 
     public void openModel(Path file) {
         tasks.submit(BackgroundJob.titled("Opening model " + file.getFileName(), progress -> {
-            try (TorchModel model = TorchModel.load(file, ai.djl.Device.cpu())) {
-                return model.parameters();
-            }
+            return Components.parametersOf(file);
         }).onSuccess(parameters -> modelOpened(file, parameters)));
     }
 

@@ -124,14 +124,6 @@ class EvaluationViewModelTest {
     }
 
     @Test
-    void aServiceThatAnswersACancelWithNoResultAlsoShowsCancelled() {
-        EvaluationViewModel viewModel = viewModel(new CurrentThreadTaskExecutor(reporter), (request, progress, cancel) -> null);
-        FxThread.run(viewModel::run);
-        assertEquals(EvaluationViewModel.CANCELLED, viewModel.progress().stageProperty().get());
-        assertEquals(List.of(), dialogs.errors);
-    }
-
-    @Test
     void aBadFieldIsRefusedBeforeAnythingRuns() {
         EvaluationViewModel viewModel = viewModel(new CurrentThreadTaskExecutor(reporter), (request, progress, cancel) -> {
             throw new AssertionError("must not run");

@@ -1,4 +1,4 @@
-package org.coar.workbench.attributions;
+package org.coar.workbench.fit;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import org.coar.workbench.StagingDirectories;
 import org.coar.workbench.WorkbenchException;
+import org.coar.workbench.attributions.Attributions;
 import org.coar.workbench.fit.linalg.Matrix;
 import org.coar.workbench.model.Components;
 import org.coar.workbench.npy.Dtype;
@@ -21,7 +22,7 @@ import org.coar.workbench.npy.NpyArray;
  * target, which is renamed into place only when complete, so a failure or a cancel never leaves a
  * half-written directory.
  */
-public final class AttributionsWriter implements AutoCloseable {
+final class AttributionsWriter implements AutoCloseable {
     /** Components per positional write of the weight files; each of the two buffers holds this many rows. */
     public static final int WRITE_ROWS = 256;
     private static final int TRANSPOSE_BLOCK = 64;
