@@ -2,20 +2,29 @@ package org.coar.workbench;
 
 import java.util.Locale;
 
-/** Sizes for people to read. */
+/** Sizes and counts for people to read, the same in every message, plan and table. */
 public final class Sizes {
     private Sizes() {
     }
 
-    /** Bytes in binary units, e.g. {@code 1.1 GiB}. */
+    /** Bytes in binary units with three significant figures, e.g. {@code 4.00 KiB}, {@code 18.8 GiB}, {@code 105 GiB}. */
     public static String human(long bytes) {
         String[] units = {"B", "KiB", "MiB", "GiB", "TiB", "PiB"};
         double value = bytes;
         int unit = 0;
-        while (value >= 1024 && unit < units.length - 1) {
+        while (Math.abs(value) >= 1024 && unit < units.length - 1) {
             value /= 1024;
             unit++;
         }
-        return unit == 0 ? bytes + " B" : String.format(Locale.ROOT, "%.1f %s", value, units[unit]);
+        if (unit == 0) {
+            return bytes + " B";
+        }
+        double magnitude = Math.abs(value);
+        return String.format(Locale.ROOT, magnitude >= 100 ? "%.0f %s" : magnitude >= 10 ? "%.1f %s" : "%.2f %s", value, units[unit]);
+    }
+
+    /** A count with thousands separators, e.g. {@code 64,512}. */
+    public static String count(long n) {
+        return String.format(Locale.ROOT, "%,d", n);
     }
 }

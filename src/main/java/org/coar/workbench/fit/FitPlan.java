@@ -3,6 +3,7 @@ package org.coar.workbench.fit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.coar.workbench.Sizes;
 import org.coar.workbench.fit.linalg.Precision;
 
 /**
@@ -88,9 +89,9 @@ public record FitPlan(Shape shape, Method trainMethod, Method finalMethod, Preci
         lines.add("  precision:    " + (precision == Precision.DOUBLE ? "float64" : "float32"));
         lines.add("  outputs:      " + (blocks == 1 ? "all " + Sizes.count(s.examples()) + " in one block"
                 : blocks + " blocks of " + Sizes.count(blockWidth) + " (the outputs are read once per block)"));
-        lines.add("  memory:       peak " + Sizes.bytes(peakBytes) + " of " + Sizes.bytes(budget.bytes()) + " (" + budget.source() + ")");
+        lines.add("  memory:       peak " + Sizes.human(peakBytes) + " of " + Sizes.human(budget.bytes()) + " (" + budget.source() + ")");
         for (Item item : items) {
-            lines.add(String.format(Locale.ROOT, "    %-58s %10s", item.what(), Sizes.bytes(item.bytes())));
+            lines.add(String.format(Locale.ROOT, "    %-58s %10s", item.what(), Sizes.human(item.bytes())));
         }
         for (String note : notes) {
             lines.add("  note: " + note);

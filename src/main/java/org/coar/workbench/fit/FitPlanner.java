@@ -2,6 +2,7 @@ package org.coar.workbench.fit;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.coar.workbench.Sizes;
 import org.coar.workbench.WorkbenchException;
 import org.coar.workbench.fit.FitPlan.Item;
 import org.coar.workbench.fit.FitPlan.Method;
@@ -281,8 +282,8 @@ final class FitPlanner {
                 Validation.GRAM, budget, items, peak, 0, List.of());
         if (peak > budget.bytes()) {
             throw new WorkbenchException(s.solver().key() + " path: " + Sizes.count(p) + " components × " + Sizes.count(m)
-                    + " outputs needs " + Sizes.bytes(peak) + " (p × p Grams and m × p cross products, in float64) but the budget is "
-                    + Sizes.bytes(budget.bytes()) + " (" + budget.source() + "). Ways out: fit fewer outputs per run "
+                    + " outputs needs " + Sizes.human(peak) + " (p × p Grams and m × p cross products, in float64) but the budget is "
+                    + Sizes.human(budget.bytes()) + " (" + budget.source() + "). Ways out: fit fewer outputs per run "
                     + "(data.target_start_ind / data.target_end_ind" + outputsHint(p, m, budget.bytes(), peak) + "), least squares "
                     + "(--solver ols: λ = 0, what every reference config asks for, plans any width), a machine with more memory, "
                     + "or --memory SIZE if more is free");
@@ -300,7 +301,7 @@ final class FitPlanner {
     private static String outputsHint(long p, long m, long budget, long peak) {
         long fixed = 7 * p * p * 8 + MaskBits.bytesFor(p, 1);
         if (fixed >= budget) {
-            return "; not enough here: the " + p + " × " + p + " matrices alone need " + Sizes.bytes(fixed);
+            return "; not enough here: the " + p + " × " + p + " matrices alone need " + Sizes.human(fixed);
         }
         long perOutput = (peak - fixed) / Math.max(1, m);
         long fits = (budget - fixed) / Math.max(1, perOutput);
@@ -310,18 +311,18 @@ final class FitPlanner {
     private static WorkbenchException refusal(Shape s, MemoryBudget budget, FitPlan smallest) {
         long fixed = smallest.items().stream().filter(i -> !i.perBlock()).mapToLong(Item::bytes).sum();
         StringBuilder m = new StringBuilder();
-        m.append("no fit plan fits in ").append(Sizes.bytes(budget.bytes())).append(" (").append(budget.source()).append("): ")
+        m.append("no fit plan fits in ").append(Sizes.human(budget.bytes())).append(" (").append(budget.source()).append("): ")
                 .append(Sizes.count(s.components())).append(" components × ").append(Sizes.count(s.examples())).append(" outputs, ")
                 .append(Sizes.count(s.trainRows())).append(" + ").append(Sizes.count(s.validationRows()))
-                .append(" rows need at least ").append(Sizes.bytes(smallest.peakBytes())).append(" (float32, ")
+                .append(" rows need at least ").append(Sizes.human(smallest.peakBytes())).append(" (float32, ")
                 .append(smallest.blockWidth()).append(" outputs per block; ");
         m.append(String.join(", ", smallest.items().stream().filter(i -> !i.perBlock())
-                .map(i -> i.what() + " " + Sizes.bytes(i.bytes())).toList())).append("). Ways out: ");
+                .map(i -> i.what() + " " + Sizes.human(i.bytes())).toList())).append("). Ways out: ");
         if (fixed < budget.bytes()) {
             m.append("fit fewer outputs per run (data.target_start_ind / data.target_end_ind), ");
         } else {
             m.append("fewer outputs per run do not help (the part above that does not depend on them is already ")
-                    .append(Sizes.bytes(fixed)).append("); ");
+                    .append(Sizes.human(fixed)).append("); ");
             if (smallest.finalMethod() == Method.DUAL) {
                 m.append("fewer rows (data.num_train / data.num_val: the dual's kernel grows with rows squared), ");
             } else if (smallest.trainMethod() == Method.DUAL) {

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import org.coar.workbench.Sizes;
 import org.coar.workbench.WorkbenchException;
 import org.coar.workbench.fit.FitPlan.Method;
 import org.coar.workbench.fit.FitPlan.Validation;
@@ -241,13 +242,13 @@ final class LeastSquaresFit implements AutoCloseable {
         }
         long room = plan.budget().bytes() - plan.peakBytes();
         if (need > room) {
-            return "not listed: " + Sizes.bytes(need) + " would exceed the budget's " + Sizes.bytes(Math.max(0, room))
+            return "not listed: " + Sizes.human(need) + " would exceed the budget's " + Sizes.human(Math.max(0, room))
                     + " left; the kernels decode the bits instead";
         }
         for (MaskBits b : sets) {
             b.listRows();
         }
-        return "listed by block and component: " + Sizes.bytes(need);
+        return "listed by block and component: " + Sizes.human(need);
     }
 
     private boolean isFirstBlock(TileMatrix tile) {

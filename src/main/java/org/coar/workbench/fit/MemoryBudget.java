@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.OptionalLong;
+import org.coar.workbench.Sizes;
 import org.coar.workbench.fit.linalg.DeviceMemory;
 import org.coar.workbench.fit.linalg.LinearAlgebra;
 
@@ -35,7 +36,7 @@ public record MemoryBudget(long bytes, String source) {
             long free = device.freeBytes() >= 0 ? device.freeBytes() : device.totalBytes();
             long usable = free - free / 20;
             if (free >= 0 && usable < host.bytes()) {
-                return new MemoryBudget(usable, device.device() + " free memory (" + Sizes.bytes(free) + ") less 5 %");
+                return new MemoryBudget(usable, device.device() + " free memory (" + Sizes.human(free) + ") less 5 %");
             }
         }
         return host;
@@ -53,10 +54,10 @@ public record MemoryBudget(long bytes, String source) {
         if (total.isPresent() && budget > total.getAsLong() / 5 * 4) {
             // Never plan for more than 80 % of the machine: the kernel, the page cache the store is read through
             // and whatever else runs need the rest, even when they are not using it at the start.
-            return new MemoryBudget(total.getAsLong() / 5 * 4, "80 % of the machine's memory (" + Sizes.bytes(total.getAsLong())
-                    + "; available: " + Sizes.bytes(available.getAsLong()) + ")");
+            return new MemoryBudget(total.getAsLong() / 5 * 4, "80 % of the machine's memory (" + Sizes.human(total.getAsLong())
+                    + "; available: " + Sizes.human(available.getAsLong()) + ")");
         }
-        return new MemoryBudget(budget, "available memory (" + Sizes.bytes(available.getAsLong()) + ") less " + Sizes.bytes(margin));
+        return new MemoryBudget(budget, "available memory (" + Sizes.human(available.getAsLong()) + ") less " + Sizes.human(margin));
     }
 
     static OptionalLong available(Path meminfo) {

@@ -76,7 +76,7 @@ class InitFailureTest {
     void aStoreLargerThanTheFreeDiskIsWarnedAbout(@TempDir Path tmp) {
         assertTrue(DiskSpace.shortfall(tmp.resolve("store"), 1000).isEmpty());
         String warning = DiskSpace.shortfall(tmp.resolve("store"), Long.MAX_VALUE / 2).orElseThrow();
-        assertTrue(warning.contains("the store takes 4096.0 PiB when filled, but its disk has"), warning);
+        assertTrue(warning.contains("the store takes 4096 PiB when filled, but its disk has"), warning);
         assertTrue(warning.contains("free; a build stops when the disk fills"), warning);
     }
 }

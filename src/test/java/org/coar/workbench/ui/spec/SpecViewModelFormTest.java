@@ -103,7 +103,8 @@ class SpecViewModelFormTest {
         // a 128-byte header, as numpy writes it, before 1000 rows of 1024 bytes each
         assertEquals(128 + 1000 * 1024, viewModel.bytesOf(viewModel.arrays().get(0)));
         assertEquals(128 + 1000 * 512 * 2, viewModel.bytesOf(viewModel.arrays().get(1)));
-        assertEquals("1,000 models, 2.0 MiB on disk when filled.", viewModel.sizeSummaryProperty().get());
+        // 2,048,256 bytes = 1.953 MiB, to three significant figures
+        assertEquals("1,000 models, 1.95 MiB on disk when filled.", viewModel.sizeSummaryProperty().get());
 
         viewModel.arrays().get(1).shapeProperty().set("[512, x]");
         assertEquals(-1, viewModel.bytesOf(viewModel.arrays().get(0)), "no size while the spec is invalid");
