@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -22,13 +21,10 @@ import org.coar.workbench.data.DataSpec;
 import org.coar.workbench.data.EvalData;
 import org.coar.workbench.job.Cancellation;
 import org.coar.workbench.job.JobCancelledException;
-import org.coar.workbench.job.Progress;
-import org.coar.workbench.job.ProgressThrottle;
 import org.coar.workbench.model.AblatedEvaluator;
 import org.coar.workbench.model.BatchSize;
 import org.coar.workbench.model.ComponentPreset;
 import org.coar.workbench.model.Devices;
-import org.coar.workbench.model.GpuMemory;
 import org.coar.workbench.model.Components;
 import org.coar.workbench.model.ModelOutput;
 import org.coar.workbench.model.OutputFunction;
@@ -47,6 +43,9 @@ import org.coar.workbench.store.RowMasks;
  * {@code make_dataset.py} does: one worker per device, each with its own model replica, taking
  * rows from a shared queue. Rows completed by anyone are skipped; claims keep concurrent
  * processes off each other's rows; cancelling abandons the row in flight without marking it.
+ * <p>Its length (about 440 lines) is one build's life in the order that keeps a store consistent:
+ * the checks made before anything is recorded, the record, the roll-back of a failed first build,
+ * and the row loop. Progress and the task record live in {@link ProgressTracker} and {@link TaskReporter}.
  */
 public final class BuildService {
     /** How often a worker with nothing else to do looks again at rows that other processes hold. */
@@ -438,145 +437,4 @@ public final class BuildService {
         return !cancellation.isCancelled();
     }
 
-    /** Keeps this process's task record beside the store current, at most every two seconds, and its end at once. */
-    private static final class TaskReporter implements Consumer<BuildProgress> {
-        private static final Duration INTERVAL = Duration.ofSeconds(2);
-        private final Path storeDir;
-        private final RowPlan plan;
-        private final String host = RowClaims.hostName();
-        private final String started = Instant.now().toString();
-        private final ProgressThrottle<BuildProgress> throttle = new ProgressThrottle<>(INTERVAL, this::write);
-
-        TaskReporter(Path storeDir, RowPlan plan) {
-            this.storeDir = storeDir;
-            this.plan = plan;
-        }
-
-        @Override
-        public void accept(BuildProgress progress) {
-            if (finished(progress)) {
-                throttle.acceptNow(progress);
-            } else {
-                throttle.accept(progress);
-            }
-        }
-
-        private static boolean finished(BuildProgress progress) {
-            return progress.workers().stream().noneMatch(w -> w.state().isActive());
-        }
-
-        private void write(BuildProgress progress) {
-            WorkerStatus state = !finished(progress) ? (progress.workers().stream().allMatch(w -> w.state() == WorkerStatus.PAUSED)
-                    ? WorkerStatus.PAUSED : WorkerStatus.RUNNING)
-                    : progress.workers().stream().anyMatch(w -> w.state() == WorkerStatus.FAILED) ? WorkerStatus.FAILED
-                    : progress.workers().stream().anyMatch(w -> w.state() == WorkerStatus.CANCELLED) ? WorkerStatus.CANCELLED
-                    : WorkerStatus.FINISHED;
-            long built = progress.workers().stream().mapToLong(BuildProgress.WorkerState::rowsBuilt).sum();
-            String job = System.getenv("SLURM_ARRAY_JOB_ID") != null ? System.getenv("SLURM_ARRAY_JOB_ID") : System.getenv("SLURM_JOB_ID");
-            new TaskRecord(host, ProcessHandle.current().pid(), job, System.getenv("SLURM_ARRAY_TASK_ID"), plan.start(), plan.end(),
-                    built, progress.rowsPerSecond(), state, started, Instant.now().toString()).write(storeDir);
-        }
-    }
-
-    /** Turns per-row events from the workers into progress snapshots. */
-    private static final class ProgressTracker implements ReplicaPool.Listener {
-        private static final long MEMORY_SAMPLE_NANOS = 1_000_000_000L;
-        private final long total;
-        private final long alreadyDone;
-        private final List<Device> devices;
-        private final List<String> deviceNames;
-        private final WorkerStatus[] states;
-        private final long[] builtPerWorker;
-        private final long[] runningSince;
-        private final int[] batchSizes;
-        private final long[] memoryUsed;
-        private final long[] memorySampled;
-        private final Consumer<BuildProgress> listener;
-        private final long startNanos = System.nanoTime();
-        private final AtomicLong built = new AtomicLong();
-        private double latestMean = Double.NaN;
-        private double latestAccuracy = Double.NaN;
-        private long rowsWithNonFinite;
-        private long firstNonFiniteRow = -1;
-
-        ProgressTracker(long total, long alreadyDone, List<Device> devices, Consumer<BuildProgress> listener) {
-            this.total = total;
-            this.alreadyDone = alreadyDone;
-            this.devices = List.copyOf(devices);
-            long cpus = devices.stream().filter(d -> !d.isGpu()).count();
-            List<String> names = new ArrayList<>();
-            int cpuIndex = 0;
-            for (Device device : devices) {
-                names.add(device.isGpu() || cpus == 1 ? Devices.name(device) : "cpu#" + cpuIndex++);
-            }
-            this.deviceNames = names;
-            this.states = new WorkerStatus[devices.size()];
-            Arrays.fill(states, WorkerStatus.WAITING);
-            this.builtPerWorker = new long[devices.size()];
-            this.runningSince = new long[devices.size()];
-            this.batchSizes = new int[devices.size()];
-            this.memoryUsed = new long[devices.size()];
-            Arrays.fill(memoryUsed, -1);
-            this.memorySampled = new long[devices.size()];
-            this.listener = listener;
-            publish();
-        }
-
-        @Override
-        public synchronized void status(int worker, WorkerStatus status) {
-            states[worker] = status;
-            publish();
-        }
-
-        /** The worker's replica is ready and takes rows with this batch size. */
-        @Override
-        public synchronized void ready(int worker, int batchSize) {
-            runningSince[worker] = System.nanoTime();
-            batchSizes[worker] = batchSize;
-            sampleMemory(worker, true);
-        }
-
-        synchronized void rowBuilt(int worker, long row, AblatedEvaluator.Result result) {
-            builtPerWorker[worker]++;
-            built.incrementAndGet();
-            latestMean = result.meanOutput();
-            latestAccuracy = result.accuracy();
-            if (result.nonFiniteOutputs() > 0) {
-                rowsWithNonFinite++;
-                firstNonFiniteRow = firstNonFiniteRow < 0 ? row : Math.min(firstNonFiniteRow, row);
-            }
-            sampleMemory(worker, false);
-            publish();
-        }
-
-        /** A GPU's memory in use, read at most once a second per worker (the CPU's is not a worker's own). */
-        private void sampleMemory(int worker, boolean now) {
-            long t = System.nanoTime();
-            if (devices.get(worker).isGpu() && (now || t - memorySampled[worker] > MEMORY_SAMPLE_NANOS)) {
-                GpuMemory memory = Devices.memory(devices.get(worker));
-                memoryUsed[worker] = memory == null ? -1 : memory.usedBytes();
-                memorySampled[worker] = t;
-            }
-        }
-
-        long built() {
-            return built.get();
-        }
-
-        private void publish() {
-            long now = System.nanoTime();
-            double seconds = (now - startNanos) / 1e9;
-            long done = alreadyDone + built.get();
-            double rate = seconds > 0 ? built.get() / seconds : 0;
-            Duration eta = rate > 0 ? Duration.ofMillis((long) ((total - done) / rate * 1000)) : null;
-            List<BuildProgress.WorkerState> workers = new ArrayList<>();
-            for (int w = 0; w < states.length; w++) {
-                double workerSeconds = runningSince[w] == 0 ? 0 : (now - runningSince[w]) / 1e9;
-                workers.add(new BuildProgress.WorkerState(deviceNames.get(w), states[w], builtPerWorker[w],
-                        workerSeconds > 0 ? builtPerWorker[w] / workerSeconds : 0, memoryUsed[w], batchSizes[w]));
-            }
-            listener.accept(new BuildProgress(new Progress(BuildProgress.STAGE, done, total, "rows"), rate, eta, workers, latestMean,
-                    latestAccuracy, rowsWithNonFinite, firstNonFiniteRow));
-        }
-    }
 }

@@ -32,6 +32,8 @@ import org.coar.workbench.store.StoreArrays;
  * an attributions directory. One streamed pass accumulates sufficient statistics for the
  * training and validation rows; the solvers work on those alone. Plain Java, no UI: the CLI and
  * the GUI both call {@link #fit}.
+ * <p>Its length (about 500 lines) is the fit's one sequence: checking the store and config, planning, the store
+ * pass, the solver each plan chooses, and the report. The solvers, the reading and the writing are their own types.
  */
 public final class FitService {
     private final Supplier<LinearAlgebra> backend;

@@ -26,6 +26,8 @@ import org.coar.workbench.npy.NpyStream;
  * as tiles. {@link #readOutputs} reads one further block of output columns for the rows kept.
  * Reads go through {@link NpyStream} (pread), so the store's pages never count in the fit's
  * resident memory.
+ * <p>Its length (about 450 lines) is one streamed pass. The mask bits, the output sums and the first block's tiles
+ * are filled from the same chunk of rows, so splitting them would read the store twice.
  */
 final class StorePass {
     private static final VectorSpecies<Byte> BYTES = ByteVector.SPECIES_256;

@@ -46,6 +46,8 @@ import org.coar.workbench.ui.common.TaskExecutor;
 /**
  * The Build panel's state. Progress from the build's worker threads lands in a field and is
  * copied to properties every 100 ms, so the FX thread never sees one event per row.
+ * <p>Its length (about 450 lines) is the panel's state: the store, devices, range, SLURM script and live progress
+ * all change together when a store opens or a build starts. The controllers of its five sub-panels bind to it.
  */
 public final class BuildViewModel {
     /** Latest rows of ablated accuracy kept for the chart. */
