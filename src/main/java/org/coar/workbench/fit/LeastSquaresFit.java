@@ -1,6 +1,5 @@
 package org.coar.workbench.fit;
 
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -27,10 +26,10 @@ import org.coar.workbench.job.Progress;
  * above (both have unit diagonals), each factorised in its own triangle, the two diagonals of the
  * factors kept aside and swapped in for each solve. Dual fits use w = Zᵀ K⁺ (ỹ − mean), K = ZZᵀ.
  *
- * <p>This class reads the output blocks, forms the right-hand sides and scores the validation rows;
+ * <p>This class chooses each fit's method, reads the output blocks and computes their statistics Sᵀ Ỹ;
  * {@link LeastSquaresGram} owns the primal Gram and its factors, {@link DualKernels} the dual fits,
- * {@link Float32Refinement} the final primal solve's refinement, and {@link LeastSquaresProblem} the
- * rows, components and standardisation they share.
+ * {@link Float32Refinement} the final primal solve's refinement, {@link LeastSquaresValidation} the
+ * validation scores, and {@link LeastSquaresProblem} the rows, components and standardisation they share.
  */
 final class LeastSquaresFit implements AutoCloseable {
     /** Receives the final fit's standardised weights (s-space), one block of outputs at a time. */
@@ -42,7 +41,6 @@ final class LeastSquaresFit implements AutoCloseable {
     private final FitPlan plan;
     private final StorePass pass;
     private final StorePass.Masks read;
-    private final boolean useBias;
     private final Consumer<Progress> progress;
     private final Cancellation cancel;
     private final Precision precision;
@@ -55,8 +53,6 @@ final class LeastSquaresFit implements AutoCloseable {
     final int[] order;
     private final MaskBits bitsT;
     private final MaskBits bitsV;
-    private final StorePass.SetSums sumsT;
-    private final StorePass.SetSums sumsV;
     private final int m;
     private final int q;
     private final boolean hasValidation;
@@ -64,6 +60,7 @@ final class LeastSquaresFit implements AutoCloseable {
     private final Method finalMethod;
     private final Triangle finalTriangle;
     private final Float32Refinement refinement;
+    private final LeastSquaresValidation validation;
 
     /** The primal fits' Gram; {@code null} when neither fit is primal. */
     private LeastSquaresGram gram;
@@ -82,15 +79,12 @@ final class LeastSquaresFit implements AutoCloseable {
         this.plan = plan;
         this.pass = pass;
         this.read = read;
-        this.useBias = useBias;
         this.progress = progress;
         this.cancel = cancel;
         this.precision = plan.precision();
         this.problem = LeastSquaresProblem.of(read);
         this.bitsT = problem.train();
         this.bitsV = problem.validation();
-        this.sumsT = problem.trainSums();
-        this.sumsV = problem.validationSums();
         this.m = plan.shape().examples();
         this.hasValidation = bitsV.rows() > 0;
         this.trainStats = problem.trainStats();
@@ -103,10 +97,9 @@ final class LeastSquaresFit implements AutoCloseable {
         this.finalMethod = allStats.rows - 1 >= q ? Method.PRIMAL : Method.DUAL;
         this.finalTriangle = hasValidation ? Triangle.UPPER : Triangle.LOWER;
         this.refinement = new Float32Refinement(la, precision, problem, progress, cancel);
-        this.validationMse = new double[m];
-        this.validationR2 = new double[m];
-        Arrays.fill(validationMse, Double.NaN);
-        Arrays.fill(validationR2, Double.NaN);
+        this.validation = new LeastSquaresValidation(la, precision, problem, trainMethod, useBias, read.shift(), m, cancel);
+        this.validationMse = validation.validationMse;
+        this.validationR2 = validation.validationR2;
         details.put("training_fit", trainMethod.name().toLowerCase(java.util.Locale.ROOT));
         details.put("final_fit", finalMethod.name().toLowerCase(java.util.Locale.ROOT));
     }
@@ -140,7 +133,7 @@ final class LeastSquaresFit implements AutoCloseable {
             try {
                 if (q == 0) {
                     if (trainMethod != Method.NONE) {
-                        scoreConstant(first, w, tiles);
+                        validation.scoreConstant(first, w, tiles);
                     }
                     Matrix none = la.zeros(Precision.DOUBLE, 0, w);
                     try {
@@ -161,7 +154,7 @@ final class LeastSquaresFit implements AutoCloseable {
                         }
                         if (trainMethod != Method.NONE) {
                             progress.accept(FitStages.solving(k, blocks, label + "training fit and validation"));
-                            validate(first, w, tiles, cross);
+                            validation.validate(gram, kernels, first, w, tiles, cross);
                         }
                         progress.accept(FitStages.solving(k, blocks, label + "final fit"));
                         weights = solveFinal(first, w, tiles, cross);
@@ -317,81 +310,6 @@ final class LeastSquaresFit implements AutoCloseable {
         return timing.denseFaster();
     }
 
-    /** Intercept of a fit in ỹ units (ỹ = y − shift): its rows' mean, or −shift without cfg.use_bias. */
-    private double interceptShifted(boolean all, int j) {
-        if (!useBias) {
-            return -read.shift()[j];
-        }
-        double sum = sumsT.outputSums[j] + (all ? sumsV.outputSums[j] : 0);
-        return sum / (all ? allStats.rows : trainStats.rows);
-    }
-
-    /** Validation MSE and R² of the training fit for this block; C_t (cross[0]) becomes the training fit's c_t, then scratch. */
-    private void validate(int first, int w, TileMatrix[] tiles, Matrix[] cross) {
-        int nv = bitsV.rows();
-        TileMatrix yv = tiles[RowSplit.VALIDATION];
-        double[] none = new double[w];
-        if (trainMethod == Method.DUAL) {
-            Matrix p = kernels.kernelPredictions(first, w, tiles[RowSplit.TRAIN]);
-            try {
-                score(first, yv, ValidationErrors.ofRows(p), none);
-            } finally {
-                la.free(p);
-            }
-        } else if (gram.projection() != null) {
-            Matrix ct = cross[0];
-            problem.rightHandSides(ct, null, false, first, w, ct);
-            Matrix c = precision == Precision.DOUBLE ? ct : la.zeros(precision, q, w);
-            Matrix p = la.zeros(precision, nv, w);
-            try {
-                if (c != ct) {
-                    LeastSquaresGram.copyInto(ct, c);
-                }
-                la.gemm(1, gram.projection(), true, c, false, 0, p);
-                score(first, yv, ValidationErrors.ofRows(p), none);
-            } finally {
-                la.free(p);
-                if (c != ct) {
-                    la.free(c);
-                }
-            }
-        } else {
-            try (TileMatrix predictions = TileMatrix.doubles(nv, w)) {
-                double[] offset = weightPredictions(first, w, cross[0], predictions);
-                score(first, yv, ValidationErrors.ofTiles(predictions), offset);
-            }
-        }
-    }
-
-    /** MSE and R² per output of the block from the validation rows' predictions (plus {@code offset} per column). */
-    private void score(int first, TileMatrix yv, ValidationErrors.Predictions predictions, double[] offset) {
-        int nv = bitsV.rows();
-        int w = offset.length;
-        double[] intercept = new double[w];
-        for (int j = 0; j < w; j++) {
-            intercept[j] = interceptShifted(false, first + j) + offset[j];
-        }
-        double[] sse = ValidationErrors.sumOfSquares(yv, nv, intercept, predictions);
-        for (int j = 0; j < w; j++) {
-            double mse = sse[j] / nv;
-            validationMse[first + j] = mse;
-            double variance = sumsV.variance(first + j);
-            validationR2[first + j] = variance > 0 ? 1 - mse / variance : Double.NaN;
-        }
-    }
-
-    /**
-     * z_v · w_t − offset for every validation row, w_t = G_t⁻¹ c_t solved for this block: S_v U with
-     * U = w/σ; returns the offset −μᵀU per column, which the caller adds.
-     */
-    private double[] weightPredictions(int first, int w, Matrix u, TileMatrix predictions) {
-        problem.rightHandSides(u, null, false, first, w, u);
-        gram.solve(true, u);
-        double[] offset = problem.toRaw(u, trainStats, true);
-        SparseProducts.scatter(bitsV, order, u, predictions, cancel);
-        return offset;
-    }
-
     /**
      * The final fit's standardised weights (s-space) for this block: for the primal fit solved in
      * place in cross[1], which already holds c_a (cross[0] is scratch); for the dual a new matrix.
@@ -410,10 +328,6 @@ final class LeastSquaresFit implements AutoCloseable {
         Matrix weights = cross[1];
         refinement.solveFinal(gram, cross[0], weights, w);
         return weights;
-    }
-
-    private void scoreConstant(int first, int w, TileMatrix[] tiles) {
-        score(first, tiles[RowSplit.VALIDATION], ValidationErrors.NONE, new double[w]);
     }
 
     static double seconds(long since) {
