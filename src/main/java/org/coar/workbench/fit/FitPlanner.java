@@ -173,7 +173,7 @@ final class FitPlanner {
                 items.add(new Item("Sᵀ Y of a block, training and validation rows", 2 * p * w * 8, true));
                 if (precision == Precision.FLOAT) {
                     items.add(new Item("right-hand sides in float32", p * w * 4, true));
-                    int cw = Math.min(w, LeastSquaresFit.REFINE_COLUMNS);
+                    int cw = Math.min(w, Float32Refinement.REFINE_COLUMNS);
                     items.add(new Item("refinement scratch (" + cw + " outputs at a time)",
                             TileMatrix.bytesFor(nt, cw, true) + TileMatrix.bytesFor(nv, cw, true) + p * cw * 12, false));
                 }
