@@ -2,7 +2,7 @@ package org.coar.workbench;
 
 import java.util.Locale;
 
-/** Sizes and counts for people to read, the same in every message, plan and table. */
+/** Sizes, durations and counts for people to read, the same in every message, plan and table. */
 public final class Sizes {
     private Sizes() {
     }
@@ -21,6 +21,13 @@ public final class Sizes {
         }
         double magnitude = Math.abs(value);
         return String.format(Locale.ROOT, magnitude >= 100 ? "%.0f %s" : magnitude >= 10 ? "%.1f %s" : "%.2f %s", value, units[unit]);
+    }
+
+    /** A duration as a progress line shows it: {@code 7m05s}, or {@code 2h13m} from an hour on. */
+    public static String duration(java.time.Duration d) {
+        long s = d.toSeconds();
+        return s >= 3600 ? String.format(Locale.ROOT, "%dh%02dm", s / 3600, (s % 3600) / 60)
+                : String.format(Locale.ROOT, "%dm%02ds", s / 60, s % 60);
     }
 
     /** A count with thousands separators, e.g. {@code 64,512}. */

@@ -3,6 +3,7 @@ package org.coar.workbench.cli;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.Locale;
+import org.coar.workbench.Sizes;
 import org.coar.workbench.ablation.BuildProgress;
 import org.coar.workbench.job.Progress;
 import org.coar.workbench.job.ProgressThrottle;
@@ -92,11 +93,6 @@ final class ProgressBar {
     }
 
     static String formatDuration(Duration d) {
-        if (d == null) {
-            return "--";
-        }
-        long s = d.toSeconds();
-        return s >= 3600 ? String.format(Locale.ROOT, "%dh%02dm", s / 3600, (s % 3600) / 60)
-                : String.format(Locale.ROOT, "%dm%02ds", s / 60, s % 60);
+        return d == null ? "--" : Sizes.duration(d);
     }
 }

@@ -23,6 +23,7 @@ import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
+import org.coar.workbench.Sizes;
 import org.coar.workbench.WorkbenchException;
 import org.coar.workbench.ablation.BuildProgress;
 import org.coar.workbench.ablation.BuildRequest;
@@ -374,12 +375,7 @@ public final class BuildViewModel {
     }
 
     static String format(Duration d) {
-        if (d == null) {
-            return "—";
-        }
-        long s = d.toSeconds();
-        return s >= 3600 ? String.format(Locale.ROOT, "%dh%02dm", s / 3600, (s % 3600) / 60)
-                : String.format(Locale.ROOT, "%dm%02ds", s / 60, s % 60);
+        return d == null ? "—" : Sizes.duration(d);
     }
 
     private double parseAlpha() {
