@@ -8,10 +8,20 @@ import java.util.List;
 import java.util.Optional;
 
 /** Answers file choosers with prepared paths and records every message shown. */
-public final class FakeDialogs implements DialogService {
+public class FakeDialogs implements DialogService {
     public final Deque<Path> answers = new ArrayDeque<>();
     public final List<String> errors = new ArrayList<>();
     public final List<String> informations = new ArrayList<>();
+
+    /** For tests where any error dialog is a failure: it fails at once, naming the message. */
+    public static DialogService failingOnError() {
+        return new FakeDialogs() {
+            @Override
+            public void showError(String title, String message) {
+                throw new AssertionError(title + ": " + message);
+            }
+        };
+    }
 
     @Override
     public void showError(String title, String message) {

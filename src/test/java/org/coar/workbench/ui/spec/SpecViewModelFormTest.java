@@ -6,13 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.nio.file.Path;
 import java.util.List;
-import java.util.Optional;
 import org.coar.workbench.spec.SpecCodec;
 import org.coar.workbench.ui.common.CurrentThreadTaskExecutor;
-import org.coar.workbench.ui.common.JobReporter;
 import org.coar.workbench.ui.common.DialogService;
+import org.coar.workbench.ui.common.FakeDialogs;
+import org.coar.workbench.ui.common.JobReporter;
 import org.coar.workbench.ui.common.ProjectState;
 import org.junit.jupiter.api.Test;
 
@@ -20,31 +19,7 @@ import org.junit.jupiter.api.Test;
 class SpecViewModelFormTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private static final DialogService NO_DIALOGS = new DialogService() {
-        @Override
-        public void showError(String title, String message) {
-            throw new AssertionError(title + ": " + message);
-        }
-
-        @Override
-        public void showInformation(String title, String message) {
-        }
-
-        @Override
-        public Optional<Path> chooseFile(String title, String... extensions) {
-            return Optional.empty();
-        }
-
-        @Override
-        public Optional<Path> chooseSaveFile(String title, String initialName) {
-            return Optional.empty();
-        }
-
-        @Override
-        public Optional<Path> chooseDirectory(String title) {
-            return Optional.empty();
-        }
-    };
+    private static final DialogService NO_DIALOGS = FakeDialogs.failingOnError();
 
     private final SpecViewModel viewModel = new SpecViewModel(new SpecCodec(),
             new CurrentThreadTaskExecutor(new JobReporter(NO_DIALOGS, "the log")), new ProjectState(), NO_DIALOGS);

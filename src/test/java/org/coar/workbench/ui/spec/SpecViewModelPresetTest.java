@@ -5,14 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Optional;
 import org.coar.workbench.model.ComponentPreset;
 import org.coar.workbench.model.ParameterInfo;
 import org.coar.workbench.spec.SpecCodec;
 import org.coar.workbench.spec.SpecForm;
 import org.coar.workbench.ui.common.CurrentThreadTaskExecutor;
-import org.coar.workbench.ui.common.JobReporter;
 import org.coar.workbench.ui.common.DialogService;
+import org.coar.workbench.ui.common.FakeDialogs;
+import org.coar.workbench.ui.common.JobReporter;
 import org.coar.workbench.ui.common.ProjectState;
 import org.junit.jupiter.api.Test;
 
@@ -25,31 +25,7 @@ class SpecViewModelPresetTest {
             new ParameterInfo("layer1.0.downsample.0.weight", new long[] {16, 8, 1, 1}),
             new ParameterInfo("fc.weight", new long[] {10, 16}));
 
-    private static final DialogService NO_DIALOGS = new DialogService() {
-        @Override
-        public void showError(String title, String message) {
-            throw new AssertionError(title + ": " + message);
-        }
-
-        @Override
-        public void showInformation(String title, String message) {
-        }
-
-        @Override
-        public Optional<Path> chooseFile(String title, String... extensions) {
-            return Optional.empty();
-        }
-
-        @Override
-        public Optional<Path> chooseSaveFile(String title, String initialName) {
-            return Optional.empty();
-        }
-
-        @Override
-        public Optional<Path> chooseDirectory(String title) {
-            return Optional.empty();
-        }
-    };
+    private static final DialogService NO_DIALOGS = FakeDialogs.failingOnError();
 
     private final ProjectState project = new ProjectState();
     private final SpecViewModel viewModel = new SpecViewModel(new SpecCodec(),
