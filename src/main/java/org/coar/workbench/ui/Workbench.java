@@ -18,6 +18,7 @@ import org.coar.workbench.fit.FitDevices;
 import org.coar.workbench.spec.SpecCodec;
 import org.coar.workbench.store.Store;
 import org.coar.workbench.ui.attributions.AttributionsController;
+import org.coar.workbench.ui.attributions.AttributionsPagesController;
 import org.coar.workbench.ui.attributions.AttributionsViewModel;
 import org.coar.workbench.ui.ablation.BuildChartController;
 import org.coar.workbench.ui.ablation.BuildController;
@@ -88,6 +89,7 @@ public final class Workbench {
                 Map.entry(BuildProgressController.class, () -> new BuildProgressController(buildViewModel)),
                 Map.entry(BuildChartController.class, () -> new BuildChartController(buildViewModel)),
                 Map.entry(RegressionController.class, () -> regression),
+                Map.entry(AttributionsPagesController.class, () -> new AttributionsPagesController(project)),
                 Map.entry(AttributionsController.class, () -> attributions),
                 Map.entry(EvaluationSettingsController.class, () -> new EvaluationSettingsController(evaluationViewModel, dialogs)),
                 Map.entry(EvaluationResultsController.class, () -> new EvaluationResultsController(evaluationViewModel)),

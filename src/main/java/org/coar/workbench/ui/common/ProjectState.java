@@ -18,6 +18,9 @@ public final class ProjectState {
     private final ObjectProperty<List<String>> includedGroups = new SimpleObjectProperty<>(List.of());
     private final ObjectProperty<ComponentPreset> componentPreset = new SimpleObjectProperty<>(ComponentPreset.DEFAULT);
     private final ObjectProperty<Path> attributions = new SimpleObjectProperty<>();
+    private final ObjectProperty<Integer> focusedExample = new SimpleObjectProperty<>();
+    private final ObjectProperty<Integer> focusedComponent = new SimpleObjectProperty<>();
+    private final ObjectProperty<List<Integer>> componentsToAblate = new SimpleObjectProperty<>(List.of());
 
     public ObjectProperty<Path> storeProperty() {
         return store;
@@ -34,6 +37,27 @@ public final class ProjectState {
     /** The attributions directory last fitted or opened. */
     public ObjectProperty<Path> attributionsProperty() {
         return attributions;
+    }
+
+    /**
+     * The example (output index) a panel asked to look at, e.g. from a table's "Show example" action:
+     * the window brings the Attributions panel forward and shows it. Null when none.
+     */
+    public ObjectProperty<Integer> focusedExampleProperty() {
+        return focusedExample;
+    }
+
+    /** The component (index into the mask) a panel asked to look at; the window shows its page. Null when none. */
+    public ObjectProperty<Integer> focusedComponentProperty() {
+        return focusedComponent;
+    }
+
+    /**
+     * A set of components (mask indices) chosen for ablation outside the Edit tab, e.g. by the
+     * what-if on an example page; the window brings Edit forward with them. Empty when none.
+     */
+    public ObjectProperty<List<Integer>> componentsToAblateProperty() {
+        return componentsToAblate;
     }
 
     /** Component groups chosen in the Spec panel; empty means the selection of {@link #componentPresetProperty()}. */

@@ -114,6 +114,22 @@ public final class MainController {
             }
         });
         refreshRecentMenu();
+        // A focus or an ablation set asked for by one panel brings forward the panel that shows it.
+        project.focusedExampleProperty().addListener((obs, old, now) -> {
+            if (now != null) {
+                show(Panel.ATTRIBUTIONS);
+            }
+        });
+        project.focusedComponentProperty().addListener((obs, old, now) -> {
+            if (now != null) {
+                show(Panel.ATTRIBUTIONS);
+            }
+        });
+        project.componentsToAblateProperty().addListener((obs, old, now) -> {
+            if (now != null && !now.isEmpty()) {
+                show(Panel.EVALUATE);
+            }
+        });
     }
 
     private void refreshRecentMenu() {
