@@ -26,7 +26,6 @@ import org.coar.workbench.ui.common.FakeDialogs;
 import org.coar.workbench.ui.common.FxTaskExecutor;
 import org.coar.workbench.ui.common.JobReporter;
 import org.coar.workbench.ui.spec.ArrayRow;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -75,9 +74,8 @@ public abstract class GuiTestSupport {
     private static Path built;
 
     @BeforeAll
-    static void needsADisplay() {
-        Assumptions.assumeTrue(System.getenv("DISPLAY") != null || !System.getProperty("os.name").toLowerCase().contains("linux"),
-                "no display; run the tests under xvfb-run (as .ci/run does)");
+    static void needsAToolkit() {
+        Toolkits.assumeTheToolkitCanStart();
     }
 
     protected static void coar(String... args) {

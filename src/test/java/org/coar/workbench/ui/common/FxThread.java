@@ -6,7 +6,6 @@ import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import javafx.application.Platform;
-import org.junit.jupiter.api.Assumptions;
 import org.testfx.api.FxToolkit;
 
 /**
@@ -17,10 +16,9 @@ public final class FxThread {
     private FxThread() {
     }
 
-    /** Starts the toolkit, or skips the test where there is no display (run the tests under xvfb-run). */
+    /** Starts the toolkit, or skips the test where it cannot start (see Toolkits). */
     public static void start() {
-        Assumptions.assumeTrue(System.getenv("DISPLAY") != null || !System.getProperty("os.name").toLowerCase().contains("linux"),
-                "no display; run the tests under xvfb-run (as .ci/run does)");
+        org.coar.workbench.ui.Toolkits.assumeTheToolkitCanStart();
         try {
             FxToolkit.registerPrimaryStage();
         } catch (TimeoutException e) {
