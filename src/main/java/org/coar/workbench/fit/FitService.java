@@ -101,6 +101,7 @@ public final class FitService {
                         + "rows, but the split has none; set data.num_val (e.g. 0.1) or use --solver ols");
             }
             long baselineRss = ProcessMemory.now().currentRssBytes();
+            org.coar.workbench.fit.sparse.TileMatrix.resetPeak();
             FitPlan plan = plan(store, config, la);
             listener.accept(FitStages.solving(0, 1, plan.describe().lines().findFirst().orElse("plan")));
             seconds.put("open", secondsSince(started));
@@ -144,11 +145,12 @@ public final class FitService {
                 mem.put("planned_peak_bytes", plan.peakBytes());
                 mem.put("predicted_peak_rss_bytes", baselineRss + plan.peakBytes());
                 mem.put("matrices_peak_bytes", la.peakBytes());
+                mem.put("output_tiles_peak_bytes", org.coar.workbench.fit.sparse.TileMatrix.peakBytes());
                 mem.put("heap_peak_used_bytes", memory.heapPeakUsedBytes());
                 // The heap's pools at their largest: what the JVM held for Java objects, part of the RSS the plan leaves out.
                 mem.put("heap_peak_committed_bytes", memory.heapPeakCommittedBytes());
                 mem.put("heap_max_bytes", memory.heapMaxBytes());
-                mem.put("note", "peak RSS of the whole process (JVM, heap, off-heap matrices and mask bits); the store is read "
+                mem.put("note", "peak RSS of the whole process (JVM, heap, off-heap matrices, output tiles and mask bits); the store is read "
                         + "with pread, so its pages stay in the page cache and out of the RSS");
                 List<String> warnings = new java.util.ArrayList<>(config.warnings());
                 warnings.addAll(FitWarnings.forSplit(split, config));

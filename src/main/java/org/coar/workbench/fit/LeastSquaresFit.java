@@ -177,6 +177,9 @@ final class LeastSquaresFit implements AutoCloseable {
                         tile.close();
                     }
                 }
+                if (k == 0) {
+                    read.releaseFirstBlock();
+                }
             }
         }
         details.put("statistics", denseStatistics ? "dense GEMMs over the expanded masks" : "sparse: gathers over the set mask bits");

@@ -115,6 +115,14 @@ class FitPlansTest {
         JsonNode report = fitAndCompare(c, config, 1e-4);
         assertTrue(report.path("plan").path("blocks").asInt() >= 3, report.path("plan").toString());
         assertTrue(report.path("plan").path("peak_bytes").asLong() <= budget);
+        // One block's outputs at a time (float, 500 rows) plus its validation predictions (double,
+        // 50 rows), columns padded to tiles of 32, and beside the first block the sample of its
+        // training outputs the dense/sparse timing copies: the first block's outputs must not outlive it.
+        long width = (report.path("plan").path("block_width").asLong() + 31) / 32 * 32;
+        long timingSample = Math.min(4L * DenseStatistics.ROWS, 450) * Math.min(128, width) * 4;
+        long oneBlock = Math.max(500 * width * 4 + 50 * width * 8, 500 * width * 4 + timingSample);
+        long tilesPeak = report.path("memory").path("output_tiles_peak_bytes").asLong();
+        assertTrue(tilesPeak > 0 && tilesPeak <= oneBlock, tilesPeak + " bytes of output tiles at once; one block is " + oneBlock);
     }
 
     @Test

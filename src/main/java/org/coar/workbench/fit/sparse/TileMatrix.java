@@ -3,6 +3,7 @@ package org.coar.workbench.fit.sparse;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A rows × cols matrix laid out for the gather and scatter kernels: columns in tiles of
@@ -12,6 +13,10 @@ import java.lang.foreign.ValueLayout;
  */
 public final class TileMatrix implements AutoCloseable {
     public static final int TILE = 32;
+
+    /** Bytes of every tile matrix alive in this process now, and their high-water mark since {@link #resetPeak}. */
+    private static final AtomicLong LIVE = new AtomicLong();
+    private static final AtomicLong PEAK = new AtomicLong();
 
     private final Arena arena;
     private final int rows;
@@ -27,6 +32,22 @@ public final class TileMatrix implements AutoCloseable {
         this.tiles = (cols + TILE - 1) / TILE;
         this.isDouble = isDouble;
         this.data = arena.allocate(Math.max(1L, (long) tiles * rows * TILE * (isDouble ? 8 : 4)), 64);
+        long live = LIVE.addAndGet(data.byteSize());
+        PEAK.accumulateAndGet(live, Math::max);
+    }
+
+    /**
+     * The most bytes of tile matrices alive at once since the last {@link #resetPeak()}: outputs
+     * read from the store and dual coefficients, which live outside the linear-algebra backend's
+     * count (report.json's memory section).
+     */
+    public static long peakBytes() {
+        return PEAK.get();
+    }
+
+    /** Starts a new high-water mark from the bytes alive now (at the start of a fit). */
+    public static void resetPeak() {
+        PEAK.set(LIVE.get());
     }
 
     public static TileMatrix floats(int rows, int cols) {
@@ -112,5 +133,6 @@ public final class TileMatrix implements AutoCloseable {
     @Override
     public void close() {
         arena.close();
+        LIVE.addAndGet(-data.byteSize());
     }
 }
