@@ -27,6 +27,7 @@ final class DataChoice {
     private final LongConsumer read;
     private final DataSettings settings = new DataSettings();
     private final ReadOnlyStringWrapper summary = new ReadOnlyStringWrapper("No evaluation data chosen.");
+    private final ReadOnlyStringWrapper description = new ReadOnlyStringWrapper("");
     private final ReadOnlyStringWrapper problem = new ReadOnlyStringWrapper("");
 
     /** The data chosen (path, format, labels), before the settings; null when none. */
@@ -59,6 +60,11 @@ final class DataChoice {
 
     ReadOnlyStringProperty summaryProperty() {
         return summary.getReadOnlyProperty();
+    }
+
+    /** The data service's description of the data read, with full paths; empty while none are read. */
+    ReadOnlyStringProperty descriptionProperty() {
+        return description.getReadOnlyProperty();
     }
 
     ReadOnlyStringProperty problemProperty() {
@@ -137,8 +143,9 @@ final class DataChoice {
             shown = result.spec();
             examples = result.examples();
             problem.set("");
+            description.set(result.description());
             summary.set(String.format(Locale.ROOT, "%,d examples of shape %s — %s", result.examples(),
-                    Arrays.toString(result.exampleShape()), result.description()));
+                    Arrays.toString(result.exampleShape()), withFileNames(result.description(), result.spec())));
             read.accept(result.examples());
         }));
     }
@@ -148,8 +155,20 @@ final class DataChoice {
         problem.set(why);
         project.dataProperty().set(null);
         shown = null;
+        description.set("");
         summary.set(chosen == null ? "No evaluation data chosen." : "Not read: " + Path.of(chosen.path()).getFileName());
         read.accept(-1);
+    }
+
+    /** {@code text} with the data's and the labels' paths shortened to their file names, which is what fits beside the form. */
+    private static String withFileNames(String text, DataSpec spec) {
+        String shown = text;
+        for (String path : new String[] {spec.path(), spec.labels()}) {
+            if (path != null && !path.isEmpty() && Path.of(path).getFileName() != null) {
+                shown = shown.replace(path, Path.of(path).getFileName().toString());
+            }
+        }
+        return shown;
     }
 
     /** What the panel shows of the evaluation data, read off the FX thread; {@code failure} when they could not be read. */

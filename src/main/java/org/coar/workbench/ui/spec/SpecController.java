@@ -7,6 +7,7 @@ import javafx.collections.ListChangeListener;
 import javafx.fxml.FXML;
 import javafx.scene.control.CheckBox;
 import javafx.scene.control.ComboBox;
+import javafx.scene.control.ScrollPane;
 import javafx.scene.control.Label;
 import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableRow;
@@ -19,6 +20,7 @@ import javafx.scene.control.TreeItem;
 import javafx.scene.control.TreeView;
 import javafx.scene.control.cell.ComboBoxTableCell;
 import javafx.scene.control.cell.TextFieldTableCell;
+import javafx.scene.layout.VBox;
 import org.coar.workbench.model.ComponentPreset;
 import org.coar.workbench.model.OutputFunction;
 import org.coar.workbench.spec.SpecProblem;
@@ -79,6 +81,14 @@ public final class SpecController {
     private Label recommendationLabel;
     @FXML
     private Label sourceLabel;
+    @FXML
+    private ScrollPane formScroll;
+    @FXML
+    private VBox formBox;
+    @FXML
+    private ScrollPane editorScroll;
+    @FXML
+    private VBox editorBox;
 
     public SpecController(SpecViewModel viewModel, DialogService dialogs) {
         this.viewModel = viewModel;
@@ -118,6 +128,9 @@ public final class SpecController {
         recommendationLabel.managedProperty().bind(recommendationLabel.textProperty().isNotEmpty());
         recommendationLabel.visibleProperty().bind(recommendationLabel.managedProperty());
         sourceLabel.textProperty().bind(viewModel.sourceProperty());
+        // The form fills the height it is given (the component tree takes the rest) and scrolls when it needs more.
+        fillHeight(formScroll, formBox);
+        fillHeight(editorScroll, editorBox);
         sizeSummary.textProperty().bind(viewModel.sizeSummaryProperty());
         componentSummary.textProperty().bind(viewModel.componentSummaryProperty());
         presetBox.setItems(viewModel.presets());
@@ -130,6 +143,11 @@ public final class SpecController {
                 viewModel.presetProperty()));
         presetBox.setTooltip(presetTip);
         dataSummary.textProperty().bind(viewModel.dataSummaryProperty());
+        Tooltip dataTip = new Tooltip();
+        dataTip.setWrapText(true);
+        dataTip.setMaxWidth(520);
+        dataTip.textProperty().bind(viewModel.dataDescriptionProperty());
+        dataSummary.setTooltip(dataTip);
 
         arraysTable.setItems(viewModel.arrays());
         arraysTable.setEditable(true);
@@ -163,6 +181,11 @@ public final class SpecController {
                 rebuildTree();
             }
         });
+    }
+
+    private static void fillHeight(ScrollPane scroll, VBox content) {
+        content.minHeightProperty().bind(Bindings.createDoubleBinding(() -> scroll.getViewportBounds().getHeight(),
+                scroll.viewportBoundsProperty()));
     }
 
     private ValidationResult problemResult(javafx.scene.control.Control control, String field) {

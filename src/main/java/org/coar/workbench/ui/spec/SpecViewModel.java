@@ -118,6 +118,11 @@ public final class SpecViewModel {
         return data.summaryProperty();
     }
 
+    /** The data read as the data service describes them, with full paths; empty while none are. */
+    public ReadOnlyStringProperty dataDescriptionProperty() {
+        return data.descriptionProperty();
+    }
+
     /** Why the data settings cannot be used or the data not read; empty when they can. */
     public ReadOnlyStringProperty dataProblemProperty() {
         return data.problemProperty();
@@ -231,7 +236,7 @@ public final class SpecViewModel {
             found.addAll(widths().problems(spec));
         }
         problems.setAll(found);
-        sizeSummary.set(spec == null ? "Fix the problems above to see the store's size."
+        sizeSummary.set(spec == null ? "Fix the spec's problems (shown above spec.json) to see the store's size."
                 : String.format(Locale.ROOT, "%,d models, %s on disk when filled.", spec.numModels(), Sizes.human(spec.fileBytes())));
         updateRecommendation();
     }
@@ -417,7 +422,7 @@ public final class SpecViewModel {
             syncing = false;
         }
         validate();
-        source.set("The spec file " + file + (problems.isEmpty() ? "." : "; fix the problems below, then save it or initialise the store."));
+        source.set("The spec file " + file + (problems.isEmpty() ? "." : "; fix the problems shown above spec.json, then save it or initialise the store."));
     }
 
     /** Creates the store (nothing is changed if the directory already holds one) and makes it the project's store. */
