@@ -329,7 +329,10 @@ public final class SpecViewModel {
     private record OpenedStore(String specJson, Optional<RunConfig> run) {
     }
 
-    /** Shows the new store's spec and run.json; what came from the previous store is cleared first, and stays cleared if this one cannot be opened. */
+    /**
+     * Shows the new store's spec and run.json. What came from the previous store is cleared first, and
+     * stays cleared if this one cannot be opened; a model and data chosen for a new spec stay.
+     */
     private void storeChanged(Path store) {
         long request = ++storeRequest;
         if (fromStore) {
@@ -422,7 +425,8 @@ public final class SpecViewModel {
             syncing = false;
         }
         validate();
-        source.set("The spec file " + file + (problems.isEmpty() ? "." : "; fix the problems shown above spec.json, then save it or initialise the store."));
+        source.set("The spec file " + file + (problems.isEmpty() ? "."
+                : "; fix the problems shown above spec.json, then save it or initialise the store."));
     }
 
     /** Creates the store (nothing is changed if the directory already holds one) and makes it the project's store. */

@@ -1,5 +1,6 @@
 package org.coar.workbench.ui.spec;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,20 +11,26 @@ import java.nio.file.Path;
 import javafx.geometry.Bounds;
 import javafx.scene.Node;
 import javafx.scene.Parent;
+import javafx.scene.control.Button;
 import javafx.scene.control.Label;
 import javafx.scene.control.Labeled;
 import javafx.scene.control.ScrollPane;
 import javafx.scene.control.TableView;
 import javafx.scene.control.TextArea;
+import javafx.scene.control.TextField;
 import javafx.scene.control.ToolBar;
 import javafx.scene.text.Text;
 import javafx.stage.Stage;
+import org.coar.workbench.store.RunConfig;
 import org.coar.workbench.ui.GuiTestSupport;
 import org.junit.jupiter.api.Test;
 import org.testfx.api.FxRobot;
 import org.testfx.framework.junit5.Start;
 
-/** What can regress of the Spec panel in the window: the width checks and an invalid spec file are shown where the user looks, at both window sizes. */
+/**
+ * What can regress of the Spec panel in the window: the width checks and an invalid spec file are
+ * shown where the user looks, at both window sizes, and the settings chosen reach the build.
+ */
 class SpecPanelGuiTest extends GuiTestSupport {
     @Start
     void start(Stage stage) throws IOException {
@@ -80,6 +87,48 @@ class SpecPanelGuiTest extends GuiTestSupport {
         assertShownWhole(problem);
         assertNull(layoutProblem(robot), layoutProblem(robot));
         screenshot(robot, "spec-invalid-file-1024x640");
+    }
+
+    @Test
+    void theDataSettingsAndOutputFunctionChosenInThePanelAreWhatTheBuildRecords(FxRobot robot) throws IOException {
+        TableView<ArrayRow> arrays = robot.lookup("#arraysTable").queryTableView();
+        dialogs.answers.add(MODEL);
+        robot.clickOn("#openModelButton");
+        waitFor("the model's component groups", () -> rowShape(arrays, "masks").equals("[240]"));
+        dialogs.answers.add(IMAGES);
+        robot.clickOn("#dataFileButton");
+        waitFor("all 1,000 images", () -> rowShape(arrays, "margins").equals("[1000]"));
+        robot.clickOn("#dataSkipField").write("2");
+        robot.clickOn("#dataLimitField").write("20");
+        robot.clickOn("#dataMeanField").write("0.286");
+        robot.clickOn("#dataStdField").write("0.353");
+        waitFor("20 of every 2nd image", () -> rowShape(arrays, "margins").equals("[20]"));
+        robot.clickOn("#outputFunctionBox");
+        robot.clickOn("logprob");
+        TextField models = robot.lookup("#numModelsField").queryAs(TextField.class);
+        robot.doubleClickOn(models).eraseText(6).write("4");
+        waitFor("a valid spec", () -> robot.lookup("#jsonProblem").queryAs(Label.class).getText().equals("Valid spec."));
+
+        Path store = tmp.resolve("spec-settings-store");
+        dialogs.answers.add(store);
+        robot.clickOn("#initialiseButton");
+        waitFor("the store", () -> !dialogs.informations.isEmpty());
+        robot.clickOn("#nav-build");
+        Button start = robot.lookup("#startButton").queryButton();
+        waitFor("the Start button", () -> !start.isDisabled() && !workbench.buildViewModel().devices().isEmpty());
+        waitFor("the store's settings", () -> workbench.buildViewModel().storeSummaryProperty().get().startsWith(store.toString()));
+        robot.clickOn(start);
+        waitFor("4 built rows", () -> robot.lookup("#rowsLabel").queryAs(Label.class).getText().equals("4 / 4 rows")
+                && !workbench.buildViewModel().runningProperty().get());
+        assertTrue(dialogs.errors.isEmpty(), dialogs.errors.toString());
+
+        RunConfig run = RunConfig.read(store);
+        assertEquals("logprob", run.output());
+        assertEquals(20, run.data().limit());
+        assertEquals(2, run.data().skip());
+        assertArrayEquals(new float[] {0.286f}, run.data().mean());
+        assertArrayEquals(new float[] {0.353f}, run.data().std());
+        assertEquals("default", run.componentPreset().cliName());
     }
 
     private void resize(FxRobot robot, double width, double height) {
