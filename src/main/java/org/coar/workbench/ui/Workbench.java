@@ -10,13 +10,11 @@ import javafx.scene.Scene;
 import javafx.stage.Stage;
 import org.coar.workbench.Version;
 import org.coar.workbench.ablation.BuildService;
-import org.coar.workbench.store.RunConfig;
 import org.coar.workbench.demo.DemoProject;
 import org.coar.workbench.edit.EditService;
 import org.coar.workbench.evaluation.EvaluationService;
 import org.coar.workbench.fit.FitDevices;
 import org.coar.workbench.spec.SpecCodec;
-import org.coar.workbench.store.Store;
 import org.coar.workbench.ui.attributions.AttributionsController;
 import org.coar.workbench.ui.attributions.AttributionsPagesController;
 import org.coar.workbench.ui.attributions.AttributionsViewModel;
@@ -103,7 +101,6 @@ public final class Workbench {
         }
         main = new MainController(panels, specViewModel, buildViewModel, tasks, project, settings);
         root = new FxmlLoaderFactory(Map.of(MainController.class, () -> main)).load(FxmlFile.MAIN);
-        project.storeProperty().addListener((obs, old, now) -> showStoreSpec(now));
     }
 
     public ProjectState project() {
@@ -184,30 +181,6 @@ public final class Workbench {
             specViewModel.openModel(opened.model());
             specViewModel.chooseData(opened.images());
             project.storeProperty().set(opened.store());
-        }));
-    }
-
-    /** The store's spec and, where it has one, its run.json, both read off the FX thread. */
-    private record OpenedStore(String specJson, Optional<RunConfig> run) {
-    }
-
-    private void showStoreSpec(Path store) {
-        if (store == null) {
-            return;
-        }
-        tasks.submit(BackgroundJob.titled("Reading store " + store.getFileName(), progress -> {
-            String json;
-            try (Store opened = Store.open(store, false)) {
-                json = new SpecCodec().toJson(opened.spec());
-            }
-            return new OpenedStore(json, RunConfig.exists(store) ? Optional.of(RunConfig.read(store)) : Optional.empty());
-        }).onSuccess(opened -> {
-            specViewModel.jsonProperty().set(opened.specJson());
-            // Show the model's components and the data the store's rows were made with.
-            opened.run().ifPresent(run -> {
-                specViewModel.openModel(Path.of(run.model()));
-                specViewModel.chooseData(run.data());
-            });
         }));
     }
 

@@ -277,7 +277,8 @@ public final class BuildViewModel {
         RunConfig requested = settingsRecorded.get()
                 ? RunConfig.builder().build()
                 : RunConfig.builder().optModel(project.modelProperty().get() == null ? null : project.modelProperty().get().toString())
-                        .optData(project.dataProperty().get()).optAlpha(parseAlpha()).optSeed(FormFields.wholeNumber(seed.get(), "Seed"))
+                        .optData(project.dataProperty().get()).optOutput(project.outputFunctionProperty().get().cliName())
+                        .optAlpha(parseAlpha()).optSeed(FormFields.wholeNumber(seed.get(), "Seed"))
                         .optInclude(project.includedGroupsProperty().get())
                         .optComponents(project.componentPresetProperty().get().cliName()).build();
         if (!settingsRecorded.get() && (requested.model() == null || requested.data() == null)) {

@@ -6,6 +6,7 @@ import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.SimpleObjectProperty;
 import org.coar.workbench.data.DataSpec;
 import org.coar.workbench.model.ComponentPreset;
+import org.coar.workbench.model.OutputFunction;
 
 /**
  * What the panels share: the open store and, while a store is being authored, the model, the
@@ -17,6 +18,7 @@ public final class ProjectState {
     private final ObjectProperty<DataSpec> data = new SimpleObjectProperty<>();
     private final ObjectProperty<List<String>> includedGroups = new SimpleObjectProperty<>(List.of());
     private final ObjectProperty<ComponentPreset> componentPreset = new SimpleObjectProperty<>(ComponentPreset.DEFAULT);
+    private final ObjectProperty<OutputFunction> outputFunction = new SimpleObjectProperty<>(OutputFunction.MARGIN);
     private final ObjectProperty<Path> attributions = new SimpleObjectProperty<>();
     private final ObjectProperty<Integer> focusedExample = new SimpleObjectProperty<>();
     private final ObjectProperty<Integer> focusedComponent = new SimpleObjectProperty<>();
@@ -68,5 +70,10 @@ public final class ProjectState {
     /** The component preset chosen in the Spec panel (default when the groups were picked one by one). */
     public ObjectProperty<ComponentPreset> componentPresetProperty() {
         return componentPreset;
+    }
+
+    /** What a first build records per example (run.json's output), chosen in the Spec panel. */
+    public ObjectProperty<OutputFunction> outputFunctionProperty() {
+        return outputFunction;
     }
 }

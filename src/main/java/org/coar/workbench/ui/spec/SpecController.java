@@ -7,6 +7,7 @@ import javafx.collections.ListChangeListener;
 import javafx.fxml.FXML;
 import javafx.scene.control.CheckBox;
 import javafx.scene.control.ComboBox;
+import javafx.scene.control.ScrollPane;
 import javafx.scene.control.Label;
 import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableRow;
@@ -19,14 +20,16 @@ import javafx.scene.control.TreeItem;
 import javafx.scene.control.TreeView;
 import javafx.scene.control.cell.ComboBoxTableCell;
 import javafx.scene.control.cell.TextFieldTableCell;
+import javafx.scene.layout.VBox;
 import org.coar.workbench.model.ComponentPreset;
+import org.coar.workbench.model.OutputFunction;
 import org.coar.workbench.spec.SpecProblem;
 import org.coar.workbench.spec.SpecForm;
 import org.coar.workbench.ui.common.DialogService;
 import org.controlsfx.validation.ValidationResult;
 import org.controlsfx.validation.ValidationSupport;
 
-/** Spec panel: form and JSON side by side, model components, evaluation data, save and initialise. */
+/** Spec panel: form and JSON side by side, model components, evaluation data and their settings, save and initialise. */
 public final class SpecController {
     private final SpecViewModel viewModel;
     private final DialogService dialogs;
@@ -60,6 +63,32 @@ public final class SpecController {
     private Label dataSummary;
     @FXML
     private TextField dataLimitField;
+    @FXML
+    private TextField dataSkipField;
+    @FXML
+    private TextField dataResizeField;
+    @FXML
+    private TextField dataCropField;
+    @FXML
+    private TextField dataMeanField;
+    @FXML
+    private TextField dataStdField;
+    @FXML
+    private ComboBox<OutputFunction> outputFunctionBox;
+    @FXML
+    private Label dataProblem;
+    @FXML
+    private Label recommendationLabel;
+    @FXML
+    private Label sourceLabel;
+    @FXML
+    private ScrollPane formScroll;
+    @FXML
+    private VBox formBox;
+    @FXML
+    private ScrollPane editorScroll;
+    @FXML
+    private VBox editorBox;
 
     public SpecController(SpecViewModel viewModel, DialogService dialogs) {
         this.viewModel = viewModel;
@@ -70,7 +99,38 @@ public final class SpecController {
     private void initialize() {
         numModelsField.textProperty().bindBidirectional(viewModel.numModelsProperty());
         jsonArea.textProperty().bindBidirectional(viewModel.jsonProperty());
-        dataLimitField.textProperty().bindBidirectional(viewModel.dataLimitProperty());
+        DataSettings data = viewModel.dataSettings();
+        dataLimitField.textProperty().bindBidirectional(data.limitProperty());
+        dataSkipField.textProperty().bindBidirectional(data.skipProperty());
+        dataResizeField.textProperty().bindBidirectional(data.resizeProperty());
+        dataCropField.textProperty().bindBidirectional(data.cropProperty());
+        dataMeanField.textProperty().bindBidirectional(data.meanProperty());
+        dataStdField.textProperty().bindBidirectional(data.stdProperty());
+        dataProblem.textProperty().bind(viewModel.dataProblemProperty());
+        dataProblem.managedProperty().bind(dataProblem.textProperty().isNotEmpty());
+        dataProblem.visibleProperty().bind(dataProblem.managedProperty());
+        outputFunctionBox.setItems(FXCollections.observableArrayList(OutputFunction.values()));
+        outputFunctionBox.setConverter(new javafx.util.StringConverter<>() {
+            @Override
+            public String toString(OutputFunction function) {
+                return function == null ? "" : function.cliName();
+            }
+
+            @Override
+            public OutputFunction fromString(String text) {
+                return OutputFunction.parse(text);
+            }
+        });
+        outputFunctionBox.valueProperty().bindBidirectional(viewModel.outputFunctionProperty());
+        outputFunctionBox.setTooltip(new Tooltip("What each row records per example: margin (correct-class logit minus the "
+                + "largest other, as the reference), logprob (log-softmax of the correct class) or loss (cross-entropy)"));
+        recommendationLabel.textProperty().bind(viewModel.recommendationProperty());
+        recommendationLabel.managedProperty().bind(recommendationLabel.textProperty().isNotEmpty());
+        recommendationLabel.visibleProperty().bind(recommendationLabel.managedProperty());
+        sourceLabel.textProperty().bind(viewModel.sourceProperty());
+        // The form fills the height it is given (the component tree takes the rest) and scrolls when it needs more.
+        fillHeight(formScroll, formBox);
+        fillHeight(editorScroll, editorBox);
         sizeSummary.textProperty().bind(viewModel.sizeSummaryProperty());
         componentSummary.textProperty().bind(viewModel.componentSummaryProperty());
         presetBox.setItems(viewModel.presets());
@@ -83,6 +143,11 @@ public final class SpecController {
                 viewModel.presetProperty()));
         presetBox.setTooltip(presetTip);
         dataSummary.textProperty().bind(viewModel.dataSummaryProperty());
+        Tooltip dataTip = new Tooltip();
+        dataTip.setWrapText(true);
+        dataTip.setMaxWidth(520);
+        dataTip.textProperty().bind(viewModel.dataDescriptionProperty());
+        dataSummary.setTooltip(dataTip);
 
         arraysTable.setItems(viewModel.arrays());
         arraysTable.setEditable(true);
@@ -118,6 +183,11 @@ public final class SpecController {
         });
     }
 
+    private static void fillHeight(ScrollPane scroll, VBox content) {
+        content.minHeightProperty().bind(Bindings.createDoubleBinding(() -> scroll.getViewportBounds().getHeight(),
+                scroll.viewportBoundsProperty()));
+    }
+
     private ValidationResult problemResult(javafx.scene.control.Control control, String field) {
         return viewModel.problemFor(field).map(p -> ValidationResult.fromError(control, p.message())).orElseGet(ValidationResult::new);
     }
@@ -144,20 +214,12 @@ public final class SpecController {
     @FXML
     private void onChooseDataFile() {
         dialogs.chooseFile("Choose evaluation data (IDX, CIFAR-10 .bin, inputs .npy)", ".gz", ".idx3-ubyte", ".bin", ".npy")
-                .ifPresent(this::chooseData);
+                .ifPresent(viewModel::chooseData);
     }
 
     @FXML
     private void onChooseDataFolder() {
-        dialogs.chooseDirectory("Choose an image folder (one subfolder per class) or a CIFAR-10 folder").ifPresent(this::chooseData);
-    }
-
-    private void chooseData(java.nio.file.Path path) {
-        try {
-            viewModel.chooseData(path);
-        } catch (org.coar.workbench.WorkbenchException e) {
-            dialogs.showError("Cannot use these data", e.getMessage());
-        }
+        dialogs.chooseDirectory("Choose an image folder (one subfolder per class) or a CIFAR-10 folder").ifPresent(viewModel::chooseData);
     }
 
     @FXML

@@ -8,24 +8,24 @@ import java.util.Optional;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.ReadOnlyStringWrapper;
-import javafx.beans.property.SimpleObjectProperty;
 import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
 import javafx.collections.FXCollections;
+import javafx.collections.ListChangeListener;
 import javafx.collections.ObservableList;
 import org.coar.workbench.Sizes;
-import org.coar.workbench.data.DataLoader;
+import org.coar.workbench.TextFiles;
 import org.coar.workbench.data.DataSpec;
-import org.coar.workbench.data.EvalData;
-import org.coar.workbench.WorkbenchException;
-import org.coar.workbench.model.ComponentGroup;
 import org.coar.workbench.model.ComponentPreset;
 import org.coar.workbench.model.Components;
+import org.coar.workbench.model.OutputFunction;
 import org.coar.workbench.model.ParameterInfo;
 import org.coar.workbench.spec.SpecCodec;
 import org.coar.workbench.spec.SpecForm;
 import org.coar.workbench.spec.SpecProblem;
+import org.coar.workbench.spec.SpecWidths;
 import org.coar.workbench.spec.StoreSpec;
+import org.coar.workbench.store.RunConfig;
 import org.coar.workbench.store.Store;
 import org.coar.workbench.ui.common.BackgroundJob;
 import org.coar.workbench.ui.common.DialogService;
@@ -34,8 +34,10 @@ import org.coar.workbench.ui.common.TaskExecutor;
 
 /**
  * The Spec panel's state: a form (num_models and a table of arrays) and the JSON text, kept in
- * sync both ways through {@link SpecForm} and validated by the spec service; the opened model's
- * component groups and the chosen evaluation data size the mask and output arrays.
+ * sync both ways through {@link SpecForm} and validated by the spec service and against the opened
+ * model's component groups and the chosen evaluation data, which also size the mask and output
+ * arrays. It shows the project's store: that store's spec and run.json when the store changes, an
+ * empty spec when it cannot be opened.
  */
 public final class SpecViewModel {
     private final SpecCodec codec;
@@ -47,35 +49,36 @@ public final class SpecViewModel {
     private final ObservableList<ArrayRow> arrays = FXCollections.observableArrayList(ArrayRow::observables);
     private final StringProperty json = new SimpleStringProperty("");
     private final ObservableList<SpecProblem> problems = FXCollections.observableArrayList();
-    private final ObservableList<GroupChoice> groups = FXCollections.observableArrayList(g -> new javafx.beans.Observable[] {g.selectedProperty()});
-    private final ReadOnlyStringWrapper componentSummary = new ReadOnlyStringWrapper("No model opened.");
-    private final ReadOnlyStringWrapper dataSummary = new ReadOnlyStringWrapper("No evaluation data chosen.");
+    private final ComponentSelection components;
+    private final DataChoice data;
     private final ReadOnlyStringWrapper sizeSummary = new ReadOnlyStringWrapper("");
-    private final StringProperty dataLimit = new SimpleStringProperty("");
-    private final ObservableList<ComponentPreset> presets = FXCollections.observableArrayList(ComponentPreset.values());
-    /** The preset whose selection the checked groups are; null when they are a custom selection. */
-    private final ObjectProperty<ComponentPreset> preset = new SimpleObjectProperty<>(ComponentPreset.DEFAULT);
-    private List<ParameterInfo> parameters = List.of();
+    private final ReadOnlyStringWrapper recommendation = new ReadOnlyStringWrapper("");
+    private final ReadOnlyStringWrapper source = new ReadOnlyStringWrapper("A new spec; no store is open.");
     private boolean syncing;
-    private boolean applyingPreset;
+
+    /** Whether the spec, model and data shown came from the project's store (so belong to it, not to the next). */
+    private boolean fromStore;
+    // Only the latest request of each kind may show its result: an older one answers for a store, model or data no longer chosen.
+    private long storeRequest;
+    private long modelRequest;
 
     public SpecViewModel(SpecCodec codec, TaskExecutor tasks, ProjectState project, DialogService dialogs) {
         this.codec = codec;
         this.tasks = tasks;
         this.project = project;
         this.dialogs = dialogs;
+        this.components = new ComponentSelection(project, this::componentsChanged);
+        this.data = new DataChoice(tasks, project, dialogs, this::dataRead);
         show(SpecForm.starter());
         numModels.addListener((obs, old, now) -> formChanged());
-        arrays.addListener((javafx.collections.ListChangeListener<ArrayRow>) change -> formChanged());
+        arrays.addListener((ListChangeListener<ArrayRow>) change -> formChanged());
         json.addListener((obs, old, now) -> jsonChanged());
-        groups.addListener((javafx.collections.ListChangeListener<GroupChoice>) change -> groupsChanged());
-        preset.addListener((obs, old, now) -> applyPreset(now));
+        project.storeProperty().addListener((obs, old, now) -> storeChanged(now));
         formChanged();
     }
 
-    /** Every component preset, for the preset chooser. */
     public ObservableList<ComponentPreset> presets() {
-        return presets;
+        return components.presets();
     }
 
     /**
@@ -83,7 +86,7 @@ public final class SpecViewModel {
      * hand shows the preset they amount to, or null for a custom selection.
      */
     public ObjectProperty<ComponentPreset> presetProperty() {
-        return preset;
+        return components.presetProperty();
     }
 
     public StringProperty numModelsProperty() {
@@ -98,29 +101,60 @@ public final class SpecViewModel {
         return json;
     }
 
+    /** The spec service's problems, then the widths that do not fit the model or the data. */
     public ObservableList<SpecProblem> problems() {
         return problems;
     }
 
     public ObservableList<GroupChoice> groups() {
-        return groups;
+        return components.groups();
     }
 
     public ReadOnlyStringProperty componentSummaryProperty() {
-        return componentSummary.getReadOnlyProperty();
+        return components.summaryProperty();
     }
 
     public ReadOnlyStringProperty dataSummaryProperty() {
-        return dataSummary.getReadOnlyProperty();
+        return data.summaryProperty();
+    }
+
+    /** The data read as the data service describes them, with full paths; empty while none are. */
+    public ReadOnlyStringProperty dataDescriptionProperty() {
+        return data.descriptionProperty();
+    }
+
+    /** Why the data settings cannot be used or the data not read; empty when they can. */
+    public ReadOnlyStringProperty dataProblemProperty() {
+        return data.problemProperty();
     }
 
     public ReadOnlyStringProperty sizeSummaryProperty() {
         return sizeSummary.getReadOnlyProperty();
     }
 
+    /** How many models the selected components call for; empty while no model is opened. */
+    public ReadOnlyStringProperty recommendationProperty() {
+        return recommendation.getReadOnlyProperty();
+    }
+
+    /** Where the spec shown comes from: a new spec, a file, or the project's store. */
+    public ReadOnlyStringProperty sourceProperty() {
+        return source.getReadOnlyProperty();
+    }
+
+    /** Limit, Skip and the preprocessing of the evaluation data; a change re-reads the chosen data. */
+    public DataSettings dataSettings() {
+        return data.settings();
+    }
+
     /** Optional "at most N examples" for the evaluation data, as typed. */
     public StringProperty dataLimitProperty() {
-        return dataLimit;
+        return data.settings().limitProperty();
+    }
+
+    /** What a first build records per example. */
+    public ObjectProperty<OutputFunction> outputFunctionProperty() {
+        return project.outputFunctionProperty();
     }
 
     /** The first problem reported for {@code field} or anything inside it, if any. */
@@ -146,7 +180,8 @@ public final class SpecViewModel {
         }
     }
 
-    /** The form as typed. */
+    // --- form and JSON ------------------------------------------------------------------------
+
     private SpecForm form() {
         return new SpecForm(numModels.get(), arrays.stream().map(ArrayRow::typed).toList());
     }
@@ -194,162 +229,169 @@ public final class SpecViewModel {
     }
 
     private void validate() {
-        problems.setAll(codec.problems(json.get()));
-        updateSizeSummary();
+        List<SpecProblem> found = new ArrayList<>(codec.problems(json.get()));
+        StoreSpec spec = null;
+        if (found.isEmpty()) {
+            spec = codec.parse(json.get(), "spec");
+            found.addAll(widths().problems(spec));
+        }
+        problems.setAll(found);
+        sizeSummary.set(spec == null ? "Fix the spec's problems (shown above spec.json) to see the store's size."
+                : String.format(Locale.ROOT, "%,d models, %s on disk when filled.", spec.numModels(), Sizes.human(spec.fileBytes())));
+        updateRecommendation();
     }
 
-    private void updateSizeSummary() {
+    /** The widths the opened model and the data read require. */
+    private SpecWidths widths() {
+        return new SpecWidths(components.hasModel() ? components.selectedComponents() : null, components.describe(),
+                data.examples(), data.cut());
+    }
+
+    private void updateRecommendation() {
+        Optional<Long> recommended = recommendedModels();
+        if (recommended.isEmpty()) {
+            recommendation.set("");
+            return;
+        }
+        String text = String.format(Locale.ROOT, "Recommended: at least %,d models for %,d components (about 8 per component; more "
+                + "gives better attributions — the paper used 50,000 for 2,304 components).", recommended.get(),
+                components.selectedComponents());
         try {
-            StoreSpec spec = codec.parse(json.get(), "spec");
-            long total = spec.fileBytes();
-            String recommendation = recommendedModels().map(n -> String.format(Locale.ROOT,
-                    "  Recommended: at least %,d models (about 8 per component; more gives better attributions — "
-                            + "the paper used 50,000 for 2,304 components).", n)).orElse("");
-            sizeSummary.set(String.format(Locale.ROOT, "%,d models, %s on disk when filled.", spec.numModels(), Sizes.human(total))
-                    + recommendation);
-        } catch (RuntimeException e) {
-            sizeSummary.set("Fix the problems above to see the store's size.");
+            long typed = Long.parseLong(numModels.get().trim());
+            if (typed < recommended.get()) {
+                text += String.format(Locale.ROOT, " This spec has %,d.", typed);
+            }
+        } catch (NumberFormatException | NullPointerException e) {
+            // the num_models problem is shown with the spec's problems
         }
+        recommendation.set(text);
     }
 
-    /** See {@link org.coar.workbench.model.Components#recommendedModels}. */
+    /** See {@link Components#recommendedModels}; empty while no component is selected. */
     public Optional<Long> recommendedModels() {
-        long components = selectedComponents();
-        if (components == 0) {
-            return Optional.empty();
-        }
-        return Optional.of(org.coar.workbench.model.Components.recommendedModels(components));
+        long selected = components.selectedComponents();
+        return selected == 0 ? Optional.empty() : Optional.of(Components.recommendedModels(selected));
     }
 
     // --- model and data -------------------------------------------------------------------
 
     public void openModel(Path file) {
-        tasks.submit(BackgroundJob.titled("Opening model " + file.getFileName(), progress -> {
-            return Components.parametersOf(file);
-        }).onSuccess(parameters -> modelOpened(file, parameters)));
+        openModel(file, null);
+    }
+
+    private void openModel(Path file, ComponentSelection.Recorded recorded) {
+        long request = ++modelRequest;
+        tasks.submit(BackgroundJob.titled("Opening model " + file.getFileName(), progress -> Components.parametersOf(file))
+                .onSuccess(parameters -> {
+                    if (request == modelRequest) {
+                        components.show(file, parameters, recorded);
+                    }
+                }));
     }
 
     /** Lists the parameters of the model just opened, with the chosen preset's groups checked. */
     void modelOpened(Path file, List<ParameterInfo> parameters) {
-        this.parameters = List.copyOf(parameters);
-        String head = Components.headName(parameters);
-        List<ParameterInfo> candidates = Components.candidates(parameters);
-        List<GroupChoice> choices = new ArrayList<>();
-        for (ParameterInfo p : parameters) {
-            choices.add(new GroupChoice(p.name(), p.shape(), candidates.contains(p), p.name().equals(head)));
-        }
-        project.modelProperty().set(file);
-        applyingPreset = true;
-        try {
-            groups.setAll(choices);
-        } finally {
-            applyingPreset = false;
-        }
-        applyPreset(preset.get() == null ? ComponentPreset.DEFAULT : preset.get());
-    }
-
-    private void applyPreset(ComponentPreset chosen) {
-        if (chosen == null || applyingPreset || groups.isEmpty()) {
-            return;
-        }
-        List<String> names;
-        try {
-            names = Components.select(parameters, chosen, List.of(), List.of()).groups().stream().map(ComponentGroup::name).toList();
-        } catch (WorkbenchException e) {
-            names = List.of(); // the preset selects nothing in this model: every box unchecked says so
-        }
-        applyingPreset = true;
-        try {
-            for (GroupChoice group : groups) {
-                group.selectedProperty().set(names.contains(group.name()));
-            }
-        } finally {
-            applyingPreset = false;
-        }
-        groupsChanged();
-    }
-
-    /** The preset that selects exactly {@code selected}: the chosen one if it still does, else the first; null when none does. */
-    private ComponentPreset presetSelecting(List<String> selected) {
-        List<ComponentPreset> order = new ArrayList<>(List.of(ComponentPreset.values()));
-        if (preset.get() != null) {
-            order.remove(preset.get());
-            order.addFirst(preset.get());
-        }
-        for (ComponentPreset candidate : order) {
-            try {
-                if (Components.select(parameters, candidate, List.of(), List.of()).groups().stream().map(ComponentGroup::name).toList()
-                        .equals(selected)) {
-                    return candidate;
-                }
-            } catch (WorkbenchException e) {
-                // selects nothing here
-            }
-        }
-        return null;
+        components.show(file, parameters, null);
     }
 
     public long selectedComponents() {
-        return groups.stream().filter(g -> g.selectedProperty().get()).mapToLong(GroupChoice::size).sum();
+        return components.selectedComponents();
     }
 
-    private void groupsChanged() {
-        if (groups.isEmpty() || applyingPreset) {
+    private void componentsChanged() {
+        if (components.hasModel()) {
+            show(form().withMaskWidth(components.selectedComponents()));
+        }
+        validate(); // the widths required may have changed though the form did not
+    }
+
+    /** Chooses the data at {@code path}, read with the panel's settings (Limit, Skip, preprocessing). */
+    public void chooseData(Path path) {
+        data.choose(path);
+    }
+
+    /** Chooses {@code requested} and shows its settings, e.g. the data a store's run.json records. */
+    public void chooseData(DataSpec requested) {
+        data.choose(requested);
+    }
+
+    /** Data were read ({@code examples} of them), or cannot be (-1). */
+    private void dataRead(long examples) {
+        if (examples >= 0) {
+            show(form().withOutputWidth(examples));
+        }
+        validate();
+    }
+
+    // --- the project's store ------------------------------------------------------------------
+
+    /** The store's spec and, where it has one, its run.json, both read off the FX thread. */
+    private record OpenedStore(String specJson, Optional<RunConfig> run) {
+    }
+
+    /**
+     * Shows the new store's spec and run.json. What came from the previous store is cleared first, and
+     * stays cleared if this one cannot be opened; a model and data chosen for a new spec stay.
+     */
+    private void storeChanged(Path store) {
+        long request = ++storeRequest;
+        if (fromStore) {
+            clearAll();
+        }
+        if (store == null) {
+            source.set("A new spec; no store is open.");
             return;
         }
-        List<GroupChoice> selected = groups.stream().filter(g -> g.selectedProperty().get()).toList();
-        List<String> names = selected.stream().map(GroupChoice::name).toList();
-        ComponentPreset matching = presetSelecting(names);
-        project.componentPresetProperty().set(matching == null ? ComponentPreset.DEFAULT : matching);
-        project.includedGroupsProperty().set(matching == null ? names : List.of());
-        applyingPreset = true;
-        try {
-            preset.set(matching);
-        } finally {
-            applyingPreset = false;
-        }
-        long total = selectedComponents();
-        componentSummary.set(String.format(Locale.ROOT, "%,d components in %d groups (%s)", total, selected.size(),
-                project.modelProperty().get() == null ? "" : project.modelProperty().get().getFileName()));
-        show(form().withMaskWidth(total));
-    }
-
-    public void chooseData(Path path) {
-        chooseData(DataSpec.builder().setPath(path.toString()).optLimit(parseLimit()).build());
-    }
-
-    /** Reads the evaluation data in the background; its example count becomes the output array's width. */
-    public void chooseData(DataSpec requested) {
-        tasks.submit(BackgroundJob.titled("Reading evaluation data " + Path.of(requested.path()).getFileName(), progress -> {
-            DataLoader loader = new DataLoader();
-            DataSpec resolved = loader.resolve(requested);
-            EvalData data = loader.load(resolved);
-            return new ReadData(resolved, data.size(), data.description(), data.exampleShape());
-        }).onSuccess(read -> {
-            project.dataProperty().set(read.spec());
-            dataSummary.set(String.format(Locale.ROOT, "%,d examples of shape %s — %s", read.examples(),
-                    java.util.Arrays.toString(read.exampleShape()), read.description()));
-            show(form().withOutputWidth(read.examples()));
+        source.set("Reading the store " + store + " …");
+        tasks.submit(BackgroundJob.titled("Reading store " + store.getFileName(), progress -> {
+            String text;
+            try (Store opened = Store.open(store, false)) {
+                text = codec.toJson(opened.spec());
+            }
+            return new OpenedStore(text, RunConfig.exists(store) ? Optional.of(RunConfig.read(store)) : Optional.empty());
+        }).onSuccess(opened -> {
+            if (request == storeRequest) {
+                showStore(store, opened);
+            }
+        }).onError(error -> {
+            if (request == storeRequest) {
+                clearAll();
+                source.set("Could not open the store " + store + "; showing a new spec.");
+            }
         }));
     }
 
-    /** What the panel shows of the evaluation data, read off the FX thread. */
-    private record ReadData(DataSpec spec, int examples, String description, long[] exampleShape) {
+    private void showStore(Path store, OpenedStore opened) {
+        fromStore = true;
+        json.set(opened.specJson());
+        source.set("The spec of the store " + store + (opened.run().isPresent()
+                ? "; its run.json records the model, data and settings below, and a build keeps to them." : "."));
+        // Show the model's components and the data the store's rows were made with.
+        opened.run().ifPresent(run -> {
+            project.outputFunctionProperty().set(OutputFunction.parse(run.output() == null ? "margin" : run.output()));
+            openModel(Path.of(run.model()), new ComponentSelection.Recorded(run.componentPreset(), run.include(), run.exclude()));
+            chooseData(run.data());
+        });
     }
 
-    private Integer parseLimit() {
-        String text = dataLimit.get() == null ? "" : dataLimit.get().trim();
-        if (text.isEmpty()) {
-            return null;
-        }
+    /** Back to a new spec with no model and no data. */
+    private void clearAll() {
+        fromStore = false;
+        modelRequest++;
+        components.clear();
+        data.clear();
+        project.outputFunctionProperty().set(OutputFunction.MARGIN);
+        syncing = true;
         try {
-            return Integer.parseInt(text);
-        } catch (NumberFormatException e) {
-            throw new org.coar.workbench.WorkbenchException("Limit: expected a whole number of examples, got '" + text + "'");
+            show(SpecForm.starter());
+            json.set(SpecForm.starter().toJson());
+        } finally {
+            syncing = false;
         }
+        validate();
     }
 
-    // --- saving -------------------------------------------------------------------------------
+    // --- files -------------------------------------------------------------------------------
 
     public StoreSpec currentSpec() {
         return codec.parse(json.get(), "the spec editor");
@@ -369,8 +411,22 @@ public final class SpecViewModel {
                 .ifPresent(file -> dialogs.attempt("Cannot save the spec", () -> saveSpec(file)));
     }
 
+    /**
+     * Puts the file's text into the editor as it is, so that a spec with problems can be fixed there:
+     * the problems are shown as for a spec typed in, and the form shows what of it can be read.
+     */
     public void openSpec(Path file) {
-        json.set(codec.toJson(codec.read(file)));
+        String text = TextFiles.readUtf8(file, "spec");
+        syncing = true;
+        try {
+            show(SpecForm.fromJson(text).orElse(new SpecForm("", List.of())));
+            json.set(text);
+        } finally {
+            syncing = false;
+        }
+        validate();
+        source.set("The spec file " + file + (problems.isEmpty() ? "."
+                : "; fix the problems shown above spec.json, then save it or initialise the store."));
     }
 
     /** Creates the store (nothing is changed if the directory already holds one) and makes it the project's store. */

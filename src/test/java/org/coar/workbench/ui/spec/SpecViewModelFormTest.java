@@ -67,7 +67,7 @@ class SpecViewModelFormTest {
         assertEquals("2000", viewModel.numModelsProperty().get());
         assertEquals(List.of(List.of("masks", "bool_", "[0]"), List.of("margins", "float16", "[0]")), rows());
         assertEquals(2, viewModel.problems().getFirst().line());
-        assertEquals("Fix the problems above to see the store's size.", viewModel.sizeSummaryProperty().get());
+        assertEquals("Fix the spec's problems (shown above spec.json) to see the store's size.", viewModel.sizeSummaryProperty().get());
     }
 
     @Test
