@@ -129,7 +129,10 @@ public record FitReport(Path dir, List<Setting> settings, FitHistogram r2, FitHi
     }
 
     private static String because(String reason) {
-        return reason.isEmpty() ? "" : " — " + ("default".equals(reason) ? "the default" : reason);
+        if (reason.isEmpty()) {
+            return "";
+        }
+        return " — " + ("default".equals(reason) ? "the default" : reason.startsWith("--") ? "set by " + reason : reason);
     }
 
     private static String when(String created) {

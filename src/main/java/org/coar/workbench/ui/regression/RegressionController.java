@@ -125,6 +125,7 @@ public final class RegressionController {
                 Label name = new Label(setting.name());
                 name.getStyleClass().add("text-muted");
                 name.setMinWidth(Label.USE_PREF_SIZE);
+                GridPane.setValignment(name, javafx.geometry.VPos.TOP);
                 Label value = new Label(setting.value());
                 value.setWrapText(true);
                 value.setMinHeight(Label.USE_PREF_SIZE);
