@@ -43,6 +43,7 @@ import org.coar.workbench.fit.RowCount;
 import org.coar.workbench.fit.Solver;
 import org.coar.workbench.job.Cancellation;
 import org.coar.workbench.job.Progress;
+import org.coar.workbench.store.Store;
 import org.coar.workbench.ui.common.BackgroundJob;
 import org.coar.workbench.ui.common.FormFields;
 import org.coar.workbench.ui.common.ProjectState;
@@ -251,9 +252,13 @@ public final class RegressionViewModel {
             return;
         }
         setState(FitState.LOOKING, "Looking for a fit of " + store + "…");
-        tasks.submit(BackgroundJob.titled("Reading the fit of " + store.getFileName(), p -> new Found(store,
-                        Attributions.defaultFor(store).map(RegressionViewModel::readReport).orElse(null), freeOutDir(store)))
-                .unlisted().onSuccess(found -> {
+        tasks.submit(BackgroundJob.titled("Reading the fit of " + store.getFileName(), p -> {
+            try (Store opened = Store.open(store, false)) {
+                return new Found(store, Attributions.defaultFor(store).map(RegressionViewModel::readReport).orElse(null), freeOutDir(store));
+            } catch (WorkbenchException e) {
+                return new Found(store, new Loaded(store, null, "the store cannot be opened: " + e.getMessage()), "");
+            }
+        }).unlisted().onSuccess(found -> {
                     if (id == reportRequest) {
                         show(found);
                     }
@@ -298,6 +303,8 @@ public final class RegressionViewModel {
         Loaded loaded = found.loaded();
         if (loaded == null) {
             setState(FitState.NO_FIT, "No fit of this store yet: choose the settings and press Run fit.");
+        } else if (loaded.report() == null && loaded.dir().equals(found.store())) {
+            setState(FitState.NO_STORE, "No fit to show: " + loaded.problem());
         } else if (loaded.report() == null) {
             setState(FitState.NO_FIT, "The fit in " + loaded.dir() + " cannot be shown: " + loaded.problem());
         } else {

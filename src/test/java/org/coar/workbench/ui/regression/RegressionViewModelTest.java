@@ -332,16 +332,27 @@ class RegressionViewModelTest {
     }
 
     @Test
-    void aStoreThatIsNotOneShowsWhyInsteadOfAFit() throws Exception {
-        Path broken = Files.createDirectories(tmp.resolve("broken/attributions"));
+    void aStoreThatCannotBeOpenedOrAFitThatCannotBeReadSaysWhyInsteadOfAFit() throws Exception {
+        Path notAStore = Files.createDirectories(tmp.resolve("not-a-store"));
+        Path store = store("store");
+        Path broken = Files.createDirectories(store.resolve("attributions"));
         Files.writeString(broken.resolve("weight.npy"), "not numpy");
         viewModel();
         FxThread.run(() -> {
-            project.storeProperty().set(broken.getParent());
+            project.storeProperty().set(notAStore);
+            tasks.run("Reading the fit");
+            assertNull(viewModel.reportProperty().get());
+            assertEquals(FitState.NO_STORE, viewModel.stateProperty().get());
+            assertTrue(viewModel.stateTextProperty().get().startsWith("No fit to show: the store cannot be opened: " + notAStore),
+                    viewModel.stateTextProperty().get());
+
+            project.storeProperty().set(store);
             tasks.run("Reading the fit");
             assertNull(viewModel.reportProperty().get());
             assertEquals(FitState.NO_FIT, viewModel.stateProperty().get());
             assertTrue(viewModel.stateTextProperty().get().startsWith("The fit in " + broken + " cannot be shown: "), viewModel.stateTextProperty().get());
+            // The broken directory is not empty, so the next fit goes beside it.
+            assertEquals(store.resolve("attributions-2").toString(), viewModel.outDirProperty().get());
         });
         assertEquals(List.of(), dialogs.errors);
     }
