@@ -154,21 +154,23 @@ class WorkbenchGuiTest extends GuiTestSupport {
         waitFor("the plan for 24 + 6 rows", () -> plan.getText().startsWith("plan: 240 components × 50 outputs, 24 training + 6 validation rows"));
         assertTrue(plan.getText().contains("final fit:    dual (minimum norm), the 30 × 30 kernel"), plan.getText());
         robot.doubleClickOn(validation).eraseText(4).write("x");
-        waitFor("the plan refusing a bad field", () -> plan.getText().startsWith("No plan: Validation rows: expected a row count"));
+        Label planSummary = robot.lookup("#planSummary").queryAs(Label.class);
+        waitFor("the plan refusing a bad field", () -> planSummary.getText().startsWith("No plan: Validation rows: expected a row count"));
         robot.doubleClickOn(validation).eraseText(4).write("6");
         waitFor("the plan again", () -> plan.getText().startsWith("plan: "));
         robot.clickOn("#runButton");
-        Label fitResult = robot.lookup("#resultLabel").queryAs(Label.class);
-        waitFor("the fit", () -> fitResult.getText().startsWith("ols on CPU (ND4J): 50 examples × 240 components")
+        Label fitState = robot.lookup("#stateLabel").queryAs(Label.class);
+        waitFor("the fit", () -> fitState.getText().startsWith("Done: ols on CPU (ND4J) in ")
                 && !workbench.regressionViewModel().runningProperty().get());
         assertTrue(dialogs.errors.isEmpty(), dialogs.errors.toString());
-        assertTrue(fitResult.getText().contains("24 training and 6 validation rows, final fit on 30"), fitResult.getText());
+        assertTrue(fitState.getText().endsWith("written to " + store.resolve("attributions") + "."), fitState.getText());
+        assertTrue(workbench.regressionViewModel().reportProperty().get().settings().contains(new org.coar.workbench.ui.regression.FitReport.Setting(
+                "Rows", "24 training + 6 validation (ordered, as the reference); final fit on 30")));
         assertTrue(Files.exists(store.resolve("attributions/weight.npy")));
         assertEquals("λ = 0 for all 50 examples: exact least squares.", robot.lookup("#lambdaNote").queryAs(Label.class).getText());
-        javafx.scene.chart.BarChart<?, ?> r2 = robot.lookup("#r2Chart").queryAs(javafx.scene.chart.BarChart.class);
+        javafx.scene.chart.AreaChart<?, ?> r2 = robot.lookup("#r2Chart").queryAs(javafx.scene.chart.AreaChart.class);
         assertTrue(r2.isVisible());
-        assertEquals(50L, r2.getData().getFirst().getData().stream().mapToLong(d -> ((Number) d.getYValue()).longValue()).sum(),
-                "every example is in the R² histogram");
+        assertEquals(50, workbench.regressionViewModel().reportProperty().get().r2().total(), "every example is in the R² histogram");
         screenshot(robot, "regression");
     }
 

@@ -1,21 +1,21 @@
 package org.coar.workbench.ui.regression;
 
-import java.util.Locale;
 import javafx.fxml.FXML;
-import javafx.scene.chart.BarChart;
-import javafx.scene.chart.XYChart;
+import javafx.scene.chart.AreaChart;
 import javafx.scene.control.Button;
 import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.ProgressBar;
+import javafx.scene.control.TextArea;
 import javafx.scene.control.TextField;
-import org.coar.workbench.fit.AttributionsSummary;
+import javafx.scene.control.TitledPane;
+import javafx.scene.layout.GridPane;
 import org.coar.workbench.fit.FitDevices;
 import org.coar.workbench.fit.Solver;
 import org.coar.workbench.ui.common.DialogService;
 import org.coar.workbench.ui.common.ProjectState;
 
-/** Regression panel: solver and split, import/export the reference YAML, run with per-stage progress, results. */
+/** Regression panel: solver and split, import/export the reference YAML, the memory plan, the fit's state and its report. */
 public final class RegressionController {
     private final RegressionViewModel viewModel;
     private final ProjectState project;
@@ -27,6 +27,8 @@ public final class RegressionController {
     private ComboBox<FitDevices.Choice> deviceBox;
     @FXML
     private Label deviceNote;
+    @FXML
+    private Label solverHint;
     @FXML
     private TextField numTrainField;
     @FXML
@@ -46,19 +48,25 @@ public final class RegressionController {
     @FXML
     private Button cancelButton;
     @FXML
+    private Label planSummary;
+    @FXML
+    private ProgressBar planMeter;
+    @FXML
+    private TitledPane planDetailsPane;
+    @FXML
+    private TextArea planArea;
+    @FXML
+    private Label stateLabel;
+    @FXML
     private ProgressBar progressBar;
     @FXML
-    private Label stageLabel;
-    @FXML
-    private javafx.scene.control.TextArea planArea;
-    @FXML
-    private Label resultLabel;
-    @FXML
-    private BarChart<String, Number> r2Chart;
-    @FXML
-    private BarChart<String, Number> lambdaChart;
+    private GridPane reportGrid;
     @FXML
     private Label lambdaNote;
+    @FXML
+    private AreaChart<Number, Number> r2Chart;
+    @FXML
+    private AreaChart<Number, Number> lambdaChart;
 
     public RegressionController(RegressionViewModel viewModel, ProjectState project, DialogService dialogs) {
         this.viewModel = viewModel;
@@ -75,6 +83,7 @@ public final class RegressionController {
         deviceNote.textProperty().bind(viewModel.deviceNoteProperty());
         deviceNote.managedProperty().bind(deviceNote.textProperty().isEmpty().not());
         deviceNote.visibleProperty().bind(deviceNote.managedProperty());
+        solverHint.textProperty().bind(viewModel.solverHintProperty());
         numTrainField.textProperty().bindBidirectional(viewModel.numTrainProperty());
         numValField.textProperty().bindBidirectional(viewModel.numValProperty());
         splitSeedField.textProperty().bindBidirectional(viewModel.splitSeedProperty());
@@ -88,37 +97,45 @@ public final class RegressionController {
         lambdasField.disableProperty().bind(leastSquares);
         runButton.disableProperty().bind(viewModel.runningProperty().or(project.storeProperty().isNull()));
         cancelButton.disableProperty().bind(viewModel.runningProperty().not());
+
+        planSummary.textProperty().bind(viewModel.planTextProperty());
+        planMeter.progressProperty().bind(viewModel.planMemoryUseProperty());
+        planMeter.visibleProperty().bind(viewModel.planMemoryUseProperty().greaterThanOrEqualTo(0));
+        planMeter.managedProperty().bind(planMeter.visibleProperty());
+        planArea.textProperty().bind(viewModel.planDetailsProperty());
+        planDetailsPane.visibleProperty().bind(viewModel.planDetailsProperty().isEmpty().not());
+        planDetailsPane.managedProperty().bind(planDetailsPane.visibleProperty());
+
+        stateLabel.textProperty().bind(viewModel.stateTextProperty());
         progressBar.progressProperty().bind(viewModel.progressProperty());
-        stageLabel.textProperty().bind(viewModel.stageProperty());
-        planArea.textProperty().bind(viewModel.planTextProperty());
-        resultLabel.textProperty().bind(viewModel.resultTextProperty());
+        progressBar.visibleProperty().bind(viewModel.stateProperty().isEqualTo(RegressionViewModel.FitState.RUNNING));
+        progressBar.managedProperty().bind(progressBar.visibleProperty());
         r2Chart.managedProperty().bind(r2Chart.visibleProperty());
         lambdaChart.managedProperty().bind(lambdaChart.visibleProperty());
-        viewModel.summaryProperty().addListener((obs, old, now) -> showSummary(now));
-        showSummary(null);
+        lambdaNote.managedProperty().bind(lambdaNote.visibleProperty());
+        viewModel.reportProperty().addListener((obs, old, now) -> showReport(now));
+        showReport(viewModel.reportProperty().get());
     }
 
-    private void showSummary(AttributionsSummary summary) {
-        fill(r2Chart, summary == null ? null : summary.r2(), "%.2f");
-        fill(lambdaChart, summary == null ? null : summary.lambda(), "1e%.1f");
-        r2Chart.setVisible(summary != null && summary.r2() != null);
-        lambdaChart.setVisible(summary != null && summary.lambda() != null);
-        lambdaNote.setText(summary == null ? "Histograms of the validation R² and the chosen λ per example appear after a fit."
-                : summary.lambda() == null ? String.format(Locale.ROOT, "λ = 0 for all %,d examples: exact least squares.", summary.examples())
-                : String.format(Locale.ROOT, "%,d of %,d examples chose λ = 0.", summary.zeroLambdas(), summary.examples()));
-    }
-
-    private static void fill(BarChart<String, Number> chart, AttributionsSummary.Histogram histogram, String format) {
-        chart.getData().clear();
-        if (histogram == null) {
-            return;
+    private void showReport(FitReport report) {
+        reportGrid.getChildren().clear();
+        if (report != null) {
+            int row = 0;
+            for (FitReport.Setting setting : report.settings()) {
+                Label name = new Label(setting.name());
+                name.getStyleClass().add("text-muted");
+                name.setMinWidth(Label.USE_PREF_SIZE);
+                GridPane.setValignment(name, javafx.geometry.VPos.TOP);
+                Label value = new Label(setting.value());
+                value.setWrapText(true);
+                value.setMinHeight(Label.USE_PREF_SIZE);
+                reportGrid.addRow(row++, name, value);
+            }
         }
-        XYChart.Series<String, Number> series = new XYChart.Series<>();
-        for (int b = 0; b < histogram.counts().length; b++) {
-            series.getData().add(new XYChart.Data<>(String.format(Locale.ROOT, format, histogram.low() + (b + 0.5) * histogram.binWidth()),
-                    histogram.counts()[b]));
-        }
-        chart.getData().add(series);
+        HistogramCharts.show(r2Chart, report == null ? null : report.r2(), false);
+        HistogramCharts.show(lambdaChart, report == null ? null : report.logLambda(), true);
+        lambdaNote.setVisible(report != null);
+        lambdaNote.setText(report == null ? "" : report.lambdaNote());
     }
 
     @FXML
