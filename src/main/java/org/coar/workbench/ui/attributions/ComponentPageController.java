@@ -24,6 +24,8 @@ import org.coar.workbench.ui.common.Cells;
 /** The Component page: a chooser, the component's score histogram and weights, and the examples it moves most. */
 public final class ComponentPageController {
     private static final double THUMBNAIL = 36;
+    /** The most pixels the weights image takes each way; a filter is drawn at the largest whole zoom that fits. */
+    private static final double WEIGHTS_BOX = 180;
 
     private final ComponentPageViewModel viewModel;
 
@@ -170,11 +172,13 @@ public final class ComponentPageController {
         ComponentProfiles.Weights weights = profile.weights();
         if (weights != null && weights.mosaic() != null) {
             ComponentProfiles.FilterMosaic mosaic = weights.mosaic();
-            weightsImage.setImage(Images.argb(mosaic.width(), mosaic.height(), ScoreColours.argb(mosaic.pixels(), mosaic.maxAbs())));
-            weightsLabel.setText(String.format(Locale.ROOT, "%s, filter %d: %s (one tile per input channel, %d across); L2 norm %.4g. "
-                    + "Green positive, red negative, saturating at ±%.3g.", weights.parameter(), weights.slice(),
-                    Arrays.stream(weights.shape()).mapToObj(Long::toString).collect(Collectors.joining(" × ")), mosaic.tileColumns(),
-                    weights.norm(), mosaic.maxAbs()));
+            int zoom = Math.max(1, (int) (WEIGHTS_BOX / Math.max(mosaic.width(), mosaic.height())));
+            int[] colours = ScoreColours.argb(mosaic.pixels(), mosaic.maxAbs());
+            weightsImage.setImage(Images.argb(mosaic.width() * zoom, mosaic.height() * zoom,
+                    Pixels.resize(colours, mosaic.width(), mosaic.height(), mosaic.width() * zoom, mosaic.height() * zoom)));
+            weightsLabel.setText(String.format(Locale.ROOT, "%s filter %d: %s, a tile per input channel; L2 norm %.4g; "
+                    + "green > 0 > red, full at ±%.3g", weights.parameter(), weights.slice(),
+                    Arrays.stream(weights.shape()).mapToObj(Long::toString).collect(Collectors.joining(" × ")), weights.norm(), mosaic.maxAbs()));
         } else {
             weightsImage.setImage(null);
             weightsLabel.setText(profile.weightsNote());
@@ -186,10 +190,15 @@ public final class ComponentPageController {
         XYChart.Series<Number, Number> steps = new XYChart.Series<>();
         steps.getData().add(new XYChart.Data<>(counts.low(), 0));
         int max = 0;
+        // one value per edge: the chart sorts its points by x, and a bin's right edge computed apart
+        // from the next bin's left edge could differ in the last bit and swap places with it
+        double[] edges = new double[counts.counts().length + 1];
+        for (int b = 0; b < edges.length; b++) {
+            edges[b] = b == edges.length - 1 ? counts.high() : counts.low() + b * counts.binWidth();
+        }
         for (int b = 0; b < counts.counts().length; b++) {
-            double left = counts.low() + b * counts.binWidth();
-            steps.getData().add(new XYChart.Data<>(left, counts.counts()[b]));
-            steps.getData().add(new XYChart.Data<>(left + counts.binWidth(), counts.counts()[b]));
+            steps.getData().add(new XYChart.Data<>(edges[b], counts.counts()[b]));
+            steps.getData().add(new XYChart.Data<>(edges[b + 1], counts.counts()[b]));
             max = Math.max(max, counts.counts()[b]);
         }
         steps.getData().add(new XYChart.Data<>(counts.high(), 0));

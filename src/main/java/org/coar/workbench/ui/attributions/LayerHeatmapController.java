@@ -22,7 +22,8 @@ import org.coar.workbench.model.Components;
  * most), lines and names at the layer boundaries, the colour legend, and the selected cell.
  */
 public final class LayerHeatmapController {
-    private static final int LEGEND_STEPS = 256;
+    private static final int LEGEND_WIDTH = 220;
+    private static final int LEGEND_HEIGHT = 14;
     /** Layer names closer together than this (pixels) would overlap; the smaller layer's name is left out. */
     private static final double LABEL_SPACING = 14;
 
@@ -76,11 +77,14 @@ public final class LayerHeatmapController {
     private void initialize() {
         statusLabel.textProperty().bind(viewModel.statusProperty());
         emptyLabel.textProperty().bind(viewModel.statusProperty());
-        int[] legend = new int[LEGEND_STEPS];
-        for (int i = 0; i < LEGEND_STEPS; i++) {
-            legend[i] = ScoreColours.argb(2.0 * i / (LEGEND_STEPS - 1) - 1, 1);
+        int[] legend = new int[LEGEND_WIDTH * LEGEND_HEIGHT];
+        for (int x = 0; x < LEGEND_WIDTH; x++) {
+            int colour = ScoreColours.argb(2.0 * x / (LEGEND_WIDTH - 1) - 1, 1);
+            for (int y = 0; y < LEGEND_HEIGHT; y++) {
+                legend[y * LEGEND_WIDTH + x] = colour;
+            }
         }
-        legendImage.setImage(Images.argb(LEGEND_STEPS, 1, legend));
+        legendImage.setImage(Images.argb(LEGEND_WIDTH, LEGEND_HEIGHT, legend));
         imageArea.widthProperty().addListener((obs, old, now) -> layoutImage());
         imageArea.heightProperty().addListener((obs, old, now) -> layoutImage());
         imageArea.setOnScroll(this::onScroll);
@@ -126,7 +130,7 @@ public final class LayerHeatmapController {
             return;
         }
         AttributionMatrix.Blocks blocks = rendered.blocks();
-        heatmapImage.setImage(Images.argb(blocks.columns(), blocks.rows(), rendered.argb()));
+        heatmapImage.setImage(Images.argb(rendered.width(), rendered.height(), rendered.argb()));
         lowLabel.setText(String.format(Locale.ROOT, "≤ −%.3g", blocks.scale()));
         highLabel.setText(String.format(Locale.ROOT, "≥ +%.3g", blocks.scale()));
         firstExampleLabel.setText(String.format(Locale.ROOT, "example %,d", blocks.window().exampleFrom()));

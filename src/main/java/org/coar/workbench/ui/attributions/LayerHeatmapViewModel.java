@@ -25,8 +25,8 @@ public final class LayerHeatmapViewModel {
     static final int MIN_CELLS = 4;
     static final String NONE_OPEN = "No attributions open: fit them in the Regression panel, or open a directory on the Examples page.";
 
-    /** What the image shows: the blocks, and their colours on the blocks' own scale. */
-    public record Rendered(AttributionMatrix.Blocks blocks, int[] argb) {
+    /** What the image shows: the blocks, and their colours on the blocks' own scale at {@code width × height} pixels (a block may span several). */
+    public record Rendered(AttributionMatrix.Blocks blocks, int width, int height, int[] argb) {
     }
 
     /** A selected cell of the matrix and its exact score. */
@@ -194,7 +194,8 @@ public final class LayerHeatmapViewModel {
                     throw new JobCancelledException();
                 }
                 AttributionMatrix.Blocks blocks = current.blocks(w, columns, rows, () -> generation != drawGeneration);
-                return new Rendered(blocks, ScoreColours.argb(blocks.values(), blocks.scale()));
+                int[] colours = ScoreColours.argb(blocks.values(), blocks.scale());
+                return new Rendered(blocks, columns, rows, Pixels.resize(colours, blocks.columns(), blocks.rows(), columns, rows));
             }
         }).unlisted().onSuccess(done -> {
             if (generation == drawGeneration) {
