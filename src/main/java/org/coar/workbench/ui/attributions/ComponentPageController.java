@@ -36,15 +36,15 @@ public final class ComponentPageController {
     @FXML
     private Button nextButton;
     @FXML
-    private Label problemLabel;
+    private Label componentProblemLabel;
     @FXML
-    private Label statusLabel;
+    private Label componentStatusLabel;
     @FXML
-    private Label emptyLabel;
+    private Label componentEmptyLabel;
     @FXML
-    private VBox contentPane;
+    private VBox componentContent;
     @FXML
-    private Label titleLabel;
+    private Label componentTitleLabel;
     @FXML
     private AreaChart<Number, Number> histogram;
     @FXML
@@ -87,8 +87,8 @@ public final class ComponentPageController {
     @FXML
     private void initialize() {
         queryField.textProperty().bindBidirectional(viewModel.queryProperty());
-        problemLabel.textProperty().bind(viewModel.queryProblemProperty());
-        statusLabel.textProperty().bind(viewModel.statusProperty());
+        componentProblemLabel.textProperty().bind(viewModel.queryProblemProperty());
+        componentStatusLabel.textProperty().bind(viewModel.statusProperty());
         Axes.useTicks(countAxis, 0);
         setUp(raisingTable, raisingInputColumn, raisingExampleColumn, raisingLabelColumn, raisingPredictionColumn, raisingScoreColumn);
         setUp(loweringTable, loweringInputColumn, loweringExampleColumn, loweringLabelColumn, loweringPredictionColumn, loweringScoreColumn);
@@ -151,8 +151,8 @@ public final class ComponentPageController {
     }
 
     private void show(ComponentProfiles.Profile profile) {
-        contentPane.setVisible(profile != null);
-        emptyLabel.setVisible(profile == null);
+        componentContent.setVisible(profile != null);
+        componentEmptyLabel.setVisible(profile == null);
         previousButton.setDisable(profile == null || profile.component() == 0);
         nextButton.setDisable(profile == null || viewModel.openedProperty().get() == null
                 || profile.component() + 1 >= viewModel.openedProperty().get().components().total());
@@ -166,7 +166,7 @@ public final class ComponentPageController {
             column.setVisible(!languageModel);
         }
         ComponentProfiles.Histogram counts = profile.histogram();
-        titleLabel.setText(String.format(Locale.ROOT, "%s — component %d; mean score %.4g over %,d %s, from %.4g to %.4g", profile.name(),
+        componentTitleLabel.setText(String.format(Locale.ROOT, "%s — component %d; mean score %.4g over %,d %s, from %.4g to %.4g", profile.name(),
                 profile.component(), profile.mean(), counts.total(), languageModel ? "sequences" : "examples", counts.low(), counts.high()));
         drawHistogram(counts);
         ComponentProfiles.Weights weights = profile.weights();

@@ -36,11 +36,11 @@ public final class LayerHeatmapController {
     @FXML
     private Button showAllButton;
     @FXML
-    private Label statusLabel;
+    private Label heatmapStatusLabel;
     @FXML
-    private Label emptyLabel;
+    private Label heatmapEmptyLabel;
     @FXML
-    private BorderPane contentPane;
+    private BorderPane heatmapContent;
     @FXML
     private Pane layerGutter;
     @FXML
@@ -60,7 +60,7 @@ public final class LayerHeatmapController {
     @FXML
     private Label highLabel;
     @FXML
-    private Label cellLabel;
+    private Label heatmapCellLabel;
     @FXML
     private Button showExampleButton;
     @FXML
@@ -75,8 +75,8 @@ public final class LayerHeatmapController {
 
     @FXML
     private void initialize() {
-        statusLabel.textProperty().bind(viewModel.statusProperty());
-        emptyLabel.textProperty().bind(viewModel.statusProperty());
+        heatmapStatusLabel.textProperty().bind(viewModel.statusProperty());
+        heatmapEmptyLabel.textProperty().bind(viewModel.statusProperty());
         int[] legend = new int[LEGEND_WIDTH * LEGEND_HEIGHT];
         for (int x = 0; x < LEGEND_WIDTH; x++) {
             int colour = ScoreColours.argb(2.0 * x / (LEGEND_WIDTH - 1) - 1, 1);
@@ -95,8 +95,8 @@ public final class LayerHeatmapController {
         imageArea.setOnMouseReleased(this::onReleased);
         viewModel.renderedProperty().addListener((obs, old, now) -> show(now));
         viewModel.windowProperty().addListener((obs, old, now) -> {
-            contentPane.setVisible(now != null);
-            emptyLabel.setVisible(now == null);
+            heatmapContent.setVisible(now != null);
+            heatmapEmptyLabel.setVisible(now == null);
             drawLayers();
         });
         viewModel.selectedProperty().addListener((obs, old, now) -> showSelection());
@@ -115,8 +115,8 @@ public final class LayerHeatmapController {
 
     private void show(LayerHeatmapViewModel.Rendered rendered) {
         boolean shown = rendered != null;
-        contentPane.setVisible(viewModel.windowProperty().get() != null);
-        emptyLabel.setVisible(viewModel.windowProperty().get() == null);
+        heatmapContent.setVisible(viewModel.windowProperty().get() != null);
+        heatmapEmptyLabel.setVisible(viewModel.windowProperty().get() == null);
         for (Node control : List.of(zoomInButton, zoomOutButton, showAllButton)) {
             control.setDisable(!shown);
         }
@@ -187,10 +187,10 @@ public final class LayerHeatmapController {
         showComponentButton.setDisable(cell == null);
         overlay.getChildren().removeIf(node -> node.getStyleClass().contains("heatmap-selection"));
         if (cell == null) {
-            cellLabel.setText(viewModel.windowProperty().get() == null ? "" : "Click a cell to select its example and component.");
+            heatmapCellLabel.setText(viewModel.windowProperty().get() == null ? "" : "Click a cell to select its example and component.");
             return;
         }
-        cellLabel.setText(String.format(Locale.ROOT, "Example %,d × %s (component %d): score %.4g", cell.example(), cell.componentName(),
+        heatmapCellLabel.setText(String.format(Locale.ROOT, "Example %,d × %s (component %d): score %.4g", cell.example(), cell.componentName(),
                 cell.component(), cell.score()));
         AttributionMatrix.Window window = viewModel.windowProperty().get();
         if (window != null && cell.example() >= window.exampleFrom() && cell.example() < window.exampleTo()

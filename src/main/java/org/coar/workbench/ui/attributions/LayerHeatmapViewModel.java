@@ -35,7 +35,6 @@ public final class LayerHeatmapViewModel {
 
     private final TaskExecutor tasks;
     private final ProjectState project;
-    private final ObjectProperty<ExampleBrowser> browser;
 
     private final ReadOnlyObjectWrapper<Rendered> rendered = new ReadOnlyObjectWrapper<>();
     private final ReadOnlyObjectWrapper<AttributionMatrix.Window> window = new ReadOnlyObjectWrapper<>();
@@ -51,7 +50,6 @@ public final class LayerHeatmapViewModel {
     public LayerHeatmapViewModel(TaskExecutor tasks, ProjectState project, ObjectProperty<ExampleBrowser> browser) {
         this.tasks = tasks;
         this.project = project;
-        this.browser = browser;
         project.storeProperty().addListener((obs, old, now) -> clear());
         project.attributionsProperty().addListener((obs, old, now) -> clear());
         browser.addListener((obs, old, now) -> {
@@ -71,8 +69,14 @@ public final class LayerHeatmapViewModel {
         status.set("Reading " + dir + "…");
         tasks.submit(BackgroundJob.titled("Opening the heatmap of " + dir.getFileName(), p -> AttributionMatrix.open(dir))
                 .onSuccess(opened -> {
-                    if (generation != openGeneration || opened.components() != names.total()) {
+                    if (generation != openGeneration) {
                         closeLater(opened);
+                        return;
+                    }
+                    if (opened.components() != names.total()) {
+                        closeLater(opened);
+                        status.set(String.format(java.util.Locale.ROOT, "Cannot draw the heatmap: %s has %,d components, the store %,d; "
+                                + "fit the attributions on this store.", dir, opened.components(), names.total()));
                         return;
                     }
                     matrix = opened;
@@ -265,5 +269,4 @@ public final class LayerHeatmapViewModel {
     public ReadOnlyObjectProperty<Components> componentsProperty() { return components.getReadOnlyProperty(); }
     public ReadOnlyObjectProperty<Cell> selectedProperty() { return selected.getReadOnlyProperty(); }
     public ReadOnlyStringProperty statusProperty() { return status.getReadOnlyProperty(); }
-    public ExampleBrowser browser() { return browser.get(); }
 }

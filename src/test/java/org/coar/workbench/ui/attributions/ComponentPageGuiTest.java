@@ -65,7 +65,7 @@ class ComponentPageGuiTest extends GuiTestSupport {
 
         assertEquals(Panel.ATTRIBUTIONS, workbench.main().shownPanel());
         assertEquals("Component", selectedPage(robot));
-        Label title = robot.lookup("#titleLabel").queryAs(Label.class);
+        Label title = robot.lookup("#componentTitleLabel").queryAs(Label.class);
         waitFor("component 40's page", () -> title.getText().startsWith("conv2 #8 — component 40;"));
         assertEquals(50, workbench.componentPageViewModel().profileProperty().get().histogram().total(), "every example is counted");
         ImageView weights = robot.lookup("#weightsImage").queryAs(ImageView.class);
@@ -112,7 +112,7 @@ class ComponentPageGuiTest extends GuiTestSupport {
         waitFor("the selected cell", () -> heatmap.selectedProperty().get() != null);
         assertEquals(15, heatmap.selectedProperty().get().example());
         assertEquals(144, heatmap.selectedProperty().get().component());
-        assertTrue(robot.lookup("#cellLabel").queryAs(Label.class).getText().startsWith("Example 15 × conv3 #48 (component 144): score "));
+        assertTrue(robot.lookup("#heatmapCellLabel").queryAs(Label.class).getText().startsWith("Example 15 × conv3 #48 (component 144): score "));
         for (int[] size : new int[][] {{1024, 640}, {1280, 800}}) {
             robot.interact(() -> {
                 stage.setWidth(size[0]);
@@ -127,7 +127,7 @@ class ComponentPageGuiTest extends GuiTestSupport {
         robot.clickOn("#showComponentButton");
         assertEquals(144, workbench.project().focusedComponentProperty().get());
         assertEquals("Component", selectedPage(robot));
-        Label title = robot.lookup("#titleLabel").queryAs(Label.class);
+        Label title = robot.lookup("#componentTitleLabel").queryAs(Label.class);
         waitFor("component 144's page", () -> title.getText().startsWith("conv3 #48 — component 144;"));
 
         robot.clickOn("Layer heatmap");
