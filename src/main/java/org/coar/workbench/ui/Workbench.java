@@ -18,6 +18,10 @@ import org.coar.workbench.spec.SpecCodec;
 import org.coar.workbench.ui.attributions.AttributionsController;
 import org.coar.workbench.ui.attributions.AttributionsPagesController;
 import org.coar.workbench.ui.attributions.AttributionsViewModel;
+import org.coar.workbench.ui.attributions.ComponentPageController;
+import org.coar.workbench.ui.attributions.ComponentPageViewModel;
+import org.coar.workbench.ui.attributions.LayerHeatmapController;
+import org.coar.workbench.ui.attributions.LayerHeatmapViewModel;
 import org.coar.workbench.ui.ablation.BuildChartController;
 import org.coar.workbench.ui.ablation.BuildController;
 import org.coar.workbench.ui.ablation.BuildProgressController;
@@ -57,6 +61,8 @@ public final class Workbench {
     private final BuildViewModel buildViewModel;
     private final RegressionViewModel regressionViewModel;
     private final AttributionsViewModel attributionsViewModel;
+    private final ComponentPageViewModel componentPageViewModel;
+    private final LayerHeatmapViewModel layerHeatmapViewModel;
     private final EvaluationViewModel evaluationViewModel;
     private final EditViewModel editViewModel;
     private final MainController main;
@@ -71,6 +77,8 @@ public final class Workbench {
         buildViewModel = new BuildViewModel(new BuildService(), tasks, project, dialogs);
         regressionViewModel = new RegressionViewModel(new FitDevices(null), tasks, project);
         attributionsViewModel = new AttributionsViewModel(tasks, project);
+        componentPageViewModel = new ComponentPageViewModel(tasks, project, attributionsViewModel.browserProperty());
+        layerHeatmapViewModel = new LayerHeatmapViewModel(tasks, project, attributionsViewModel.browserProperty());
         evaluationViewModel = new EvaluationViewModel(new EvaluationService()::evaluate, tasks, project);
         editViewModel = new EditViewModel(new EditService()::edit, tasks, project, attributionsViewModel.browserProperty());
         SpecController spec = new SpecController(specViewModel, dialogs);
@@ -89,6 +97,8 @@ public final class Workbench {
                 Map.entry(RegressionController.class, () -> regression),
                 Map.entry(AttributionsPagesController.class, () -> new AttributionsPagesController(project)),
                 Map.entry(AttributionsController.class, () -> attributions),
+                Map.entry(ComponentPageController.class, () -> new ComponentPageController(componentPageViewModel)),
+                Map.entry(LayerHeatmapController.class, () -> new LayerHeatmapController(layerHeatmapViewModel)),
                 Map.entry(EvaluationSettingsController.class, () -> new EvaluationSettingsController(evaluationViewModel, dialogs)),
                 Map.entry(EvaluationResultsController.class, () -> new EvaluationResultsController(evaluationViewModel)),
                 Map.entry(EditExamplesController.class, () -> new EditExamplesController(editViewModel)),
@@ -125,6 +135,14 @@ public final class Workbench {
 
     public AttributionsViewModel attributionsViewModel() {
         return attributionsViewModel;
+    }
+
+    public ComponentPageViewModel componentPageViewModel() {
+        return componentPageViewModel;
+    }
+
+    public LayerHeatmapViewModel layerHeatmapViewModel() {
+        return layerHeatmapViewModel;
     }
 
     public EvaluationViewModel evaluationViewModel() {

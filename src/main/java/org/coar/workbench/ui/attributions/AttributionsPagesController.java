@@ -5,7 +5,10 @@ import javafx.scene.control.Tab;
 import javafx.scene.control.TabPane;
 import org.coar.workbench.ui.common.ProjectState;
 
-/** The Attributions panel's pages: brings the Examples page forward when another panel focuses an example. */
+/**
+ * The Attributions panel's pages: brings the Examples page forward when another panel focuses an
+ * example, and the Component page when one focuses a component.
+ */
 public final class AttributionsPagesController {
     private final ProjectState project;
 
@@ -13,6 +16,8 @@ public final class AttributionsPagesController {
     private TabPane pages;
     @FXML
     private Tab examplesTab;
+    @FXML
+    private Tab componentTab;
 
     public AttributionsPagesController(ProjectState project) {
         this.project = project;
@@ -23,6 +28,11 @@ public final class AttributionsPagesController {
         project.focusedExampleProperty().addListener((obs, old, now) -> {
             if (now != null) {
                 pages.getSelectionModel().select(examplesTab);
+            }
+        });
+        project.focusedComponentProperty().addListener((obs, old, now) -> {
+            if (now != null) {
+                pages.getSelectionModel().select(componentTab);
             }
         });
     }
