@@ -161,6 +161,30 @@ class EditServiceTest {
     }
 
     @Test
+    void theSavedEditedModelEvaluatedPerLabelGivesTheClosedFormsAccuracy(@TempDir Path tmp) {
+        Path store = EvalFixtures.linearStore(tmp, 2);
+        Path attributions = EvalFixtures.exactAttributions(tmp);
+        Path saved = tmp.resolve("edited.pt");
+        new EditService().edit(EditRequest.explicit(store, attributions, List.of(3, 12, 7), "0", "rest", saved, tmp.resolve("e"),
+                List.of("cpu"), 1, 64, false), p -> { }, new Cancellation());
+        EditedModelEvaluation.Result evaluation = new EditedModelEvaluation().evaluate(store, saved, tmp.resolve("e"), List.of("cpu"), 1,
+                64, p -> { }, new Cancellation());
+        double[] before = closedFormMargins();
+        double[] after = closedFormMargins(3, 7, 12);
+        for (int j = 0; j < after.length; j++) {
+            assertEquals(before[j], evaluation.marginsBefore()[j], 1e-4, "store model, example " + j);
+            assertEquals(after[j], evaluation.marginsAfter()[j], 1e-4, "the saved file, example " + j);
+        }
+        long right = java.util.Arrays.stream(after).filter(v -> v > 0).count();
+        assertEquals(right / 64.0, evaluation.all().after().accuracy(), 1e-12);
+        assertEquals(64, evaluation.all().after().examples());
+        assertTrue(Files.exists(tmp.resolve("e").resolve(EditedModelEvaluation.BY_LABEL_CSV)));
+        WorkbenchException none = assertThrows(WorkbenchException.class, () -> new EditedModelEvaluation().evaluate(store,
+                tmp.resolve("missing.pt"), tmp.resolve("e"), List.of("cpu"), 1, 64, p -> { }, new Cancellation()));
+        assertTrue(none.getMessage().startsWith(tmp.resolve("missing.pt") + ": no saved edited model"), none.getMessage());
+    }
+
+    @Test
     void anExplicitSetNeedsNoTargetAndMeasuresEveryExampleAsTheReference(@TempDir Path tmp) {
         Path store = EvalFixtures.linearStore(tmp, 2);
         Path attributions = EvalFixtures.exactAttributions(tmp);
