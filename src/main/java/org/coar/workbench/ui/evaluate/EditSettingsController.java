@@ -95,10 +95,9 @@ public final class EditSettingsController {
         modeBox.disableProperty().bind(explicit);
         sweepField.disableProperty().bind(explicit);
         // a set sent by another panel: the window shows this panel, and this tab comes forward with it
-        edit.explicitComponentsProperty().addListener((obs, old, now) -> {
-            if (!now.isEmpty()) {
-                showEditTab();
-            }
+        edit.setsReceivedProperty().addListener((obs, old, now) -> {
+            showEditTab();
+            editScroll.setVvalue(0); // the set is shown at the top of the form
         });
         saveBox.selectedProperty().bindBidirectional(edit.saveModelProperty());
         savePathField.textProperty().bindBidirectional(edit.savePathProperty());

@@ -3,6 +3,7 @@ package org.coar.workbench.ui.evaluate;
 import java.util.List;
 import javafx.fxml.FXML;
 import javafx.scene.Cursor;
+import javafx.scene.Node;
 import javafx.scene.chart.LineChart;
 import javafx.scene.chart.NumberAxis;
 import javafx.scene.chart.XYChart;
@@ -35,6 +36,15 @@ public final class EditSweepController {
         Axes.useTicks(sweepAccuracyAxis, 2);
         edit.resultProperty().addListener((obs, old, now) -> show(now));
         show(null);
+        // anywhere over the plot, not only on a symbol: the k under the pointer (a symbol at accuracy 0 is half clipped)
+        sweepChart.setOnMouseClicked(e -> {
+            Node plot = sweepChart.lookup(".chart-plot-background");
+            if (plot == null || !plot.localToScene(plot.getBoundsInLocal()).contains(e.getSceneX(), e.getSceneY())) {
+                return;
+            }
+            double k = sweepAxis.getValueForDisplay(sweepAxis.sceneToLocal(e.getSceneX(), e.getSceneY()).getX()).doubleValue();
+            edit.takeSweepK((int) Math.round(k));
+        });
     }
 
     private void show(EditResult result) {
@@ -65,7 +75,6 @@ public final class EditSweepController {
                     point.getNode().setCursor(Cursor.HAND);
                     Tooltip.install(point.getNode(), new Tooltip(String.format(java.util.Locale.ROOT,
                             "k = %d: %s accuracy %.3f. Click to take k = %d.", k, series.getName(), point.getYValue().doubleValue(), k)));
-                    point.getNode().setOnMouseClicked(e -> edit.takeSweepK(k));
                 }
             }
         }

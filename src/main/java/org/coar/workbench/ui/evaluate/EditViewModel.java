@@ -5,13 +5,14 @@ import java.nio.file.Path;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
-import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.ReadOnlyBooleanProperty;
 import javafx.beans.property.ReadOnlyBooleanWrapper;
+import javafx.beans.property.ReadOnlyIntegerProperty;
+import javafx.beans.property.ReadOnlyIntegerWrapper;
 import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.beans.property.ReadOnlyStringProperty;
@@ -24,6 +25,7 @@ import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 import javafx.collections.transformation.FilteredList;
 import org.coar.workbench.WorkbenchException;
+import org.coar.workbench.attributions.Attributions;
 import org.coar.workbench.attributions.ExampleBrowser;
 import org.coar.workbench.edit.EditFiles;
 import org.coar.workbench.edit.EditMode;
@@ -101,6 +103,8 @@ public final class EditViewModel {
     private final StringProperty outDir = new SimpleStringProperty("");
     private final ReadOnlyObjectWrapper<List<Integer>> explicitComponents = new ReadOnlyObjectWrapper<>(List.of());
     private final ReadOnlyStringWrapper explicitText = new ReadOnlyStringWrapper("");
+    /** Counts the sets another panel sent, so the view can come forward for each (and not for a set read back from a report). */
+    private final ReadOnlyIntegerWrapper setsReceived = new ReadOnlyIntegerWrapper();
     private final ReadOnlyStringWrapper problem = new ReadOnlyStringWrapper("");
 
     private final ReadOnlyBooleanWrapper running = new ReadOnlyBooleanWrapper();
@@ -117,6 +121,8 @@ public final class EditViewModel {
     private Cancellation cancel;
     /** Counts store and attributions changes, so a job started for earlier ones does not show its outcome on later ones. */
     private int generation;
+    /** The attributions the browser was opened on (it outlives a store change that brings no attributions of its own). */
+    private Path browserAttributions;
 
     public EditViewModel(Editor service, EditedModelEvaluator evaluator, TaskExecutor tasks, ProjectState project,
                          ReadOnlyObjectProperty<ExampleBrowser> browser, DialogService dialogs) {
@@ -137,17 +143,18 @@ public final class EditViewModel {
         });
         explicitComponents.addListener((obs, old, now) -> showExplicitSet());
         result.addListener((obs, old, now) -> showResult(now));
-        project.storeProperty().addListener((obs, old, now) -> {
-            generation++;
-            explicitComponents.set(List.of());
-            result.set(null);
-        });
+        project.storeProperty().addListener((obs, old, now) -> storeChanged(now));
         project.componentsToAblateProperty().addListener((obs, old, now) -> {
             if (now != null && !now.isEmpty()) {
                 explicitComponents.set(List.copyOf(now));
+                setsReceived.set(setsReceived.get() + 1);
             }
         });
-        browser.addListener((obs, old, now) -> openAttributions(now));
+        browser.addListener((obs, old, now) -> {
+            browserAttributions = now == null ? null : project.attributionsProperty().get();
+            openAttributions(now);
+        });
+        browserAttributions = browser.get() == null ? null : project.attributionsProperty().get();
         openAttributions(browser.get());
         if (!project.componentsToAblateProperty().get().isEmpty()) {
             explicitComponents.set(List.copyOf(project.componentsToAblateProperty().get()));
@@ -158,12 +165,29 @@ public final class EditViewModel {
         return outDir == null || outDir.isBlank() ? "" : Path.of(outDir).resolve("edited.pt").toString();
     }
 
+    /**
+     * Another store: nothing of the previous one stays. When its attributions are the ones already
+     * open (back to a store shown before), no new attributions will arrive, so they are shown again
+     * now; otherwise the tab stays empty until the store's attributions open.
+     */
+    private void storeChanged(Path store) {
+        explicitComponents.set(List.of());
+        Path attributions = project.attributionsProperty().get();
+        boolean sameAttributions = store != null && attributions != null && attributions.equals(browserAttributions)
+                && Attributions.defaultFor(store).map(attributions::equals).orElse(false);
+        if (sameAttributions && browser.get() != null) {
+            openAttributions(browser.get());
+        } else {
+            openAttributions(null);
+        }
+    }
+
     /** New attributions (or none): their examples, the default output folder, and the edit found there, if any. */
     private void openAttributions(ExampleBrowser now) {
         generation++;
         rows.setAll(now == null ? List.of() : now.examples());
         result.set(null);
-        Path attributions = project.attributionsProperty().get();
+        Path attributions = now == null ? null : project.attributionsProperty().get();
         outDir.set(now == null || attributions == null ? "" : attributions.resolve(EditRequest.DEFAULT_OUT).toString());
         checkExamples();
         showExplicitSet();
@@ -484,6 +508,7 @@ public final class EditViewModel {
     public StringProperty outDirProperty() { return outDir; }
     public ReadOnlyObjectProperty<List<Integer>> explicitComponentsProperty() { return explicitComponents.getReadOnlyProperty(); }
     public ReadOnlyStringProperty explicitTextProperty() { return explicitText.getReadOnlyProperty(); }
+    public ReadOnlyIntegerProperty setsReceivedProperty() { return setsReceived.getReadOnlyProperty(); }
     public ReadOnlyStringProperty problemProperty() { return problem.getReadOnlyProperty(); }
     public ReadOnlyBooleanProperty runningProperty() { return running.getReadOnlyProperty(); }
     public ThrottledProgress progress() { return progress; }
