@@ -94,6 +94,8 @@ public final class EditSettingsController {
         kField.disableProperty().bind(explicit);
         modeBox.disableProperty().bind(explicit);
         sweepField.disableProperty().bind(explicit);
+        modeHelp.visibleProperty().bind(explicitBox.visibleProperty().not());
+        modeHelp.managedProperty().bind(modeHelp.visibleProperty());
         // a set sent by another panel: the window shows this panel, and this tab comes forward with it
         edit.setsReceivedProperty().addListener((obs, old, now) -> {
             showEditTab();

@@ -91,7 +91,7 @@ class EditPanelGuiTest extends GuiTestSupport {
         robot.interact(() -> ((ScrollPane) robot.lookup("#editScroll").query()).setVvalue(1));
         robot.clickOn(k2);
         assertEquals("2", robot.lookup("#kField").queryAs(TextField.class).getText());
-        screenshotsAtBothSizes(robot, "edit-result");
+        screenshotsAtBothSizes(robot, "edit-result", 0.45);
 
         // The component page link from the ablated table.
         robot.interact(() -> ((ScrollPane) robot.lookup("#editScroll").query()).setVvalue(0.3));
@@ -119,7 +119,7 @@ class EditPanelGuiTest extends GuiTestSupport {
         assertEquals("all", byLabel.getItems().getLast().label());
         assertEquals(edit.resultProperty().get().after().all().accuracy(), byLabel.getItems().getLast().accuracyAfter(), 1e-9);
         assertEquals(50, byLabel.getItems().stream().limit(byLabel.getItems().size() - 1).mapToInt(EditViewModel.LabelRow::examples).sum());
-        screenshotsAtBothSizes(robot, "edit-evaluated");
+        screenshotsAtBothSizes(robot, "edit-evaluated", 1);
 
         // A set sent from another panel brings the Edit tab forward and is ablated exactly.
         TabPane evaluateTabs = robot.lookup("#tabs").queryAs(TabPane.class);
@@ -131,7 +131,7 @@ class EditPanelGuiTest extends GuiTestSupport {
         assertEquals(Panel.EVALUATE, workbench.main().shownPanel());
         assertEquals("Edit the model", evaluateTabs.getSelectionModel().getSelectedItem().getText());
         assertTrue(robot.lookup("#explicitBox").query().isVisible());
-        screenshotsAtBothSizes(robot, "edit-explicit");
+        screenshotsAtBothSizes(robot, "edit-explicit", 0);
         dialogs.choices.add(0);
         robot.clickOn("#editButton");
         waitFor("the explicit edit", () -> !edit.runningProperty().get() && edit.resultProperty().get().ablated().size() == 3
@@ -156,13 +156,14 @@ class EditPanelGuiTest extends GuiTestSupport {
     }
 
     /** Screenshots at 1280 × 800 and 1024 × 640; at the small size the tab scrolls and stays below the window's top bar. */
-    private void screenshotsAtBothSizes(FxRobot robot, String name) throws IOException {
+    private void screenshotsAtBothSizes(FxRobot robot, String name, double scrolled) throws IOException {
         for (double[] size : new double[][] {{1024, 640}, {1280, 800}}) {
+            ScrollPane scroll = robot.lookup("#editScroll").query();
             robot.interact(() -> {
                 stage.setWidth(size[0]);
                 stage.setHeight(size[1]);
             });
-            ScrollPane scroll = robot.lookup("#editScroll").query();
+            robot.interact(() -> scroll.setVvalue(scrolled));
             TabPane tabs = robot.lookup("#tabs").query();
             Bounds scrollBounds = scroll.localToScene(scroll.getBoundsInLocal());
             Bounds tabsBounds = tabs.localToScene(tabs.getBoundsInLocal());
