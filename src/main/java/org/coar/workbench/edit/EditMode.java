@@ -18,14 +18,22 @@ public enum EditMode {
      * Ablate the k lowest scores: components that hold the target down more than the reference.
      * Raises the target's outputs, e.g. to fix a misclassified example.
      */
-    BOTTOMK;
+    BOTTOMK,
+    /**
+     * Ablate exactly the components the user listed ({@code --components}), whatever their scores:
+     * to test a set chosen elsewhere, e.g. on an example's page. Not a {@code --mode}.
+     */
+    EXPLICIT;
+
+    /** The modes that pick components from the ranking, as {@code --mode} takes them. */
+    public static final java.util.List<EditMode> RANKED = java.util.List.of(TOPK, BOTTOMK);
 
     public String cliName() {
         return name().toLowerCase(Locale.ROOT);
     }
 
     public static EditMode parse(String name) {
-        for (EditMode mode : values()) {
+        for (EditMode mode : RANKED) {
             if (mode.cliName().equals(name.trim().toLowerCase(Locale.ROOT))) {
                 return mode;
             }

@@ -20,14 +20,36 @@ import java.util.List;
  * @param cpuWorkers      model replicas on the CPU (0: one per core)
  * @param batchSize       examples per forward pass
  * @param forceAttributions use attributions fitted on another store or model (recorded in the report) instead of refusing them
+ * @param components      the components to ablate, as mask indices, in mode {@link EditMode#EXPLICIT}; empty otherwise.
+ *                        A non-empty list makes the mode explicit and k its size; the target may then be blank (no target)
  */
 public record EditRequest(Path storeDir, Path attributionsDir, String target, String reference, int k, EditMode mode,
                           Integer sweepMax, Path save, Path outDir, List<String> devices, int cpuWorkers, int batchSize,
-                          boolean forceAttributions) {
+                          boolean forceAttributions, List<Integer> components) {
     public static final String DEFAULT_OUT = "edit";
 
     public EditRequest {
         devices = List.copyOf(devices);
+        components = List.copyOf(components);
+        if (!components.isEmpty()) {
+            mode = EditMode.EXPLICIT;
+            k = components.size();
+        }
+    }
+
+    public EditRequest(Path storeDir, Path attributionsDir, String target, String reference, int k, EditMode mode,
+                       Integer sweepMax, Path save, Path outDir, List<String> devices, int cpuWorkers, int batchSize,
+                       boolean forceAttributions) {
+        this(storeDir, attributionsDir, target, reference, k, mode, sweepMax, save, outDir, devices, cpuWorkers, batchSize,
+                forceAttributions, List.of());
+    }
+
+    /** An edit that ablates exactly {@code components} (mask indices) and measures target, reference and all examples. */
+    public static EditRequest explicit(Path storeDir, Path attributionsDir, List<Integer> components, String target, String reference,
+                                       Path save, Path outDir, List<String> devices, int cpuWorkers, int batchSize,
+                                       boolean forceAttributions) {
+        return new EditRequest(storeDir, attributionsDir, target, reference, components.size(), EditMode.EXPLICIT, null, save, outDir,
+                devices, cpuWorkers, batchSize, forceAttributions, components);
     }
 
     /** An edit that refuses attributions fitted on another store or model. */

@@ -14,9 +14,50 @@ import java.util.Locale;
  * @param sweep     k = 1..sweepMax, empty without a sweep
  * @param saved     the edited TorchScript model, or null
  * @param reloadMaxAbsDifference largest |margin difference| between the saved file reloaded and the edited model in memory (NaN when not saved)
+ * @param marginsBefore the unedited model's margin per example; empty when unknown (an edit report older than version 3)
+ * @param marginsAfter  the edited model's margin per example; empty when unknown
  */
 public record EditResult(int[] target, int[] reference, EditMode mode, List<AblatedComponent> ablated, Metrics before, Metrics after,
-                         List<SweepRow> sweep, Path saved, double reloadMaxAbsDifference, Path report, List<Path> figures) {
+                         List<SweepRow> sweep, Path saved, double reloadMaxAbsDifference, Path report, List<Path> figures,
+                         float[] marginsBefore, float[] marginsAfter) {
+
+    /** An example the edit flipped: wrong before and right after ({@link #fixed()}), or right before and wrong after. */
+    public record Flip(int example, float marginBefore, float marginAfter) {
+        public boolean fixed() {
+            return marginAfter > 0;
+        }
+    }
+
+    /** Whether the per-example margins are known, so {@link #flipped()} can be listed. */
+    public boolean hasMargins() {
+        return marginsBefore.length > 0 && marginsBefore.length == marginsAfter.length;
+    }
+
+    /**
+     * The examples whose correctness (margin > 0, as accuracy counts it) the edit changed, in example order;
+     * empty when the margins are unknown.
+     */
+    public List<Flip> flipped() {
+        List<Flip> flips = new ArrayList<>();
+        if (!hasMargins()) {
+            return flips;
+        }
+        for (int j = 0; j < marginsBefore.length; j++) {
+            if ((marginsBefore[j] > 0) != (marginsAfter[j] > 0)) {
+                flips.add(new Flip(j, marginsBefore[j], marginsAfter[j]));
+            }
+        }
+        return flips;
+    }
+
+    /** Every example's margin before and after, as CSV with its label. */
+    public String marginsCsv(int[] labels) {
+        StringBuilder csv = new StringBuilder("example,label,margin_before,margin_after\n");
+        for (int j = 0; j < marginsBefore.length; j++) {
+            csv.append(String.format(Locale.ROOT, "%d,%d,%.7g,%.7g%n", j, labels[j], marginsBefore[j], marginsAfter[j]));
+        }
+        return csv.toString();
+    }
 
     /** One ablated component: flat index, readable name, Welch t-score. */
     public record AblatedComponent(int index, String label, double score) {

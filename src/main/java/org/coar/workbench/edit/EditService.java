@@ -12,7 +12,6 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.coar.workbench.attributions.FittedOn;
-import org.coar.workbench.job.Cancellation;
 import org.coar.workbench.WorkbenchException;
 import org.coar.workbench.attributions.Attributions;
 import org.coar.workbench.job.Cancellation;
@@ -50,13 +49,23 @@ public final class EditService {
         Components components = stored.components();
         int p = components.total();
         int m = stored.data().size();
-        if (request.k() < 1 || request.k() > p) {
+        boolean explicit = request.mode() == EditMode.EXPLICIT;
+        if (explicit) {
+            checkComponents(request.components(), components);
+            if (request.sweepMax() != null) {
+                throw new WorkbenchException("--sweep ranks the components by score, so it does not go with --components (an explicit set); "
+                        + "drop one of them");
+            }
+        } else if (request.k() < 1 || request.k() > p) {
             throw new WorkbenchException("--k " + request.k() + ": choose between 1 and " + p + " (the number of components)");
         }
         if (request.sweepMax() != null && (request.sweepMax() < 1 || request.sweepMax() > p)) {
             throw new WorkbenchException("--sweep " + request.sweepMax() + ": choose between 1 and " + p + " (the number of components)");
         }
-        ExampleSet.check("--target", request.target(), stored.data().labels(), false);
+        boolean hasTarget = !(explicit && (request.target() == null || request.target().isBlank()));
+        if (hasTarget) {
+            ExampleSet.check("--target", request.target(), stored.data().labels(), false);
+        }
         ExampleSet.check("--reference", request.reference(), stored.data().labels(), true);
         try (Attributions attributions = Attributions.load(request.attributionsDir())) {
             attributions.checkMatches(request.storeDir(), p, m);
@@ -68,13 +77,15 @@ public final class EditService {
             try (ReplicaPool pool = ReplicaPool.loaded(modelFile, workers, components, stored.data(), request.batchSize(),
                     OutputFunction.MARGIN, stored.run().modelOutput(), stored.run().usesAutocast())) {
                 float[] marginsBefore = margins(pool, allKept(p), "unedited model", progress, cancel);
-                int[] target = ExampleSet.parse("--target", request.target(), stored.data().labels(), marginsBefore, null);
+                int[] target = hasTarget ? ExampleSet.parse("--target", request.target(), stored.data().labels(), marginsBefore, null)
+                        : new int[0];
                 int[] reference = ExampleSet.parse("--reference", request.reference(), stored.data().labels(), marginsBefore, target);
                 progress.accept(new Progress("scoring components", 0, 1, "steps"));
-                ComponentRanking.Scores scores = ComponentRanking.welchT(attributions.rawScores(target),
+                ComponentRanking.Scores scores = target.length == 0 ? null : ComponentRanking.welchT(attributions.rawScores(target),
                         attributions.rawScores(reference));
                 int maxK = Math.max(request.k(), request.sweepMax() == null ? 0 : request.sweepMax());
-                int[] ranked = ComponentRanking.select(scores, maxK, request.mode());
+                int[] ranked = explicit ? request.components().stream().mapToInt(Integer::intValue).toArray()
+                        : ComponentRanking.select(scores, maxK, request.mode());
                 int[] chosen = Arrays.copyOf(ranked, request.k());
                 progress.accept(new Progress("scoring components", 1, 1, "steps"));
 
@@ -85,7 +96,7 @@ public final class EditService {
                 }
                 List<EditResult.AblatedComponent> ablated = new ArrayList<>();
                 for (int c : chosen) {
-                    ablated.add(new EditResult.AblatedComponent(c, components.label(c), scores.t()[c]));
+                    ablated.add(new EditResult.AblatedComponent(c, components.label(c), scores == null ? Double.NaN : scores.t()[c]));
                 }
                 int[] all = range(m);
                 EditResult.Metrics before = metrics(marginsBefore, target, reference, all);
@@ -107,9 +118,27 @@ public final class EditService {
                 }
                 Path report = request.outDir().resolve(EditFiles.REPORT);
                 EditResult result = new EditResult(target, reference, request.mode(), ablated, before, after, sweep,
-                        request.save(), reloadDifference, report, figures);
+                        request.save(), reloadDifference, report, figures, marginsBefore, marginsAfter);
                 EditFiles.write(request.outDir(), request, stored, attributions, result, workers, provenance);
                 return result;
+            }
+        }
+    }
+
+    /** An explicit set: at least one component, each a mask index of this model, none twice. */
+    static void checkComponents(List<Integer> chosen, Components components) {
+        int p = components.total();
+        if (chosen.isEmpty()) {
+            throw new WorkbenchException("--components: list at least one component (mask indices 0.." + (p - 1) + "), e.g. 3,17,40");
+        }
+        java.util.Set<Integer> seen = new java.util.HashSet<>();
+        for (int c : chosen) {
+            if (c < 0 || c >= p) {
+                throw new WorkbenchException("--components: component " + c + " is out of range; the model has " + p
+                        + " components (mask indices 0.." + (p - 1) + ")");
+            }
+            if (!seen.add(c)) {
+                throw new WorkbenchException("--components: component " + c + " (" + components.label(c) + ") is listed twice; list each once");
             }
         }
     }

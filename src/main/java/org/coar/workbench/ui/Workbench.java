@@ -12,6 +12,7 @@ import org.coar.workbench.Version;
 import org.coar.workbench.ablation.BuildService;
 import org.coar.workbench.demo.DemoProject;
 import org.coar.workbench.edit.EditService;
+import org.coar.workbench.edit.EditedModelEvaluation;
 import org.coar.workbench.evaluation.EvaluationService;
 import org.coar.workbench.fit.FitDevices;
 import org.coar.workbench.spec.SpecCodec;
@@ -39,6 +40,8 @@ import org.coar.workbench.ui.evaluate.EditComparisonController;
 import org.coar.workbench.ui.evaluate.EditExamplesController;
 import org.coar.workbench.ui.evaluate.EditSettingsController;
 import org.coar.workbench.ui.evaluate.EditSweepController;
+import org.coar.workbench.ui.evaluate.EditOutcomeController;
+import org.coar.workbench.ui.evaluate.EditedModelController;
 import org.coar.workbench.ui.common.TaskExecutor;
 import org.coar.workbench.ui.evaluate.EditViewModel;
 import org.coar.workbench.ui.evaluate.EvaluationResultsController;
@@ -80,7 +83,9 @@ public final class Workbench {
         componentPageViewModel = new ComponentPageViewModel(tasks, project, attributionsViewModel.browserProperty());
         layerHeatmapViewModel = new LayerHeatmapViewModel(tasks, project, attributionsViewModel.browserProperty());
         evaluationViewModel = new EvaluationViewModel(new EvaluationService()::evaluate, tasks, project);
-        editViewModel = new EditViewModel(new EditService()::edit, tasks, project, attributionsViewModel.browserProperty());
+        editViewModel = new EditViewModel(new EditService()::edit, (store, edited, out, progress, cancel) ->
+                new EditedModelEvaluation().evaluate(store, edited, out, java.util.List.of(), 0, 100, progress, cancel),
+                tasks, project, attributionsViewModel.browserProperty(), dialogs);
         SpecController spec = new SpecController(specViewModel, dialogs);
         BuildController build = new BuildController(buildViewModel, project, dialogs);
         RegressionController regression = new RegressionController(regressionViewModel, project, dialogs);
@@ -104,7 +109,9 @@ public final class Workbench {
                 Map.entry(EditExamplesController.class, () -> new EditExamplesController(editViewModel)),
                 Map.entry(EditSettingsController.class, () -> new EditSettingsController(editViewModel, dialogs)),
                 Map.entry(EditComparisonController.class, () -> new EditComparisonController(editViewModel)),
-                Map.entry(EditSweepController.class, () -> new EditSweepController(editViewModel))));
+                Map.entry(EditSweepController.class, () -> new EditSweepController(editViewModel)),
+                Map.entry(EditOutcomeController.class, () -> new EditOutcomeController(editViewModel)),
+                Map.entry(EditedModelController.class, () -> new EditedModelController(editViewModel, dialogs))));
         Map<Panel, Parent> panels = new java.util.EnumMap<>(Panel.class);
         for (Panel panel : Panel.values()) {
             panels.put(panel, panelLoader.load(panel.view()));

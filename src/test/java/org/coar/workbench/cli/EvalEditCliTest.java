@@ -39,6 +39,42 @@ class EvalEditCliTest {
     }
 
     @Test
+    void editComponentsAblatesExactlyTheListedSetAndBadIndicesAreRefused(@TempDir Path tmp) {
+        Path store = EvalFixtures.linearStore(tmp, 2);
+        Path attributions = EvalFixtures.exactAttributions(tmp);
+        String[] common = {"--store", store.toString(), "--attributions", attributions.toString(), "--devices", "cpu", "--cpu-workers", "1"};
+
+        CoarRun run = CoarRun.coar(concat(new String[] {"edit", "--components", "3, 12", "--target", "0"}, common));
+        assertEquals(0, run.exitCode(), run.err());
+        // components 3 and 12 are the two that hold example 0 wrong (the fixture's plant): ablating them fixes it
+        assertTrue(run.out().contains("Ablated 2 components (explicit): a #3, b #2"), run.out());
+        assertTrue(run.out().contains("target (1)               acc 0.000, margin") && run.out().contains("acc 1.000"), run.out());
+        assertTrue(Files.exists(attributions.resolve("edit/margins.csv")));
+
+        CoarRun noTarget = CoarRun.coar(concat(new String[] {"edit", "--components", "3"}, common));
+        assertEquals(0, noTarget.exitCode(), noTarget.err());
+        assertTrue(noTarget.out().contains("reference (64)"), noTarget.out());
+
+        CoarRun word = CoarRun.coar(concat(new String[] {"edit", "--components", "3,x"}, common));
+        assertEquals(2, word.exitCode(), "a usage error");
+        assertTrue(word.err().contains("--components: 'x' is not a component index; list mask indices (whole numbers from 0) separated "
+                + "by commas, e.g. --components 3,17,40"), word.err());
+        CoarRun negative = CoarRun.coar(concat(new String[] {"edit", "--components", "-1"}, common));
+        assertEquals(2, negative.exitCode());
+        assertTrue(negative.err().contains("--components: '-1' is not a component index"), negative.err());
+        CoarRun withK = CoarRun.coar(concat(new String[] {"edit", "--components", "3", "--k", "2"}, common));
+        assertEquals(2, withK.exitCode());
+        assertTrue(withK.err().contains("--components ablates exactly the listed components, so it does not go with --k"), withK.err());
+        CoarRun range = CoarRun.coar(concat(new String[] {"edit", "--components", "3,16"}, common));
+        assertEquals(1, range.exitCode());
+        assertTrue(range.err().contains("error: --components: component 16 is out of range; the model has 16 components (mask indices 0..15)"),
+                range.err());
+        CoarRun neither = CoarRun.coar(concat(new String[] {"edit", "--target", "0"}, common));
+        assertEquals(2, neither.exitCode());
+        assertTrue(neither.err().contains("give --target and --k"), neither.err());
+    }
+
+    @Test
     void badInputExitsOneNamingTheProblem(@TempDir Path tmp) throws Exception {
         Path store = EvalFixtures.linearStore(tmp, 2);
         Path attributions = EvalFixtures.exactAttributions(tmp);

@@ -109,6 +109,123 @@ class EditServiceTest {
         assertEquals(0, check.exitCode(), check.output());
     }
 
+    /** Margins of the linear model with {@code ablated} zeroed: constant + Σ over kept components of their effects (numpy fixtures). */
+    private static double[] closedFormMargins(int... ablated) {
+        float[][] effects = EvalFixtures.matrix("linear_effects.npy");
+        float[] constant = EvalFixtures.vector("linear_constant.npy");
+        double[] margins = new double[constant.length];
+        for (int j = 0; j < constant.length; j++) {
+            margins[j] = constant[j];
+            for (int c = 0; c < effects.length; c++) {
+                int component = c;
+                if (java.util.Arrays.stream(ablated).noneMatch(a -> a == component)) {
+                    margins[j] += effects[c][j];
+                }
+            }
+        }
+        return margins;
+    }
+
+    @Test
+    void anExplicitSetAblatesExactlyThoseComponentsAsTheClosedFormWithThemZeroed(@TempDir Path tmp) {
+        Path store = EvalFixtures.linearStore(tmp, 2);
+        Path attributions = EvalFixtures.exactAttributions(tmp);
+        Path out = tmp.resolve("explicit");
+        EditResult result = new EditService().edit(EditRequest.explicit(store, attributions, List.of(12, 3, 7), "0", "rest", null, out,
+                List.of("cpu"), 1, 64, false), p -> { }, new Cancellation());
+
+        assertEquals(EditMode.EXPLICIT, result.mode());
+        assertEquals(List.of(12, 3, 7), result.ablated().stream().map(EditResult.AblatedComponent::index).toList(), "as listed");
+        double[] before = closedFormMargins();
+        double[] after = closedFormMargins(3, 7, 12);
+        List<EditResult.Flip> expectedFlips = new java.util.ArrayList<>();
+        for (int j = 0; j < before.length; j++) {
+            assertEquals(before[j], result.marginsBefore()[j], 1e-4, "unedited margin of example " + j);
+            assertEquals(after[j], result.marginsAfter()[j], 1e-4, "margin of example " + j + " with 3, 7 and 12 zeroed");
+            if ((before[j] > 0) != (after[j] > 0)) {
+                expectedFlips.add(new EditResult.Flip(j, result.marginsBefore()[j], result.marginsAfter()[j]));
+            }
+        }
+        assertEquals(expectedFlips, result.flipped());
+        assertTrue(result.flipped().stream().anyMatch(f -> f.example() == 0 && f.fixed()), "3 and 12 are what hold example 0 wrong");
+
+        // The report (format 3) reads back as the same edit: the mode, the set, the margins and so the flips.
+        EditFiles.Report report = EditFiles.read(out);
+        assertEquals(3, report.provenance().version());
+        assertEquals(EditMode.EXPLICIT, report.mode());
+        assertEquals(List.of(12, 3, 7), report.ablated().stream().map(EditResult.AblatedComponent::index).toList());
+        assertEquals(63, report.reference().length);
+        assertArrayEquals(result.marginsAfter(), report.marginsAfter(), 1e-5f);
+        assertEquals(result.flipped().stream().map(EditResult.Flip::example).toList(),
+                report.toResult().flipped().stream().map(EditResult.Flip::example).toList());
+    }
+
+    @Test
+    void theSavedEditedModelEvaluatedPerLabelGivesTheClosedFormsAccuracy(@TempDir Path tmp) {
+        Path store = EvalFixtures.linearStore(tmp, 2);
+        Path attributions = EvalFixtures.exactAttributions(tmp);
+        Path saved = tmp.resolve("edited.pt");
+        new EditService().edit(EditRequest.explicit(store, attributions, List.of(3, 12, 7), "0", "rest", saved, tmp.resolve("e"),
+                List.of("cpu"), 1, 64, false), p -> { }, new Cancellation());
+        EditedModelEvaluation.Result evaluation = new EditedModelEvaluation().evaluate(store, saved, tmp.resolve("e"), List.of("cpu"), 1,
+                64, p -> { }, new Cancellation());
+        double[] before = closedFormMargins();
+        double[] after = closedFormMargins(3, 7, 12);
+        for (int j = 0; j < after.length; j++) {
+            assertEquals(before[j], evaluation.marginsBefore()[j], 1e-4, "store model, example " + j);
+            assertEquals(after[j], evaluation.marginsAfter()[j], 1e-4, "the saved file, example " + j);
+        }
+        long right = java.util.Arrays.stream(after).filter(v -> v > 0).count();
+        assertEquals(right / 64.0, evaluation.all().after().accuracy(), 1e-12);
+        assertEquals(64, evaluation.all().after().examples());
+        assertTrue(Files.exists(tmp.resolve("e").resolve(EditedModelEvaluation.BY_LABEL_CSV)));
+        WorkbenchException none = assertThrows(WorkbenchException.class, () -> new EditedModelEvaluation().evaluate(store,
+                tmp.resolve("missing.pt"), tmp.resolve("e"), List.of("cpu"), 1, 64, p -> { }, new Cancellation()));
+        assertTrue(none.getMessage().startsWith(tmp.resolve("missing.pt") + ": no saved edited model"), none.getMessage());
+    }
+
+    @Test
+    void anExplicitSetNeedsNoTargetAndMeasuresEveryExampleAsTheReference(@TempDir Path tmp) {
+        Path store = EvalFixtures.linearStore(tmp, 2);
+        Path attributions = EvalFixtures.exactAttributions(tmp);
+        EditResult result = new EditService().edit(EditRequest.explicit(store, attributions, List.of(5), "", "rest", null,
+                tmp.resolve("e"), List.of("cpu"), 1, 64, false), p -> { }, new Cancellation());
+        assertEquals(0, result.target().length);
+        assertEquals(64, result.reference().length);
+        assertTrue(Double.isNaN(result.ablated().getFirst().score()), "no target, no t-score");
+        assertTrue(Double.isNaN(EditFiles.read(tmp.resolve("e")).ablated().getFirst().score()));
+    }
+
+    @Test
+    void anExplicitSetOutOfRangeListedTwiceOrSweptIsRefused(@TempDir Path tmp) {
+        Path store = EvalFixtures.linearStore(tmp, 2);
+        Path attributions = EvalFixtures.exactAttributions(tmp);
+        EditService service = new EditService();
+        WorkbenchException range = assertThrows(WorkbenchException.class, () -> service.edit(EditRequest.explicit(store, attributions,
+                List.of(3, 16), "0", "rest", null, tmp.resolve("e"), List.of("cpu"), 1, 64, false), p -> { }, new Cancellation()));
+        assertEquals("--components: component 16 is out of range; the model has 16 components (mask indices 0..15)", range.getMessage());
+        WorkbenchException twice = assertThrows(WorkbenchException.class, () -> service.edit(EditRequest.explicit(store, attributions,
+                List.of(3, 3), "0", "rest", null, tmp.resolve("e"), List.of("cpu"), 1, 64, false), p -> { }, new Cancellation()));
+        assertEquals("--components: component 3 (a #3) is listed twice; list each once", twice.getMessage());
+        WorkbenchException sweep = assertThrows(WorkbenchException.class, () -> service.edit(new EditRequest(store, attributions, "0",
+                "rest", 1, EditMode.EXPLICIT, 4, null, tmp.resolve("e"), List.of("cpu"), 1, 64, false, List.of(3)), p -> { },
+                new Cancellation()));
+        assertTrue(sweep.getMessage().startsWith("--sweep ranks the components"), sweep.getMessage());
+        assertFalse(Files.exists(tmp.resolve("e")));
+    }
+
+    @Test
+    void anEditWithoutASweepRemovesTheSweepOfTheEditItReplaces(@TempDir Path tmp) {
+        Path store = EvalFixtures.linearStore(tmp, 2);
+        Path attributions = EvalFixtures.exactAttributions(tmp);
+        Path out = tmp.resolve("edit");
+        new EditService().edit(request(store, attributions, out, "0", 2, EditMode.TOPK, 3, null), p -> { }, new Cancellation());
+        assertEquals(3, EditFiles.read(out).sweep().size());
+        new EditService().edit(request(store, attributions, out, "0", 2, EditMode.TOPK, null, null), p -> { }, new Cancellation());
+        assertEquals(List.of(), EditFiles.read(out).sweep());
+        assertFalse(Files.exists(out.resolve(EditFiles.SWEEP_CSV)));
+    }
+
     @Test
     void topkLowersTheTargetsMarginWhereBottomkRaisedIt(@TempDir Path tmp) {
         Path store = EvalFixtures.linearStore(tmp, 2);

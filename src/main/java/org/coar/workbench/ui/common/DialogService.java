@@ -16,6 +16,13 @@ public interface DialogService {
 
     Optional<Path> chooseDirectory(String title);
 
+    /**
+     * Asks a question with the given answers (e.g. before replacing earlier results).
+     *
+     * @return the index of the answer chosen, or -1 when the dialog was closed without one
+     */
+    int ask(String title, String message, String... answers);
+
     /** Runs {@code action}; a refusal with a message for the user (bad settings, no store) becomes an error dialog titled {@code failureTitle}. */
     default void attempt(String failureTitle, Runnable action) {
         try {

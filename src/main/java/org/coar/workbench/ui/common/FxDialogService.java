@@ -42,6 +42,23 @@ public final class FxDialogService implements DialogService {
     }
 
     @Override
+    public int ask(String title, String message, String... answers) {
+        Alert alert = new Alert(Alert.AlertType.CONFIRMATION);
+        alert.initOwner(owner);
+        alert.setTitle(title);
+        alert.setHeaderText(title);
+        alert.setContentText(message);
+        java.util.List<javafx.scene.control.ButtonType> buttons = new java.util.ArrayList<>();
+        for (String answer : answers) {
+            buttons.add(new javafx.scene.control.ButtonType(answer, javafx.scene.control.ButtonBar.ButtonData.OTHER));
+        }
+        buttons.add(javafx.scene.control.ButtonType.CANCEL);
+        alert.getButtonTypes().setAll(buttons);
+        alert.getDialogPane().setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
+        return alert.showAndWait().map(buttons::indexOf).filter(i -> i < answers.length).orElse(-1);
+    }
+
+    @Override
     public Optional<Path> chooseFile(String title, String... extensions) {
         FileChooser chooser = new FileChooser();
         chooser.setTitle(title);

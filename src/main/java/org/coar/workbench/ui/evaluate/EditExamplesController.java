@@ -47,6 +47,7 @@ public final class EditExamplesController {
         Cells.value(editPredictionColumn, ExampleBrowser.ExampleRow::prediction);
         Cells.value(editOutputColumn, ExampleBrowser.ExampleRow::cleanOutput);
         editOutputColumn.setCellFactory(c -> Cells.numberCell("%.3f"));
+        EditLinks.link(editExampleTable, "Show example page", r -> edit.showExample(r.index()));
         var nothingSelected = editExampleTable.getSelectionModel().selectedItemProperty().isNull();
         targetButton.disableProperty().bind(nothingSelected);
         referenceButton.disableProperty().bind(nothingSelected);

@@ -12,6 +12,9 @@ public class FakeDialogs implements DialogService {
     public final Deque<Path> answers = new ArrayDeque<>();
     public final List<String> errors = new ArrayList<>();
     public final List<String> informations = new ArrayList<>();
+    /** The questions asked, as "title: message", and the answers to give them in turn (index; -1 closes the dialog). */
+    public final List<String> questions = new ArrayList<>();
+    public final Deque<Integer> choices = new ArrayDeque<>();
 
     /** For tests where any error dialog is a failure: it fails at once, naming the message. */
     public static DialogService failingOnError() {
@@ -31,6 +34,16 @@ public class FakeDialogs implements DialogService {
     @Override
     public void showInformation(String title, String message) {
         informations.add(title + ": " + message);
+    }
+
+    @Override
+    public int ask(String title, String message, String... answers) {
+        questions.add(title + ": " + message);
+        Integer choice = choices.poll();
+        if (choice == null) {
+            throw new AssertionError("unexpected question " + title + ": " + message);
+        }
+        return choice;
     }
 
     @Override
