@@ -31,7 +31,6 @@ import org.coar.workbench.store.RunConfig;
 import org.coar.workbench.model.BatchSize;
 import org.coar.workbench.model.DeviceReport;
 import org.coar.workbench.model.Devices;
-import org.coar.workbench.slurm.SlurmScript;
 import org.coar.workbench.store.Store;
 import org.coar.workbench.ablation.TaskRecord;
 import org.coar.workbench.ui.common.BackgroundJob;
@@ -41,10 +40,10 @@ import org.coar.workbench.ui.common.ProjectState;
 import org.coar.workbench.ui.common.TaskExecutor;
 
 /**
- * The Build panel's state. Progress from the build's worker threads lands in a field and is
- * copied to properties every 100 ms, so the FX thread never sees one event per row.
- * <p>Its length (about 450 lines) is the panel's state: the store, devices, range and SLURM script, and the build
- * all change together when a store opens or a build starts. The controllers of its five sub-panels bind to it.
+ * The Build panel's state: the store, its recorded settings and completion, the devices, the range, and the build's
+ * commands. The build's live figures and charts are {@link BuildFigures}, the SLURM script {@link SlurmScriptForm}.
+ * <p>Its length (about 430 lines) is what changes together when a store opens or a build starts: opening a store
+ * clears everything the previous one showed, and a build's progress shows only while its store is the open one.
  */
 public final class BuildViewModel {
     static final String DEFAULT_ALPHA = "0.05";
@@ -83,11 +82,7 @@ public final class BuildViewModel {
     /** Every process filling the store (this window's builds, other terminals, SLURM tasks), from its task records. */
     private final ObservableList<TaskRecord> tasksFillingStore = FXCollections.observableArrayList();
 
-    private final StringProperty slurmTasks = new SimpleStringProperty("10");
-    private final StringProperty slurmGpus = new SimpleStringProperty("1");
-    private final StringProperty slurmPartition = new SimpleStringProperty("");
-    private final StringProperty slurmTime = new SimpleStringProperty("04:00:00");
-    private final ReadOnlyStringWrapper slurmScript = new ReadOnlyStringWrapper("");
+    private final SlurmScriptForm slurm = new SlurmScriptForm();
 
     private Cancellation control;
     private final Timeline watcher = new Timeline(new KeyFrame(javafx.util.Duration.seconds(2), e -> refreshStoreSummary()));
@@ -109,9 +104,6 @@ public final class BuildViewModel {
             clearForNewStore(now);
             readStore(now);
         });
-        for (StringProperty p : List.of(slurmTasks, slurmGpus, slurmPartition, slurmTime)) {
-            p.addListener((obs, old, now) -> updateSlurmScript());
-        }
         // A store other processes fill (e.g. cluster jobs) shows its completion growing.
         watcher.setCycleCount(Timeline.INDEFINITE);
         watcher.play();
@@ -182,7 +174,7 @@ public final class BuildViewModel {
 
     /** Reads the store's run.json and completion in the background, and shows them if the store is still the project's. */
     private void readStore(Path store) {
-        updateSlurmScript();
+        slurm.setStore(store);
         if (store == null) {
             storeShown = null;
             showRecorded(null, Optional.empty());
@@ -265,21 +257,6 @@ public final class BuildViewModel {
         }
     }
 
-    private void updateSlurmScript() {
-        Path store = project.storeProperty().get();
-        if (store == null) {
-            slurmScript.set("Open or initialise a store to generate a SLURM array script.");
-            return;
-        }
-        try {
-            slurmScript.set(new SlurmScript(store.toAbsolutePath(), parsePositive(slurmTasks.get(), "Tasks"),
-                    parseNonNegative(slurmGpus.get(), "GPUs per task"), 0, slurmPartition.get(), slurmTime.get(), List.of(),
-                    SlurmScript.defaultCoarCommand()).render());
-        } catch (WorkbenchException e) {
-            slurmScript.set("# " + e.getMessage());
-        }
-    }
-
     /** Asks for a store directory and makes it the project's store. */
     public void openStore() {
         dialogs.chooseDirectory("Open a store directory").ifPresent(dir -> project.storeProperty().set(dir));
@@ -318,7 +295,7 @@ public final class BuildViewModel {
         if (chosen.isEmpty()) {
             throw new WorkbenchException("Choose at least one device");
         }
-        BuildRequest request = new BuildRequest(store, run, chosen, cpuWorkers.get().isBlank() ? 0 : parsePositive(cpuWorkers.get(), "CPU workers"),
+        BuildRequest request = new BuildRequest(store, run, chosen, cpuWorkers.get().isBlank() ? 0 : SlurmScriptForm.positive(cpuWorkers.get(), "CPU workers"),
                 optionalLong(start.get(), "Start row"), optionalLong(end.get(), "End row"),
                 partition.get().isBlank() ? null : partition.get().trim(), BatchSize.parse(batchSize.get()), false,
                 Duration.ofHours(1));
@@ -421,22 +398,6 @@ public final class BuildViewModel {
         return text == null || text.isBlank() ? null : FormFields.wholeNumber(text, field);
     }
 
-    private static int parsePositive(String text, String field) {
-        long value = FormFields.wholeNumber(text == null ? "" : text, field);
-        if (value < 1 || value > Integer.MAX_VALUE) {
-            throw new WorkbenchException(field + ": expected a whole number of at least 1, got '" + text + "'");
-        }
-        return (int) value;
-    }
-
-    private static int parseNonNegative(String text, String field) {
-        long value = FormFields.wholeNumber(text == null ? "" : text, field);
-        if (value < 0 || value > 64) {
-            throw new WorkbenchException(field + ": expected 0 to 64, got '" + text + "'");
-        }
-        return (int) value;
-    }
-
     public ObservableList<DeviceOption> devices() { return devices; }
     public StringProperty alphaProperty() { return alpha; }
     public StringProperty seedProperty() { return seed; }
@@ -459,11 +420,8 @@ public final class BuildViewModel {
     public ReadOnlyStringProperty rowsTextProperty() { return figures.rowsTextProperty(); }
     public ObservableList<BuildProgress.WorkerState> workers() { return figures.workers(); }
     public ObservableList<TaskRecord> tasksFillingStore() { return tasksFillingStore; }
-    public StringProperty slurmTasksProperty() { return slurmTasks; }
-    public StringProperty slurmGpusProperty() { return slurmGpus; }
-    public StringProperty slurmPartitionProperty() { return slurmPartition; }
-    public StringProperty slurmTimeProperty() { return slurmTime; }
-    public ReadOnlyStringProperty slurmScriptProperty() { return slurmScript.getReadOnlyProperty(); }
+    /** The SLURM array script for the store. */
+    public SlurmScriptForm slurm() { return slurm; }
 
     public void shutdown() {
         cancel();

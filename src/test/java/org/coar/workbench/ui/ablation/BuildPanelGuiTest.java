@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import javafx.geometry.Bounds;
 import javafx.geometry.Orientation;
 import javafx.scene.Node;
@@ -21,7 +22,9 @@ import javafx.scene.control.ScrollBar;
 import javafx.scene.control.ScrollPane;
 import javafx.scene.control.TableView;
 import javafx.scene.control.TextField;
+import javafx.scene.control.TitledPane;
 import javafx.scene.control.ToolBar;
+import javafx.scene.text.Text;
 import javafx.stage.Stage;
 import org.coar.workbench.store.RunConfig;
 import org.coar.workbench.ui.GuiTestSupport;
@@ -95,6 +98,7 @@ class BuildPanelGuiTest extends GuiTestSupport {
                     .anyMatch(n -> n instanceof ScrollBar b && b.getOrientation() == Orientation.VERTICAL && isShown(b));
             assertTrue(contentHeight <= viewportHeight + 1 || scrollBarShown,
                     "content " + contentHeight + " px high in a " + viewportHeight + " px viewport without a scroll bar");
+            assertEquals(List.of(), clippedHeaders(robot.lookup("#workerTable").queryTableView()));
             for (String id : new String[] {"#accuracyChart", "#outputChart"}) {
                 Node node = robot.lookup(id).query();
                 Bounds bounds = node.localToScene(node.getLayoutBounds());
@@ -149,7 +153,29 @@ class BuildPanelGuiTest extends GuiTestSupport {
         assertTrue(viewModel.storeSummaryProperty().get().endsWith("complete, nothing left to build"),
                 viewModel.storeSummaryProperty().get());
         screenshot(robot, "build-switched-to-complete-store");
+
+        // The processes filling the store, opened at the smaller size (its headers are checked by eye: the settings
+        // side is narrow there); the workers' headers in full.
+        TitledPane processes = robot.lookup(n -> n instanceof TitledPane t && t.getText().equals("Processes filling this store"))
+                .queryAs(TitledPane.class);
+        robot.interact(() -> processes.setExpanded(true));
+        TableView<?> tasks = robot.lookup("#taskTable").queryTableView();
+        waitFor("the CLI build's task record", () -> !tasks.getItems().isEmpty());
+        robot.interact(() -> {
+            ScrollPane settings = (ScrollPane) robot.lookup(".scroll-pane").match(n -> robot.from(n).lookup("#taskTable").tryQuery()
+                    .isPresent()).query();
+            settings.setVvalue(1);
+        });
+        assertEquals(List.of(), clippedHeaders(workers));
+        screenshot(robot, "build-processes-1024x640");
         assertTrue(dialogs.errors.isEmpty(), dialogs.errors.toString());
+    }
+
+    /** Column headers drawn shorter than their names ("Proc…"). */
+    private static List<String> clippedHeaders(TableView<?> table) {
+        return table.lookupAll(".column-header .label").stream().map(n -> (Label) n)
+                .filter(label -> label.lookup(".text") instanceof Text text && !text.getText().equals(label.getText()))
+                .map(Label::getText).toList();
     }
 
     /** Visible, with every parent visible. */
