@@ -363,6 +363,7 @@ public final class BuildService {
         ConcurrentLinkedQueue<Long> claimedElsewhere = new ConcurrentLinkedQueue<>();
         ProgressTracker tracker = new ProgressTracker(plan.size(), alreadyDone, devices,
                 listener.andThen(new TaskReporter(store.dir(), plan)));
+        UnablatedReference unablated = new UnablatedReference(tracker, components.total());
         // Rows another process had claimed are revisited once the queue is empty, until they are
         // completed, or their claimer is gone and the claim can be taken over.
         Supplier<Candidate> rows = () -> {
@@ -375,8 +376,11 @@ public final class BuildService {
         };
         try (ReplicaPool pool = new ReplicaPool(first, devices, components, data, request.batchSize(), outputFunction,
                 run.modelOutput(), run.usesAutocast())) {
-            pool.run(rows, (worker, candidate) -> buildRow(request, run, store, candidate, claimedElsewhere, claims, components,
-                    worker, tracker, cancellation), cancellation, tracker);
+            pool.run(rows, (worker, candidate) -> {
+                unablated.measureOnce(worker);
+                buildRow(request, run, store, candidate, claimedElsewhere, claims, components,
+                        worker, tracker, cancellation);
+            }, cancellation, tracker);
         }
         long completedInPlan = 0;
         for (long row = plan.start(); row < plan.end(); row++) {

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,6 +55,28 @@ class BuildServiceTest {
 
     private static BuildRequest request(Path store, RunConfig run, Long start, Long end) {
         return new BuildRequest(store, run, List.of("cpu"), 0, start, end, null, 32, false, Duration.ofHours(1));
+    }
+
+    @Test
+    void snapshotsCarryTheUnablatedAccuracyTheModelItselfGives(@TempDir Path tmp) {
+        Path store = newStore(tmp, 3, 240, EXAMPLES);
+        BuildService service = new BuildService();
+        RunConfig run = service.resolveRun(store, run(ModelFixtures.demoModel()));
+        List<BuildProgress> events = new ArrayList<>();
+        service.build(request(store, run, null, null), events::add, new Cancellation());
+        // The model's own forward pass on the 64 images, no mask involved: the share whose largest logit is the label.
+        EvalData data = ModelFixtures.demoData(EXAMPLES);
+        int correct = 0;
+        try (TorchModel model = TorchModel.load(ModelFixtures.demoModel(), Device.cpu());
+             NDManager scratch = model.manager().newSubManager()) {
+            long[] predicted = model.forward(scratch, scratch.create(data.inputs(), new Shape(data.shape()))).argMax(1).toLongArray();
+            for (int i = 0; i < EXAMPLES; i++) {
+                correct += predicted[i] == data.labels()[i] ? 1 : 0;
+            }
+        }
+        assertEquals((double) correct / EXAMPLES, events.getLast().unablatedAccuracy(), 1e-12);
+        assertEquals(EXAMPLES, events.getLast().latestOutputs().length);
+        assertTrue(Double.isNaN(events.getFirst().unablatedAccuracy()), "unknown before the first worker measured it");
     }
 
     @Test

@@ -18,7 +18,7 @@ class ProgressBarTest {
     void gpuWorkersShowTheirBatchAndTheDevicesMemory() {
         BuildProgress p = new BuildProgress(new Progress(BuildProgress.STAGE, 10, 100, "rows"), 2.5, Duration.ofSeconds(36), List.of(
                 new BuildProgress.WorkerState("cuda:0", WorkerStatus.RUNNING, 6, 1.5, 3L << 30, 512),
-                new BuildProgress.WorkerState("cuda:1", WorkerStatus.RUNNING, 4, 1.0, 5L << 29, 256)), 3.2, 0.9, 0, -1);
+                new BuildProgress.WorkerState("cuda:1", WorkerStatus.RUNNING, 4, 1.0, 5L << 29, 256)), 3.2, 0.9, null, Double.NaN, 0, -1);
         String line = ProgressBar.render(p);
         assertTrue(line.contains("[cuda:0 running 6 (batch 512, 3.0 GiB); cuda:1 running 4 (batch 256, 2.5 GiB)]"), line);
     }
@@ -26,11 +26,11 @@ class ProgressBarTest {
     @Test
     void theLineShowsTheRowsOfThePlanAndAFullBarForAnEmptyPlan() {
         BuildProgress quarter = new BuildProgress(new Progress(BuildProgress.STAGE, 25, 100, "rows"), 2.5, Duration.ofSeconds(30),
-                List.of(new BuildProgress.WorkerState("cpu", WorkerStatus.RUNNING, 25)), 1, 1, 0, -1);
+                List.of(new BuildProgress.WorkerState("cpu", WorkerStatus.RUNNING, 25)), 1, 1, null, Double.NaN, 0, -1);
         assertTrue(ProgressBar.render(quarter).startsWith("[########----------------------] 25/100 rows  25.0%"),
                 ProgressBar.render(quarter));
         BuildProgress empty = new BuildProgress(new Progress(BuildProgress.STAGE, 0, 0, "rows"), 0, null,
-                List.of(new BuildProgress.WorkerState("cpu", WorkerStatus.FINISHED, 0)), Double.NaN, Double.NaN, 0, -1);
+                List.of(new BuildProgress.WorkerState("cpu", WorkerStatus.FINISHED, 0)), Double.NaN, Double.NaN, null, Double.NaN, 0, -1);
         assertTrue(ProgressBar.render(empty).startsWith("[" + "#".repeat(30) + "] 0/0 rows 100.0%"), ProgressBar.render(empty));
     }
 
@@ -40,7 +40,7 @@ class ProgressBarTest {
         ProgressBar bar = new ProgressBar(new PrintWriter(text), false);
         for (int done = 1; done <= 5; done++) {
             bar.update(new BuildProgress(new Progress(BuildProgress.STAGE, done, 5, "rows"), 1, null,
-                    List.of(new BuildProgress.WorkerState("cpu", WorkerStatus.RUNNING, done)), 1, 1, 0, -1));
+                    List.of(new BuildProgress.WorkerState("cpu", WorkerStatus.RUNNING, done)), 1, 1, null, Double.NaN, 0, -1));
         }
         bar.finish();
         List<String> lines = text.toString().lines().toList();
@@ -67,7 +67,7 @@ class ProgressBarTest {
 
     @Test
     void aSingleRunningCpuWorkerAddsNothing() {
-        BuildProgress p = new BuildProgress(new Progress(BuildProgress.STAGE, 1, 10, "rows"), 1, null, List.of(new BuildProgress.WorkerState("cpu", WorkerStatus.RUNNING, 1)), 1, 1, 0, -1);
+        BuildProgress p = new BuildProgress(new Progress(BuildProgress.STAGE, 1, 10, "rows"), 1, null, List.of(new BuildProgress.WorkerState("cpu", WorkerStatus.RUNNING, 1)), 1, 1, null, Double.NaN, 0, -1);
         assertFalse(ProgressBar.render(p).contains("[cpu"), ProgressBar.render(p));
     }
 }

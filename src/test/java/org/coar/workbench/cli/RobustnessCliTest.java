@@ -101,9 +101,9 @@ class RobustnessCliTest {
     @Test
     void theProgressLineShowsNanOutputsAtOnce() {
         BuildProgress clean = new BuildProgress(new Progress(BuildProgress.STAGE, 1, 10, "rows"), 1, null, List.of(new BuildProgress.WorkerState("cpu", WorkerStatus.RUNNING, 1)), 0.5, 0.9,
-                0, -1);
+                null, Double.NaN, 0, -1);
         BuildProgress nan = new BuildProgress(new Progress(BuildProgress.STAGE, 2, 10, "rows"), 1, null, List.of(new BuildProgress.WorkerState("cpu", WorkerStatus.RUNNING, 2)), Double.NaN,
-                0.9, 1, 1);
+                0.9, null, Double.NaN, 1, 1);
         assertFalse(ProgressBar.render(clean).contains("NaN/Inf"), ProgressBar.render(clean));
         assertTrue(ProgressBar.render(nan).contains("WARNING: 1 row(s) with NaN/Inf outputs (first: row 1)"), ProgressBar.render(nan));
         java.io.StringWriter text = new java.io.StringWriter();

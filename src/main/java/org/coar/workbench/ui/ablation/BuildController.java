@@ -29,7 +29,8 @@ public final class BuildController {
 
     @FXML
     private void initialize() {
-        startButton.disableProperty().bind(viewModel.runningProperty().or(project.storeProperty().isNull()));
+        startButton.disableProperty().bind(viewModel.runningProperty().or(project.storeProperty().isNull())
+                .or(viewModel.storeCompleteProperty()));
         pauseButton.disableProperty().bind(viewModel.runningProperty().not());
         cancelButton.disableProperty().bind(viewModel.runningProperty().not());
         pauseButton.textProperty().bind(viewModel.pausedProperty().map(p -> p ? "Resume" : "Pause"));

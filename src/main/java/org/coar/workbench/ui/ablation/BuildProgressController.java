@@ -1,10 +1,13 @@
 package org.coar.workbench.ui.ablation;
 
 import javafx.fxml.FXML;
+import javafx.geometry.Bounds;
 import javafx.scene.control.Label;
 import javafx.scene.control.ProgressBar;
+import javafx.scene.control.ScrollPane;
 import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableView;
+import javafx.scene.layout.VBox;
 import org.coar.workbench.ablation.BuildProgress;
 import org.coar.workbench.ui.common.Cells;
 
@@ -12,6 +15,10 @@ import org.coar.workbench.ui.common.Cells;
 public final class BuildProgressController {
     private final BuildViewModel viewModel;
 
+    @FXML
+    private ScrollPane scroll;
+    @FXML
+    private VBox content;
     @FXML
     private ProgressBar progressBar;
     @FXML
@@ -43,12 +50,15 @@ public final class BuildProgressController {
 
     @FXML
     private void initialize() {
-        progressBar.progressProperty().bind(viewModel.progressProperty());
-        rowsLabel.textProperty().bind(viewModel.rowsTextProperty());
-        rateLabel.textProperty().bind(viewModel.rateTextProperty());
-        etaLabel.textProperty().bind(viewModel.etaTextProperty());
+        // The charts fill the height there is, and below their minimum sizes the panel scrolls.
+        content.prefHeightProperty().bind(scroll.viewportBoundsProperty().map(Bounds::getHeight));
+        BuildFigures figures = viewModel.figures();
+        progressBar.progressProperty().bind(figures.progressProperty());
+        rowsLabel.textProperty().bind(figures.rowsTextProperty());
+        rateLabel.textProperty().bind(figures.rateTextProperty());
+        etaLabel.textProperty().bind(figures.etaTextProperty());
         resultLabel.textProperty().bind(viewModel.resultTextProperty());
-        workerTable.setItems(viewModel.workers());
+        workerTable.setItems(figures.workers());
         Cells.value(workerDeviceColumn, BuildProgress.WorkerState::device);
         Cells.value(workerStateColumn, row -> row.state().label());
         Cells.value(workerRowsColumn, BuildProgress.WorkerState::rowsBuilt);

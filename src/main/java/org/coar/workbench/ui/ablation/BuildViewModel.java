@@ -7,35 +7,30 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicReference;
 import javafx.animation.KeyFrame;
 import javafx.animation.Timeline;
 import javafx.beans.property.BooleanProperty;
-import javafx.beans.property.DoubleProperty;
 import javafx.beans.property.ReadOnlyBooleanProperty;
 import javafx.beans.property.ReadOnlyBooleanWrapper;
 import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.beans.property.SimpleBooleanProperty;
-import javafx.beans.property.SimpleDoubleProperty;
 import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
-import org.coar.workbench.Sizes;
 import org.coar.workbench.WorkbenchException;
 import org.coar.workbench.ablation.BuildProgress;
 import org.coar.workbench.ablation.BuildRequest;
 import org.coar.workbench.ablation.BuildResult;
 import org.coar.workbench.ablation.BuildService;
 import org.coar.workbench.job.Cancellation;
-import org.coar.workbench.job.Progress;
 import org.coar.workbench.store.RunConfig;
 import org.coar.workbench.model.BatchSize;
 import org.coar.workbench.model.DeviceReport;
 import org.coar.workbench.model.Devices;
-import org.coar.workbench.slurm.SlurmScript;
 import org.coar.workbench.store.Store;
 import org.coar.workbench.ablation.TaskRecord;
 import org.coar.workbench.ui.common.BackgroundJob;
@@ -45,18 +40,14 @@ import org.coar.workbench.ui.common.ProjectState;
 import org.coar.workbench.ui.common.TaskExecutor;
 
 /**
- * The Build panel's state. Progress from the build's worker threads lands in a field and is
- * copied to properties every 100 ms, so the FX thread never sees one event per row.
- * <p>Its length (about 450 lines) is the panel's state: the store, devices, range, SLURM script and live progress
- * all change together when a store opens or a build starts. The controllers of its five sub-panels bind to it.
+ * The Build panel's state: the store, its recorded settings and completion, the devices, the range, and the build's
+ * commands. The build's live figures and charts are {@link BuildFigures}, the SLURM script {@link SlurmScriptForm}.
+ * <p>Its length (about 430 lines) is what changes together when a store opens or a build starts: opening a store
+ * clears everything the previous one showed, and a build's progress shows only while its store is the open one.
  */
 public final class BuildViewModel {
-    /** Latest rows of ablated accuracy kept for the chart. */
-    public static final int CHART_POINTS = 200;
-
-    /** One point of the accuracy chart: rows done and the latest row's ablated accuracy. */
-    public record AccuracyPoint(long row, double accuracy) {
-    }
+    static final String DEFAULT_ALPHA = "0.05";
+    static final String DEFAULT_SEED = "0";
 
     private final BuildService service;
     /** Titles of the jobs this view model runs. */
@@ -70,14 +61,16 @@ public final class BuildViewModel {
 
 
     private final ObservableList<DeviceOption> devices = FXCollections.observableArrayList();
-    private final StringProperty alpha = new SimpleStringProperty("0.05");
-    private final StringProperty seed = new SimpleStringProperty("0");
+    private final StringProperty alpha = new SimpleStringProperty(DEFAULT_ALPHA);
+    private final StringProperty seed = new SimpleStringProperty(DEFAULT_SEED);
     private final StringProperty batchSize = new SimpleStringProperty("auto");
     private final StringProperty cpuWorkers = new SimpleStringProperty("");
     private final StringProperty start = new SimpleStringProperty("");
     private final StringProperty end = new SimpleStringProperty("");
     private final StringProperty partition = new SimpleStringProperty("");
     private final ReadOnlyBooleanWrapper settingsRecorded = new ReadOnlyBooleanWrapper();
+    /** Every row of the store is built: Start has nothing to do. */
+    private final ReadOnlyBooleanWrapper storeComplete = new ReadOnlyBooleanWrapper();
     private final ReadOnlyStringWrapper storeSummary = new ReadOnlyStringWrapper("No store open.");
     private final ReadOnlyStringWrapper runSummary = new ReadOnlyStringWrapper("");
     private final ReadOnlyStringWrapper deviceNote = new ReadOnlyStringWrapper("");
@@ -85,28 +78,19 @@ public final class BuildViewModel {
 
     private final ReadOnlyBooleanWrapper running = new ReadOnlyBooleanWrapper();
     private final BooleanProperty paused = new SimpleBooleanProperty();
-    private final DoubleProperty progress = new SimpleDoubleProperty(0);
-    private final ReadOnlyStringWrapper rowsText = new ReadOnlyStringWrapper("");
-    private final ReadOnlyStringWrapper rateText = new ReadOnlyStringWrapper("");
-    private final ReadOnlyStringWrapper etaText = new ReadOnlyStringWrapper("");
-    private final ObservableList<BuildProgress.WorkerState> workers = FXCollections.observableArrayList();
-    private final ObservableList<AccuracyPoint> accuracy = FXCollections.observableArrayList();
+    private final BuildFigures figures = new BuildFigures();
     /** Every process filling the store (this window's builds, other terminals, SLURM tasks), from its task records. */
     private final ObservableList<TaskRecord> tasksFillingStore = FXCollections.observableArrayList();
 
-    private final StringProperty slurmTasks = new SimpleStringProperty("10");
-    private final StringProperty slurmGpus = new SimpleStringProperty("1");
-    private final StringProperty slurmPartition = new SimpleStringProperty("");
-    private final StringProperty slurmTime = new SimpleStringProperty("04:00:00");
-    private final ReadOnlyStringWrapper slurmScript = new ReadOnlyStringWrapper("");
+    private final SlurmScriptForm slurm = new SlurmScriptForm();
 
-    private final AtomicReference<BuildProgress> latest = new AtomicReference<>();
-    private BuildProgress shown;
     private Cancellation control;
     private final Timeline watcher = new Timeline(new KeyFrame(javafx.util.Duration.seconds(2), e -> refreshStoreSummary()));
     private boolean refreshing;
     /** The store whose run.json the panel shows; until it is the project's store, starting would ignore what run.json says. */
     private Path storeShown;
+    /** The store the running (or last) build fills; its progress shows only while that store is the project's. */
+    private Path buildStore;
 
     public BuildViewModel(BuildService service, TaskExecutor tasks, ProjectState project, DialogService dialogs) {
         this.service = service;
@@ -116,10 +100,10 @@ public final class BuildViewModel {
         Timeline throttle = new Timeline(new KeyFrame(javafx.util.Duration.millis(100), e -> showLatestProgress()));
         throttle.setCycleCount(Timeline.INDEFINITE);
         throttle.play();
-        project.storeProperty().addListener((obs, old, now) -> storeChanged(now));
-        for (StringProperty p : List.of(slurmTasks, slurmGpus, slurmPartition, slurmTime)) {
-            p.addListener((obs, old, now) -> updateSlurmScript());
-        }
+        project.storeProperty().addListener((obs, old, now) -> {
+            clearForNewStore(now);
+            readStore(now);
+        });
         // A store other processes fill (e.g. cluster jobs) shows its completion growing.
         watcher.setCycleCount(Timeline.INDEFINITE);
         watcher.play();
@@ -139,7 +123,7 @@ public final class BuildViewModel {
             }
             return new FoundDevices(options, noGpuNote(report));
         }).onSuccess(this::setDevices));
-        storeChanged(project.storeProperty().get());
+        readStore(project.storeProperty().get());
     }
 
     private record FoundDevices(List<DeviceOption> options, String noGpuNote) {
@@ -166,9 +150,31 @@ public final class BuildViewModel {
     private record OpenedStore(Optional<RunConfig> recorded, StoreStatus status) {
     }
 
-    /** Reads the store's run.json and completion in the background; until then the panel shows the previous store's. */
-    private void storeChanged(Path store) {
-        updateSlurmScript();
+    /**
+     * Another store (or none): nothing of the previous store stays, neither its settings, range, workers, figures and
+     * charts, nor the last build's result, while the new one is read (or when reading it fails).
+     */
+    private void clearForNewStore(Path store) {
+        storeShown = null;
+        settingsRecorded.set(false);
+        storeComplete.set(false);
+        alpha.set(DEFAULT_ALPHA);
+        seed.set(DEFAULT_SEED);
+        start.set("");
+        end.set("");
+        partition.set("");
+        runSummary.set("");
+        storeSummary.set(store == null ? "" : "Reading " + store + " …");
+        tasksFillingStore.clear();
+        figures.clear();
+        boolean otherBuildRunning = running.get() && !Objects.equals(store, buildStore);
+        resultText.set(otherBuildRunning ? "A build of " + buildStore + " is still running; its progress shows when that store is "
+                + "open again." : "");
+    }
+
+    /** Reads the store's run.json and completion in the background, and shows them if the store is still the project's. */
+    private void readStore(Path store) {
+        slurm.setStore(store);
         if (store == null) {
             storeShown = null;
             showRecorded(null, Optional.empty());
@@ -183,11 +189,21 @@ public final class BuildViewModel {
                         showRecorded(store, opened.recorded());
                         showStatus(opened.status());
                     }
+                })
+                .onError(failure -> {
+                    // The dialog has said why; the panel says the store is not open rather than keep a stale view.
+                    if (store.equals(project.storeProperty().get())) {
+                        storeSummary.set(store + " — could not be opened: " + failure.getMessage());
+                    }
                 }));
     }
 
     private void showRecorded(Path store, Optional<RunConfig> recorded) {
         settingsRecorded.set(recorded.isPresent());
+        if (recorded.isEmpty()) {
+            alpha.set(DEFAULT_ALPHA);
+            seed.set(DEFAULT_SEED);
+        }
         recorded.ifPresentOrElse(run -> {
             alpha.set(String.valueOf(run.alpha()));
             seed.set(String.valueOf(run.seed()));
@@ -223,7 +239,8 @@ public final class BuildViewModel {
         try (Store opened = Store.open(store, false)) {
             done = opened.completedCount();
             total = opened.numModels();
-            summary = String.format(Locale.ROOT, "%s — %,d / %,d rows completed (%.1f%%)", store, done, total, 100.0 * done / total);
+            summary = String.format(Locale.ROOT, "%s — %,d / %,d rows completed (%.1f%%)", store, done, total, 100.0 * done / total)
+                    + (total > 0 && done >= total ? ": complete, nothing left to build" : "");
         } catch (RuntimeException e) {
             summary = store + " — " + e.getMessage();
         }
@@ -233,25 +250,10 @@ public final class BuildViewModel {
     private void showStatus(StoreStatus status) {
         storeSummary.set(status.summary());
         tasksFillingStore.setAll(status.tasks());
-        if (!running.get() && status.rows() > 0) {
+        storeComplete.set(status.rows() > 0 && status.completed() >= status.rows());
+        if (!showsRunningBuild() && status.rows() > 0) {
             // Idle: the bar shows the store itself, which other processes may be filling.
-            progress.set((double) status.completed() / status.rows());
-            rowsText.set(String.format(Locale.ROOT, "%,d / %,d rows", status.completed(), status.rows()));
-        }
-    }
-
-    private void updateSlurmScript() {
-        Path store = project.storeProperty().get();
-        if (store == null) {
-            slurmScript.set("Open or initialise a store to generate a SLURM array script.");
-            return;
-        }
-        try {
-            slurmScript.set(new SlurmScript(store.toAbsolutePath(), parsePositive(slurmTasks.get(), "Tasks"),
-                    parseNonNegative(slurmGpus.get(), "GPUs per task"), 0, slurmPartition.get(), slurmTime.get(), List.of(),
-                    SlurmScript.defaultCoarCommand()).render());
-        } catch (WorkbenchException e) {
-            slurmScript.set("# " + e.getMessage());
+            figures.showStore(status.completed(), status.rows());
         }
     }
 
@@ -274,6 +276,10 @@ public final class BuildViewModel {
         if (!store.equals(storeShown)) {
             throw new WorkbenchException("Still reading " + store + ": start the build again once its settings are shown");
         }
+        if (storeComplete.get()) {
+            throw new WorkbenchException(store + ": every row is built, so there is nothing to build. Fit it in the Regression "
+                    + "panel, or make a new store (Spec panel) for more rows");
+        }
         RunConfig requested = settingsRecorded.get()
                 ? RunConfig.builder().build()
                 : RunConfig.builder().optModel(project.modelProperty().get() == null ? null : project.modelProperty().get().toString())
@@ -290,32 +296,48 @@ public final class BuildViewModel {
         if (chosen.isEmpty()) {
             throw new WorkbenchException("Choose at least one device");
         }
-        BuildRequest request = new BuildRequest(store, run, chosen, cpuWorkers.get().isBlank() ? 0 : parsePositive(cpuWorkers.get(), "CPU workers"),
+        BuildRequest request = new BuildRequest(store, run, chosen, cpuWorkers.get().isBlank() ? 0 : SlurmScriptForm.positive(cpuWorkers.get(), "CPU workers"),
                 optionalLong(start.get(), "Start row"), optionalLong(end.get(), "End row"),
                 partition.get().isBlank() ? null : partition.get().trim(), BatchSize.parse(batchSize.get()), false,
                 Duration.ofHours(1));
         control = new Cancellation();
         Cancellation thisControl = control;
-        accuracy.clear();
+        buildStore = store;
+        figures.buildStarted(run.output());
         resultText.set("");
-        latest.set(null);
         running.set(true);
         paused.set(false);
         tasks.submit(BackgroundJob.titled("Building " + store.getFileName(), taskProgress -> service.build(request, event -> {
-                    latest.set(event);
+                    figures.offer(event);
                     taskProgress.accept(event.progress());
                 }, thisControl))
                 .cancelWith(thisControl::cancel)
-                .onSuccess((BuildResult result) -> resultText.set(String.format(Locale.ROOT,
+                .onSuccess((BuildResult result) -> showResult(store, String.format(Locale.ROOT,
                         "Built %,d rows in %s; %,d / %,d rows of this range completed.",
-                        result.rowsBuilt(), format(result.elapsed()), result.rowsCompletedInPlan(), result.rowsInPlan())))
-                .onCancelled(() -> resultText.set(cancelledText(latest.get())))
+                        result.rowsBuilt(), BuildFigures.format(result.elapsed()), result.rowsCompletedInPlan(), result.rowsInPlan())))
+                .onCancelled(() -> showResult(store, cancelledText(figures.latest())))
                 .andFinally(() -> {
+                    showLatestProgress();
                     running.set(false);
                     paused.set(false);
-                    showLatestProgress();
-                    storeChanged(store);
+                    if (store.equals(project.storeProperty().get())) {
+                        readStore(store);
+                    } else {
+                        resultText.set("");
+                    }
                 }));
+    }
+
+    /** A build runs, and its store is the one the panel shows. */
+    private boolean showsRunningBuild() {
+        return running.get() && Objects.equals(project.storeProperty().get(), buildStore);
+    }
+
+    /** What a build's end says, shown only while its store is the project's. */
+    private void showResult(Path store, String text) {
+        if (store.equals(project.storeProperty().get())) {
+            resultText.set(text);
+        }
     }
 
     /** A cancelled build keeps its completed rows; the last snapshot says how many. */
@@ -336,6 +358,7 @@ public final class BuildViewModel {
             control.pause();
             paused.set(true);
         }
+        figures.pausedChanged(paused.get());
     }
 
     public void cancel() {
@@ -345,23 +368,8 @@ public final class BuildViewModel {
     }
 
     private void showLatestProgress() {
-        BuildProgress p = latest.get();
-        if (p == null || p == shown) {
-            return;
-        }
-        Progress rows = p.progress();
-        boolean newRow = shown == null || rows.done() != shown.progress().done();
-        shown = p;
-        progress.set(rows.fraction());
-        rowsText.set(String.format(Locale.ROOT, "%,d / %,d rows", rows.done(), rows.total()));
-        rateText.set(String.format(Locale.ROOT, "%.2f rows/s", p.rowsPerSecond()));
-        etaText.set("ETA " + format(p.eta()));
-        workers.setAll(p.workers());
-        if (newRow && !Double.isNaN(p.latestAccuracy())) {
-            accuracy.add(new AccuracyPoint(rows.done(), p.latestAccuracy()));
-            if (accuracy.size() > CHART_POINTS) {
-                accuracy.remove(0, accuracy.size() - CHART_POINTS);
-            }
+        if (Objects.equals(project.storeProperty().get(), buildStore)) {
+            figures.showLatest(paused.get());
         }
     }
 
@@ -373,10 +381,6 @@ public final class BuildViewModel {
     /** GPU memory in use on a worker's device, blank for the CPU. */
     public static String workerMemory(BuildProgress.WorkerState worker) {
         return worker.memoryUsedBytes() < 0 ? "" : String.format(Locale.ROOT, "%.1f GiB", worker.memoryUsedBytes() / 1073741824.0);
-    }
-
-    static String format(Duration d) {
-        return d == null ? "—" : Sizes.duration(d);
     }
 
     private double parseAlpha() {
@@ -395,22 +399,6 @@ public final class BuildViewModel {
         return text == null || text.isBlank() ? null : FormFields.wholeNumber(text, field);
     }
 
-    private static int parsePositive(String text, String field) {
-        long value = FormFields.wholeNumber(text == null ? "" : text, field);
-        if (value < 1 || value > Integer.MAX_VALUE) {
-            throw new WorkbenchException(field + ": expected a whole number of at least 1, got '" + text + "'");
-        }
-        return (int) value;
-    }
-
-    private static int parseNonNegative(String text, String field) {
-        long value = FormFields.wholeNumber(text == null ? "" : text, field);
-        if (value < 0 || value > 64) {
-            throw new WorkbenchException(field + ": expected 0 to 64, got '" + text + "'");
-        }
-        return (int) value;
-    }
-
     public ObservableList<DeviceOption> devices() { return devices; }
     public StringProperty alphaProperty() { return alpha; }
     public StringProperty seedProperty() { return seed; }
@@ -420,6 +408,7 @@ public final class BuildViewModel {
     public StringProperty endProperty() { return end; }
     public StringProperty partitionProperty() { return partition; }
     public ReadOnlyBooleanProperty settingsRecordedProperty() { return settingsRecorded.getReadOnlyProperty(); }
+    public ReadOnlyBooleanProperty storeCompleteProperty() { return storeComplete.getReadOnlyProperty(); }
     public ReadOnlyStringProperty storeSummaryProperty() { return storeSummary.getReadOnlyProperty(); }
     public ReadOnlyStringProperty runSummaryProperty() { return runSummary.getReadOnlyProperty(); }
     public ReadOnlyStringProperty deviceNoteProperty() { return deviceNote.getReadOnlyProperty(); }
@@ -427,18 +416,13 @@ public final class BuildViewModel {
     public ReadOnlyStringProperty resultTextProperty() { return resultText.getReadOnlyProperty(); }
     public ReadOnlyBooleanProperty runningProperty() { return running.getReadOnlyProperty(); }
     public BooleanProperty pausedProperty() { return paused; }
-    public DoubleProperty progressProperty() { return progress; }
-    public ReadOnlyStringProperty rowsTextProperty() { return rowsText.getReadOnlyProperty(); }
-    public ReadOnlyStringProperty rateTextProperty() { return rateText.getReadOnlyProperty(); }
-    public ReadOnlyStringProperty etaTextProperty() { return etaText.getReadOnlyProperty(); }
-    public ObservableList<BuildProgress.WorkerState> workers() { return workers; }
-    public ObservableList<AccuracyPoint> accuracy() { return accuracy; }
+    /** The bar, rows, rows/s, ETA, workers and charts. */
+    public BuildFigures figures() { return figures; }
+    public ReadOnlyStringProperty rowsTextProperty() { return figures.rowsTextProperty(); }
+    public ObservableList<BuildProgress.WorkerState> workers() { return figures.workers(); }
     public ObservableList<TaskRecord> tasksFillingStore() { return tasksFillingStore; }
-    public StringProperty slurmTasksProperty() { return slurmTasks; }
-    public StringProperty slurmGpusProperty() { return slurmGpus; }
-    public StringProperty slurmPartitionProperty() { return slurmPartition; }
-    public StringProperty slurmTimeProperty() { return slurmTime; }
-    public ReadOnlyStringProperty slurmScriptProperty() { return slurmScript.getReadOnlyProperty(); }
+    /** The SLURM array script for the store. */
+    public SlurmScriptForm slurm() { return slurm; }
 
     public void shutdown() {
         cancel();

@@ -32,11 +32,12 @@ public final class SlurmScriptController {
 
     @FXML
     private void initialize() {
-        slurmTasksField.textProperty().bindBidirectional(viewModel.slurmTasksProperty());
-        slurmGpusField.textProperty().bindBidirectional(viewModel.slurmGpusProperty());
-        slurmPartitionField.textProperty().bindBidirectional(viewModel.slurmPartitionProperty());
-        slurmTimeField.textProperty().bindBidirectional(viewModel.slurmTimeProperty());
-        slurmScriptArea.textProperty().bind(viewModel.slurmScriptProperty());
+        SlurmScriptForm form = viewModel.slurm();
+        slurmTasksField.textProperty().bindBidirectional(form.tasksProperty());
+        slurmGpusField.textProperty().bindBidirectional(form.gpusProperty());
+        slurmPartitionField.textProperty().bindBidirectional(form.partitionProperty());
+        slurmTimeField.textProperty().bindBidirectional(form.timeProperty());
+        slurmScriptArea.textProperty().bind(form.scriptProperty());
     }
 
     @FXML

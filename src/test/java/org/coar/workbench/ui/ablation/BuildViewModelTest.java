@@ -8,7 +8,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import org.coar.workbench.ablation.BuildProgress;
 import org.coar.workbench.ablation.BuildService;
+import org.coar.workbench.job.Progress;
+import org.coar.workbench.model.WorkerStatus;
 import org.coar.workbench.spec.SpecCodec;
 import org.coar.workbench.store.Store;
 import org.coar.workbench.testing.Fixtures;
@@ -121,6 +125,108 @@ class BuildViewModelTest {
         assertEquals(List.of("Cannot start the build: Still reading " + store + ": start the build again once its settings are shown"),
                 dialogs.errors);
         assertFalse(viewModel.runningProperty().get());
+    }
+
+    /** {@link #recordedStore} with every row written. */
+    private Path completeStore(String name) throws IOException {
+        Path store = recordedStore(name);
+        try (Store opened = Store.open(store, true)) {
+            for (long row = 0; row < opened.numModels(); row++) {
+                opened.writeRow(row, Map.of("masks", new boolean[7], "margins", new float[3]));
+            }
+        }
+        return store;
+    }
+
+    @Test
+    void aCompleteStoreHasNothingToStartAndStartSaysSoWithoutBuilding() throws IOException {
+        Path complete = completeStore("complete");
+        FxThread.run(() -> {
+            project.storeProperty().set(complete);
+            tasks.run(BuildViewModel.READING_STORE);
+            assertTrue(viewModel.storeCompleteProperty().get());
+            assertEquals(complete + " — 6 / 6 rows completed (100.0%): complete, nothing left to build",
+                    viewModel.storeSummaryProperty().get());
+            viewModel.startBuild();
+        });
+        assertEquals(List.of("Cannot start the build: " + complete + ": every row is built, so there is nothing to build. Fit it in "
+                + "the Regression panel, or make a new store (Spec panel) for more rows"), dialogs.errors);
+        assertFalse(viewModel.runningProperty().get());
+        assertFalse(tasks.pendingTitles().stream().anyMatch(t -> t.startsWith("Building")), tasks.pendingTitles().toString());
+
+        Path partial = recordedStore("partial");
+        FxThread.run(() -> {
+            project.storeProperty().set(partial);
+            assertFalse(viewModel.storeCompleteProperty().get(), "not complete while the next store is read");
+            tasks.run(BuildViewModel.READING_STORE);
+            assertFalse(viewModel.storeCompleteProperty().get());
+        });
+    }
+
+    @Test
+    void anotherStoreClearsEverythingThePreviousOneShowed() throws IOException {
+        Path first = completeStore("first");
+        Path fresh = tmp.resolve("fresh");
+        Store.create(fresh, new SpecCodec().read(Fixtures.resource("store/spec_small.json")));
+        FxThread.run(() -> {
+            project.storeProperty().set(first);
+            tasks.run(BuildViewModel.READING_STORE);
+            // What a build of the first store left: a range, workers, the charts' history.
+            viewModel.startProperty().set("2");
+            viewModel.endProperty().set("5");
+            viewModel.partitionProperty().set("0/2");
+            BuildFigures figures = viewModel.figures();
+            BuildProgress snapshot = new BuildProgress(new Progress(BuildProgress.STAGE, 4, 6, "rows"), 2, null,
+                    List.of(new BuildProgress.WorkerState("cpu", WorkerStatus.FINISHED, 4)), 1.5, 0.9, new float[] {1, 2, 3}, 0.95, 0, -1);
+            figures.workers().setAll(snapshot.workers());
+            figures.chart().show(snapshot);
+            assertEquals(1, figures.chart().accuracy().size());
+            assertEquals("0.1", viewModel.alphaProperty().get());
+
+            project.storeProperty().set(fresh);
+            // At once, before the new store is read: nothing of the first store stays.
+            assertEquals("", viewModel.startProperty().get());
+            assertEquals("", viewModel.endProperty().get());
+            assertEquals("", viewModel.partitionProperty().get());
+            assertEquals(List.of(), figures.workers());
+            assertEquals(List.of(), figures.chart().accuracy());
+            assertTrue(Double.isNaN(figures.chart().unablatedAccuracyProperty().get()));
+            assertEquals(null, figures.chart().histogramProperty().get());
+            assertEquals(0, figures.progressProperty().get());
+            assertEquals("", figures.rowsTextProperty().get());
+            assertEquals(List.of(), viewModel.tasksFillingStore());
+            assertEquals("0.05", viewModel.alphaProperty().get(), "the first store's α is not the new one's");
+            assertEquals("0", viewModel.seedProperty().get());
+            assertFalse(viewModel.settingsRecordedProperty().get());
+            assertFalse(viewModel.storeCompleteProperty().get());
+            assertEquals("Reading " + fresh + " …", viewModel.storeSummaryProperty().get());
+
+            tasks.run(BuildViewModel.READING_STORE);
+            assertEquals("0 / 6 rows", figures.rowsTextProperty().get());
+            assertEquals(fresh + " — 0 / 6 rows completed (0.0%)", viewModel.storeSummaryProperty().get());
+        });
+    }
+
+    @Test
+    void aStoreThatFailsToOpenLeavesAnEmptyPanelThatSaysSo() throws IOException {
+        Path first = recordedStore("good");
+        Path broken = recordedStore("broken");
+        Files.writeString(broken.resolve("run.json"), "{ not json");
+        FxThread.run(() -> {
+            project.storeProperty().set(first);
+            tasks.run(BuildViewModel.READING_STORE);
+            viewModel.startProperty().set("3");
+            project.storeProperty().set(broken);
+            tasks.run(BuildViewModel.READING_STORE);
+            assertTrue(viewModel.storeSummaryProperty().get().startsWith(broken + " — could not be opened: "),
+                    viewModel.storeSummaryProperty().get());
+            assertEquals("", viewModel.runSummaryProperty().get());
+            assertEquals("", viewModel.startProperty().get());
+            assertEquals("0.05", viewModel.alphaProperty().get());
+            assertFalse(viewModel.settingsRecordedProperty().get());
+            assertEquals("", viewModel.rowsTextProperty().get());
+        });
+        assertEquals(1, dialogs.errors.size(), "the dialog says what is wrong with run.json: " + dialogs.errors);
     }
 
     @Test
