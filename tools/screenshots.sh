@@ -17,7 +17,8 @@ command -v xvfb-run >/dev/null || { echo "screenshots: needs xvfb-run (apt-get i
 . scripts/find-jdk.sh
 coar_find_jdk
 rm -rf target/screenshots
-xvfb-run -a -s "-screen 0 1400x900x24" ./mvnw -B -q test -Dtest="$pattern" -Dsurefire.failIfNoSpecifiedTests=false \
+# -r: no key auto-repeat; a slow first layout between a robot's key press and release would repeat Ctrl+R
+xvfb-run -a -s "-screen 0 1400x900x24 -r" ./mvnw -B -q test -Dtest="$pattern" -Dsurefire.failIfNoSpecifiedTests=false \
   "-Dgui.test.platform=-Dglass.platform=gtk"
 echo "screenshots: $(ls target/screenshots | wc -l) in target/screenshots/ (GTK under Xvfb)"
 if $update_docs; then
