@@ -61,15 +61,17 @@ final class EvaluationCharts {
     }
 
     /**
-     * The histogram of one method. It starts at the 1st percentile of its correlations over every α,
-     * rounded down to 0.05 (a few outliers must not squeeze the bulk into one bin), and spans at least 0.1.
+     * The histogram of one method. It starts at the 1st percentile of its correlations over every α
+     * (a few outliers must not squeeze the bulk into one bin), rounded down to a tick of its axis so
+     * that bins and ticks line up, and spans at least 0.1.
      */
     static Histogram histogram(EvaluationFiles.Correlations correlations, String method) {
         double[][] perAlpha = correlations.byMethod().get(method);
         double[] defined = Arrays.stream(perAlpha).flatMapToDouble(Arrays::stream).filter(v -> !Double.isNaN(v)).sorted().toArray();
-        double from = defined.length == 0 ? -1 : Math.max(-1, Math.floor(percentile(defined, 1) * 20 + 1e-9) / 20);
-        from = Math.min(from, 0.9);
+        double lowest = defined.length == 0 ? -1 : Math.min(0.9, Math.max(-1, percentile(defined, 1)));
         double to = 1;
+        double tick = tickUnit(to - lowest);
+        double from = Math.max(-1, Math.floor(lowest / tick + 1e-9) * tick);
         int[][] counts = new int[perAlpha.length][BINS];
         for (int a = 0; a < perAlpha.length; a++) {
             for (double v : perAlpha[a]) {
@@ -80,6 +82,11 @@ final class EvaluationCharts {
             }
         }
         return new Histogram(from, to, counts);
+    }
+
+    /** Ticks of a correlation axis spanning {@code width}: every 0.05 up to 0.3, every 0.1 up to 1, else every 0.25. */
+    static double tickUnit(double width) {
+        return width <= 0.3 + 1e-9 ? 0.05 : width <= 1 + 1e-9 ? 0.1 : 0.25;
     }
 
     /** numpy's "linear" percentile of sorted values. */
@@ -147,12 +154,12 @@ final class EvaluationCharts {
         Axes.useTicks(axis, 0);
     }
 
-    /** The x-axis of a histogram: exactly [from, 1], ticks every 0.05 or 0.1. */
+    /** The x-axis of a histogram: exactly [from, 1], ticks as {@link #tickUnit}. */
     static void correlationAxis(NumberAxis axis, Histogram histogram) {
         axis.setAutoRanging(false);
         axis.setLowerBound(histogram.from());
         axis.setUpperBound(histogram.to());
-        axis.setTickUnit(histogram.to() - histogram.from() <= 0.31 ? 0.05 : histogram.to() - histogram.from() <= 1.01 ? 0.1 : 0.25);
+        axis.setTickUnit(tickUnit(histogram.to() - histogram.from()));
         Axes.useTicks(axis, 2);
     }
 

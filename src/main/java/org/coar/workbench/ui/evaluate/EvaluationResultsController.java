@@ -30,6 +30,7 @@ public final class EvaluationResultsController {
     private static final double CHART_MIN_WIDTH = 320;
     private static final double CHART_HEIGHT = 280;
     private static final double GAP = 8;
+    private static final double METHOD_COLUMN_WIDTH = 130;
 
     private final EvaluationViewModel evaluation;
 
@@ -64,8 +65,9 @@ public final class EvaluationResultsController {
         exampleText.textProperty().bind(evaluation.exampleTextProperty());
         Axes.useTicks(alphaAxis, 3);
         Axes.useTicks(meanAxis, 2);
+        // as tall as its rows, with room for the horizontal scroll bar a narrow window needs (columns never shrink into "0.9…")
         correlationTable.prefHeightProperty().bind(Bindings.size(correlationTable.getItems())
-                .multiply(correlationTable.getFixedCellSize()).add(58).map(h -> Math.max(h.doubleValue(), 90)));
+                .multiply(correlationTable.getFixedCellSize()).add(74).map(h -> Math.max(h.doubleValue(), 90)));
         SpinnerValueFactory.IntegerSpinnerValueFactory examples = new SpinnerValueFactory.IntegerSpinnerValueFactory(0, 0);
         exampleSpinner.setValueFactory(examples);
         exampleSpinner.disableProperty().bind(evaluation.correlationsProperty().isNull());
@@ -103,8 +105,8 @@ public final class EvaluationResultsController {
         }
         TableColumn<EvaluationResult.AlphaResult, String> alpha = new TableColumn<>("α");
         Cells.value(alpha, row -> String.valueOf(row.alpha()));
+        alpha.setMinWidth(60);
         alpha.setPrefWidth(60);
-        alpha.setMaxWidth(90);
         correlationTable.getColumns().add(alpha);
         for (String method : result.methods()) {
             TableColumn<EvaluationResult.AlphaResult, String> column = new TableColumn<>();
@@ -116,7 +118,8 @@ public final class EvaluationResultsController {
                 Correlation.Summary s = row.byMethod().get(method);
                 return s == null ? "—" : String.format(Locale.ROOT, "%.3f (%.3f)", s.mean(), s.median());
             });
-            column.setPrefWidth(170);
+            column.setMinWidth(METHOD_COLUMN_WIDTH); // a cell's "0.963 (0.990)" and its name in two lines at most
+            column.setPrefWidth(METHOD_COLUMN_WIDTH);
             correlationTable.getColumns().add(column);
         }
         correlationTable.getItems().setAll(result.alphas());

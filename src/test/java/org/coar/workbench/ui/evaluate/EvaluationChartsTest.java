@@ -10,6 +10,8 @@ import javafx.scene.chart.XYChart;
 import org.coar.workbench.evaluation.EvaluationFiles;
 import org.coar.workbench.evaluation.EvaluationResult;
 import org.coar.workbench.testing.Fixtures;
+import org.coar.workbench.ui.common.FxThread;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -19,6 +21,11 @@ import org.junit.jupiter.api.Test;
 class EvaluationChartsTest {
     static final Path HAND_MADE = Fixtures.resource("evaluation/hand-made");
     private final EvaluationResult result = EvaluationFiles.read(HAND_MADE);
+
+    @BeforeAll
+    static void toolkit() {
+        FxThread.start(); // an axis needs the toolkit
+    }
 
     @Test
     void correlationAgainstAlphaIsOneLinePerMethodThroughTheReportsMeans() {
@@ -35,7 +42,7 @@ class EvaluationChartsTest {
         EvaluationFiles.Correlations correlations = EvaluationFiles.readCorrelations(result);
         assertEquals(5, correlations.examples());
         EvaluationCharts.Histogram coar = EvaluationCharts.histogram(correlations, "COAR");
-        // 1st percentile of the 9 defined values: 0.61 + 0.08 * (0.805 - 0.61) = 0.6256, down to 0.6; bins of 0.02
+        // 1st percentile of the 9 defined values: 0.61 + 0.08 * (0.805 - 0.61) = 0.6256; span 0.37, ticks of 0.1: from 0.6, bins of 0.02
         assertEquals(0.6, coar.from(), 1e-12);
         assertEquals(1.0, coar.to());
         int[] at005 = new int[EvaluationCharts.BINS];
@@ -53,8 +60,16 @@ class EvaluationChartsTest {
         assertArrayEquals(at01, coar.counts()[1]);
         assertEquals(1, coar.highestCount());
 
-        // leave-one-out: 1st percentile -0.3 + 0.09 * 0.4 = -0.264, down to -0.3
-        assertEquals(-0.3, EvaluationCharts.histogram(correlations, "leave-one-out").from(), 1e-12);
+        // leave-one-out: 1st percentile -0.3 + 0.09 * 0.4 = -0.264; span 1.264, ticks of 0.25: from -0.5
+        assertEquals(-0.5, EvaluationCharts.histogram(correlations, "leave-one-out").from(), 1e-12);
+        // weight norm: 0.1, 0.15, 0.2, 0.25, 0.3 at both α; span 0.9, ticks of 0.1: from 0.1, bins of 0.045,
+        // so (v - 0.1) / 0.045 = 0, 1.1, 2.2, 3.3, 4.4
+        EvaluationCharts.Histogram norm = EvaluationCharts.histogram(correlations, "weight norm");
+        assertEquals(0.1, norm.from(), 1e-12);
+        int[] oneEach = new int[EvaluationCharts.BINS];
+        java.util.Arrays.fill(oneEach, 0, 5, 1);
+        assertArrayEquals(oneEach, norm.counts()[0]);
+        assertArrayEquals(oneEach, norm.counts()[1]);
     }
 
     @Test
