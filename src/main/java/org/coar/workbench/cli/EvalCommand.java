@@ -21,7 +21,7 @@ import picocli.CommandLine.Spec;
             + "store's masks), run the model on every evaluation example, and report per example the Pearson correlation between "
             + "actual and predicted outputs over the runs, for COAR and the baselines.",
             "Also checks, without running the model, the correlation on the store rows the fit held out.",
-            "Writes report.json, the runs and per-example correlations as .npy, and PNG figures to --out."})
+            "Writes report.json, the runs, every method's predictions and the per-example correlations as .npy, and PNG figures to --out."})
 final class EvalCommand implements Callable<Integer> {
     @Spec
     private CommandSpec commandSpec;

@@ -24,17 +24,19 @@ import org.coar.workbench.store.StoredRun;
 
 /**
  * The evaluation output directory (DESIGN.md, "Evaluation"): its file names, its writer and its
- * reader. {@code report.json} (format {@value #FORMAT}, version 2 with the provenance header;
- * version 1 still reads), {@code correlation_METHOD.npy}, {@code masks_alpha_A.npy} and
- * {@code outputs_alpha_A.npy}, and the figures of {@link EvaluationFigures}.
+ * reader. {@code report.json} (format {@value #FORMAT}; version 2 added the provenance header,
+ * version 3 the predictions; versions 1 and 2 still read), {@code correlation_METHOD.npy},
+ * {@code masks_alpha_A.npy}, {@code outputs_alpha_A.npy}, {@code predicted_METHOD_alpha_A.npy}
+ * (from version 3), and the figures of {@link EvaluationFigures}.
  */
 public final class EvaluationFiles {
     public static final String REPORT = "report.json";
     public static final String FORMAT = "coar-workbench/evaluation";
-    public static final int VERSION = 2;
+    public static final int VERSION = 3;
     private static final String MASKS = "masks";
     private static final String OUTPUTS = "outputs";
     private static final String CORRELATION = "correlation";
+    private static final String PREDICTED = "predicted";
 
     private EvaluationFiles() {
     }
@@ -46,7 +48,7 @@ public final class EvaluationFiles {
     public static boolean isEarlierEvaluation(Path dir) {
         try (java.util.stream.Stream<Path> entries = Files.list(dir)) {
             String ours = java.util.regex.Pattern.quote(REPORT) + "|(" + MASKS + "|" + OUTPUTS + ")_alpha_[0-9.e-]+\\.npy|"
-                    + CORRELATION + "_[a-z0-9_]+\\.npy|[a-z0-9_]+\\.png";
+                    + PREDICTED + "_[a-z0-9_]+_alpha_[0-9.e-]+\\.npy|" + CORRELATION + "_[a-z0-9_]+\\.npy|[a-z0-9_]+\\.png";
             boolean onlyOurs = entries.allMatch(f -> Files.isRegularFile(f) && f.getFileName().toString().matches(ours));
             return onlyOurs && readsFormat(new ObjectMapper().readTree(dir.resolve(REPORT).toFile()).path("format").asText());
         } catch (IOException | RuntimeException e) {
@@ -72,6 +74,14 @@ public final class EvaluationFiles {
     /** {@code outputs_alpha_A.npy}: the ablated model's outputs of the runs at α, float32 (runs, examples). */
     public static String outputsFile(double alpha) {
         return OUTPUTS + alphaSuffix(alpha);
+    }
+
+    /**
+     * {@code predicted_METHOD_alpha_A.npy}: what a method predicted for the runs at α, float32 (runs, examples);
+     * written from version 3 on.
+     */
+    public static String predictedFile(String method, double alpha) {
+        return PREDICTED + "_" + methodKey(method) + alphaSuffix(alpha);
     }
 
     /** {@code correlation_METHOD.npy}: a method's per-example correlation, float32 (alphas, examples). */
@@ -108,6 +118,16 @@ public final class EvaluationFiles {
                 }
             }
             for (String method : methods) {
+                for (int a = 0; a < alphas.size(); a++) {
+                    float[][] predicted = runs.predicted.get(method).get(a);
+                    Path file = replace(outDir.resolve(predictedFile(method, alphas.get(a))));
+                    NpyArray.create(file, Dtype.FLOAT32, predicted.length, predicted[0].length);
+                    try (NpyArray array = NpyArray.open(file, true)) {
+                        for (int r = 0; r < predicted.length; r++) {
+                            array.writeRow(r, predicted[r]);
+                        }
+                    }
+                }
                 double[][] correlations = runs.correlations.get(method);
                 Path file = replace(outDir.resolve(correlationFile(method)));
                 NpyArray.create(file, Dtype.FLOAT32, correlations.length, correlations[0].length);
@@ -169,6 +189,7 @@ public final class EvaluationFiles {
         ObjectNode files = r.putObject("files");
         files.put("correlations", "correlation_<method>.npy: float32 (alphas, examples), NaN where an example's outputs never varied");
         files.put("runs", "masks_alpha_<a>.npy bool (runs, components) and outputs_alpha_<a>.npy float32 (runs, examples)");
+        files.put("predictions", "predicted_<method>_alpha_<a>.npy float32 (runs, examples): each method's prediction for the runs");
         ArrayNode figures = files.putArray("figures");
         result.figures().forEach(f -> figures.add(f.getFileName().toString()));
         ObjectNode execution = r.putObject("execution");
@@ -233,6 +254,92 @@ public final class EvaluationFiles {
         r.path("files").path("figures").forEach(f -> figures.add(outDir.resolve(f.asText())));
         return new EvaluationResult(outDir, methods, alphas, validation, r.path("masks").path("evaluation_seed").asLong(),
                 r.path("masks").path("runs_per_alpha").asInt(), r.path("scatter_example").asInt(), file, figures);
+    }
+
+    /** Each method's per-example correlation, {@code [alpha][example]}, NaN where an example's outputs never varied. */
+    public record Correlations(List<Double> alphas, Map<String, double[][]> byMethod, int examples) {
+    }
+
+    /**
+     * One example over the runs: the ablated model's actual outputs and each method's predictions, both
+     * {@code [alpha][run]}. {@code predicted} is empty for an evaluation written before version 3, which
+     * saved no predictions.
+     */
+    public record ExampleRuns(int example, List<Double> alphas, double[][] actual, Map<String, double[][]> predicted) {
+    }
+
+    /** Reads {@code correlation_METHOD.npy} of every method of {@code result}. */
+    public static Correlations readCorrelations(EvaluationResult result) {
+        List<Double> alphas = result.alphas().stream().map(EvaluationResult.AlphaResult::alpha).toList();
+        Map<String, double[][]> byMethod = new LinkedHashMap<>();
+        int examples = 0;
+        for (String method : result.methods()) {
+            Path file = result.outDir().resolve(correlationFile(method));
+            try (NpyArray array = openArray(file, alphas.size())) {
+                examples = (int) array.rowLength();
+                double[][] values = new double[alphas.size()][examples];
+                for (int a = 0; a < alphas.size(); a++) {
+                    array.readRows(a, 1, values[a]);
+                }
+                byMethod.put(method, values);
+            }
+        }
+        return new Correlations(alphas, byMethod, examples);
+    }
+
+    /** Reads example {@code example}'s column of {@code outputs_alpha_A.npy} and of each method's {@code predicted_METHOD_alpha_A.npy}. */
+    public static ExampleRuns readExample(EvaluationResult result, int example) {
+        List<Double> alphas = result.alphas().stream().map(EvaluationResult.AlphaResult::alpha).toList();
+        double[][] actual = new double[alphas.size()][];
+        Map<String, double[][]> predicted = new LinkedHashMap<>();
+        for (int a = 0; a < alphas.size(); a++) {
+            actual[a] = column(result.outDir().resolve(outputsFile(alphas.get(a))), result.runs(), example);
+        }
+        for (String method : result.methods()) {
+            double[][] perAlpha = new double[alphas.size()][];
+            for (int a = 0; a < alphas.size(); a++) {
+                Path file = result.outDir().resolve(predictedFile(method, alphas.get(a)));
+                if (!Files.exists(file)) {
+                    perAlpha = null; // a report before version 3: no predictions saved
+                    break;
+                }
+                perAlpha[a] = column(file, result.runs(), example);
+            }
+            if (perAlpha != null) {
+                predicted.put(method, perAlpha);
+            }
+        }
+        return new ExampleRuns(example, alphas, actual, predicted);
+    }
+
+    private static double[] column(Path file, int runs, int example) {
+        try (NpyArray array = openArray(file, runs)) {
+            if (example < 0 || example >= array.rowLength()) {
+                throw new WorkbenchException(file + ": example " + example + " is outside 0.." + (array.rowLength() - 1));
+            }
+            double[] values = new double[runs];
+            for (int r = 0; r < runs; r++) {
+                values[r] = array.get(r * array.rowLength() + example);
+            }
+            return values;
+        }
+    }
+
+    /** Opens a two-dimensional array of the evaluation, checking it has {@code rows} rows. */
+    private static NpyArray openArray(Path file, int rows) {
+        NpyArray array;
+        try {
+            array = NpyArray.open(file, false);
+        } catch (IOException | RuntimeException e) {
+            throw new WorkbenchException(file + ": cannot read this evaluation array (" + e.getMessage() + "); run the evaluation again", e);
+        }
+        if (array.rowShape().length != 1 || array.rows() != rows) {
+            long found = array.rows();
+            array.close();
+            throw new WorkbenchException(file + ": expected " + rows + " rows of one dimension, found " + found
+                    + " rows; run the evaluation again");
+        }
+        return array;
     }
 
     private static Correlation.Summary summaryOf(JsonNode n) {

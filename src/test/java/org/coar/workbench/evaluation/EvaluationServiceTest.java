@@ -79,6 +79,18 @@ class EvaluationServiceTest {
         assertEquals(result.figures(), reread.figures());
         assertTrue(Files.exists(out.resolve("correlation_coar.npy")));
         assertTrue(Files.exists(out.resolve("outputs_alpha_0.05.npy")));
+        // Version 3 keeps every method's predictions, so the window can plot any example: they give back the saved correlations.
+        assertEquals("coar-workbench/evaluation/3", report.get("format").asText());
+        EvaluationFiles.ExampleRuns example = EvaluationFiles.readExample(reread, 1);
+        assertEquals(result.methods(), List.copyOf(example.predicted().keySet()));
+        EvaluationFiles.Correlations saved = EvaluationFiles.readCorrelations(reread);
+        for (String method : result.methods()) {
+            for (int a = 0; a < 2; a++) {
+                assertEquals(12, example.predicted().get(method)[a].length);
+                assertEquals(saved.byMethod().get(method)[a][1], Correlation.pearson(example.actual()[a], example.predicted().get(method)[a]),
+                        1e-5, method + " at alpha " + a);
+            }
+        }
         assertTrue(events.stream().anyMatch(e -> e.stage().equals("leave-one-out") && e.done() == 16));
 
         // The fresh masks are what the report says, and none is a store row's mask.

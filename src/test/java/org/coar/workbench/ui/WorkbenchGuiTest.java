@@ -221,11 +221,12 @@ class WorkbenchGuiTest extends GuiTestSupport {
         assertEquals(List.of("α", "COAR", "leave-one-out", "gradient x parameter", "weight norm"),
                 correlations.getColumns().stream().map(c -> c.getGraphic() instanceof Label header ? header.getText() : c.getText()).toList());
         assertTrue(Files.exists(store.resolve("attributions/eval/report.json")));
-        javafx.scene.control.ComboBox<?> figures = robot.lookup("#figureBox").queryAs(javafx.scene.control.ComboBox.class);
-        assertEquals(3, figures.getItems().size(), figures.getItems().toString());
-        javafx.scene.image.ImageView figure = robot.lookup("#figureView").queryAs(javafx.scene.image.ImageView.class);
-        waitFor("the figure", () -> figure.getImage() != null && figure.getImage().getProgress() == 1.0 && !figure.getImage().isError());
-        assertTrue(figure.getImage().getWidth() >= 600, "figure width " + figure.getImage().getWidth());
+        // Native charts of the evaluation's data (the PNG files stay for the command line).
+        LineChart<?, ?> versusAlpha = robot.lookup("#versusAlphaChart").queryAs(LineChart.class);
+        assertEquals(4, versusAlpha.getData().size());
+        waitFor("the histograms and the scatter", () -> robot.lookup("#histogram-coar").tryQuery().isPresent()
+                && robot.lookup("#scatter-coar").tryQuery().isPresent());
+        assertTrue(robot.lookup(".image-view").queryAll().isEmpty(), "no scaled figure images");
         screenshot(robot, "evaluate");
 
         // Reopening the attributions shows the evaluation already on disk.
@@ -233,7 +234,8 @@ class WorkbenchGuiTest extends GuiTestSupport {
         robot.interact(() -> workbench.project().attributionsProperty().set(null));
         assertTrue(correlations.getItems().isEmpty());
         robot.interact(() -> workbench.project().attributionsProperty().set(attributionsDir));
-        waitFor("the evaluation read back", () -> correlations.getItems().size() == 2 && figures.getItems().size() == 3);
+        waitFor("the evaluation read back", () -> correlations.getItems().size() == 2 && versusAlpha.getData().size() == 4
+                && robot.lookup("#histogram-coar").tryQuery().isPresent());
         assertTrue(dialogs.errors.isEmpty(), dialogs.errors.toString());
     }
 

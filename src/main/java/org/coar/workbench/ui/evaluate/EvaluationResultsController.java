@@ -1,26 +1,37 @@
 package org.coar.workbench.ui.evaluate;
 
-import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import javafx.beans.binding.Bindings;
 import javafx.fxml.FXML;
-import javafx.scene.control.ComboBox;
+import javafx.scene.chart.LineChart;
+import javafx.scene.chart.NumberAxis;
+import javafx.scene.chart.ScatterChart;
+import javafx.scene.chart.XYChart;
 import javafx.scene.control.Label;
-import javafx.scene.control.ListCell;
-import javafx.scene.control.ScrollPane;
+import javafx.scene.control.Spinner;
+import javafx.scene.control.SpinnerValueFactory;
 import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableView;
-import javafx.scene.control.Tooltip;
-import javafx.scene.image.Image;
-import javafx.scene.image.ImageView;
+import javafx.scene.layout.FlowPane;
 import javafx.scene.layout.Region;
 import org.coar.workbench.evaluation.Correlation;
-import org.coar.workbench.evaluation.EvaluationFigures;
+import org.coar.workbench.evaluation.EvaluationFiles;
 import org.coar.workbench.evaluation.EvaluationResult;
+import org.coar.workbench.ui.common.Axes;
 import org.coar.workbench.ui.common.Cells;
 
-/** The evaluation's results: correlations per α and method, the summary, and the figures. */
+/**
+ * The evaluation's results: correlations per α and method, the summary, and native charts of them:
+ * mean correlation against α, one histogram of the per-example correlation per method, and the chosen
+ * example's predicted against actual outputs per method.
+ */
 public final class EvaluationResultsController {
+    private static final double CHART_MIN_WIDTH = 320;
+    private static final double CHART_HEIGHT = 280;
+    private static final double GAP = 8;
+    private static final double METHOD_COLUMN_WIDTH = 130;
+
     private final EvaluationViewModel evaluation;
 
     @FXML
@@ -28,11 +39,21 @@ public final class EvaluationResultsController {
     @FXML
     private Label evaluationText;
     @FXML
-    private ComboBox<Path> figureBox;
+    private LineChart<Number, Number> versusAlphaChart;
     @FXML
-    private ScrollPane figurePane;
+    private NumberAxis alphaAxis;
     @FXML
-    private ImageView figureView;
+    private NumberAxis meanAxis;
+    @FXML
+    private FlowPane histogramPane;
+    @FXML
+    private Spinner<Integer> exampleSpinner;
+    @FXML
+    private Label exampleCountLabel;
+    @FXML
+    private Label exampleText;
+    @FXML
+    private FlowPane scatterPane;
 
     public EvaluationResultsController(EvaluationViewModel evaluation) {
         this.evaluation = evaluation;
@@ -41,41 +62,51 @@ public final class EvaluationResultsController {
     @FXML
     private void initialize() {
         evaluationText.textProperty().bind(evaluation.resultTextProperty());
-        figureBox.setCellFactory(list -> new FigureCell());
-        figureBox.setButtonCell(new FigureCell());
-        figureBox.valueProperty().addListener((obs, old, now) ->
-                // loaded in the background: a large PNG never stalls the FX thread
-                figureView.setImage(now == null ? null : new Image(now.toUri().toString(), true)));
-        figureView.fitWidthProperty().bind(figurePane.widthProperty().subtract(20));
-        Tooltip.install(figureView, new Tooltip("Click: actual size / fit to the width"));
-        figureView.setOnMouseClicked(e -> {
-            if (figureView.fitWidthProperty().isBound()) {
-                figureView.fitWidthProperty().unbind();
-                figureView.setFitWidth(0); // the image's own size, scrollable
-                figurePane.setFitToWidth(false);
-            } else {
-                figurePane.setFitToWidth(true);
-                figureView.fitWidthProperty().bind(figurePane.widthProperty().subtract(20));
+        exampleText.textProperty().bind(evaluation.exampleTextProperty());
+        Axes.useTicks(alphaAxis, 3);
+        Axes.useTicks(meanAxis, 2);
+        // as tall as its rows, with room for the horizontal scroll bar a narrow window needs (columns never shrink into "0.9…")
+        correlationTable.prefHeightProperty().bind(Bindings.size(correlationTable.getItems())
+                .multiply(correlationTable.getFixedCellSize()).add(74).map(h -> Math.max(h.doubleValue(), 90)));
+        SpinnerValueFactory.IntegerSpinnerValueFactory examples = new SpinnerValueFactory.IntegerSpinnerValueFactory(0, 0);
+        exampleSpinner.setValueFactory(examples);
+        exampleSpinner.disableProperty().bind(evaluation.correlationsProperty().isNull());
+        examples.valueProperty().addListener((obs, old, now) -> {
+            if (now != null && evaluation.correlationsProperty().get() != null) {
+                evaluation.exampleProperty().set(now);
             }
         });
-        // as tall as its rows: the figure gets the rest of the height
-        correlationTable.prefHeightProperty().bind(Bindings.size(correlationTable.getItems())
-                .multiply(correlationTable.getFixedCellSize()).add(58).map(h -> Math.max(h.doubleValue(), 90)));
+        evaluation.exampleProperty().addListener((obs, old, now) -> {
+            if (now != null) {
+                examples.setValue(now);
+            }
+        });
+        evaluation.correlationsProperty().addListener((obs, old, now) -> {
+            examples.setMax(now == null ? 0 : Math.max(0, now.examples() - 1));
+            exampleCountLabel.setText(now == null ? "" : String.format(Locale.ROOT, "of 0..%d", now.examples() - 1));
+            showHistograms(now);
+        });
+        evaluation.exampleRunsProperty().addListener((obs, old, now) -> showScatters(now));
         evaluation.resultProperty().addListener((obs, old, now) -> show(now));
+        for (FlowPane pane : List.of(histogramPane, scatterPane)) {
+            pane.widthProperty().addListener((obs, old, now) -> fitTiles(pane));
+        }
         show(evaluation.resultProperty().get());
+        showHistograms(evaluation.correlationsProperty().get());
+        showScatters(evaluation.exampleRunsProperty().get());
     }
 
     private void show(EvaluationResult result) {
         correlationTable.getColumns().clear();
         correlationTable.getItems().clear();
-        figureBox.getItems().clear();
+        versusAlphaChart.getData().clear();
         if (result == null) {
             return;
         }
         TableColumn<EvaluationResult.AlphaResult, String> alpha = new TableColumn<>("α");
         Cells.value(alpha, row -> String.valueOf(row.alpha()));
+        alpha.setMinWidth(60);
         alpha.setPrefWidth(60);
-        alpha.setMaxWidth(90);
         correlationTable.getColumns().add(alpha);
         for (String method : result.methods()) {
             TableColumn<EvaluationResult.AlphaResult, String> column = new TableColumn<>();
@@ -87,34 +118,77 @@ public final class EvaluationResultsController {
                 Correlation.Summary s = row.byMethod().get(method);
                 return s == null ? "—" : String.format(Locale.ROOT, "%.3f (%.3f)", s.mean(), s.median());
             });
-            column.setPrefWidth(170);
+            column.setMinWidth(METHOD_COLUMN_WIDTH); // a cell's "0.963 (0.990)" and its name in two lines at most
+            column.setPrefWidth(METHOD_COLUMN_WIDTH);
             correlationTable.getColumns().add(column);
         }
         correlationTable.getItems().setAll(result.alphas());
-        figureBox.getItems().setAll(result.figures());
-        result.figures().stream().filter(f -> f.getFileName().toString().equals(EvaluationFigures.VERSUS_ALPHA)).findFirst()
-                .or(() -> result.figures().stream().findFirst()).ifPresent(figureBox::setValue);
+        versusAlphaChart.getData().setAll(EvaluationCharts.versusAlpha(result));
     }
 
-    /** Figures by what they show, not by file name. */
-    private static final class FigureCell extends ListCell<Path> {
-        @Override
-        protected void updateItem(Path figure, boolean empty) {
-            super.updateItem(figure, empty);
-            setText(empty || figure == null ? null : describe(figure.getFileName().toString()));
+    private void showHistograms(EvaluationFiles.Correlations correlations) {
+        histogramPane.getChildren().clear();
+        if (correlations == null) {
+            return;
         }
+        for (String method : correlations.byMethod().keySet()) {
+            EvaluationCharts.Histogram histogram = EvaluationCharts.histogram(correlations, method);
+            NumberAxis x = new NumberAxis();
+            x.setLabel("Pearson correlation, actual vs predicted");
+            EvaluationCharts.correlationAxis(x, histogram);
+            NumberAxis y = new NumberAxis();
+            y.setLabel("examples");
+            EvaluationCharts.countAxis(y, histogram.highestCount());
+            LineChart<Number, Number> chart = new LineChart<>(x, y);
+            chart.setTitle(method);
+            chart.setCreateSymbols(false);
+            chart.setAxisSortingPolicy(LineChart.SortingPolicy.NONE);
+            chart.getData().setAll(EvaluationCharts.histogramSeries(histogram, correlations.alphas()));
+            histogramPane.getChildren().add(tile(chart, "histogram-" + EvaluationCharts.key(method)));
+        }
+        fitTiles(histogramPane);
+    }
 
-        private static String describe(String file) {
-            if (file.equals(EvaluationFigures.VERSUS_ALPHA)) {
-                return "Correlation against α, per method";
-            }
-            if (file.equals(EvaluationFigures.HISTOGRAMS)) {
-                return "Histograms of the per-example correlation";
-            }
-            if (file.startsWith("scatter_example_")) {
-                return "Predicted against actual output, example " + file.replaceAll("\\D", "");
-            }
-            return file;
+    private void showScatters(EvaluationFiles.ExampleRuns runs) {
+        scatterPane.getChildren().clear();
+        if (runs == null) {
+            return;
         }
+        for (String method : EvaluationCharts.scatterMethods(runs)) {
+            NumberAxis x = new NumberAxis();
+            x.setLabel("actual output");
+            x.setForceZeroInRange(false);
+            Axes.useTicks(x, 2);
+            NumberAxis y = new NumberAxis();
+            y.setLabel("predicted output");
+            y.setForceZeroInRange(false);
+            Axes.useTicks(y, 2);
+            ScatterChart<Number, Number> chart = new ScatterChart<>(x, y);
+            chart.setTitle(method + ", example " + runs.example());
+            chart.getData().setAll(EvaluationCharts.scatter(runs, method));
+            scatterPane.getChildren().add(tile(chart, "scatter-" + EvaluationCharts.key(method)));
+        }
+        fitTiles(scatterPane);
+    }
+
+    private static XYChart<Number, Number> tile(XYChart<Number, Number> chart, String id) {
+        chart.setId(id);
+        chart.setAnimated(false);
+        chart.getXAxis().setAnimated(false);
+        chart.getYAxis().setAnimated(false);
+        chart.setMinSize(CHART_MIN_WIDTH, CHART_HEIGHT - 40);
+        chart.setPrefHeight(CHART_HEIGHT);
+        return chart;
+    }
+
+    /** Two charts a row where both get their minimum width, else one a row, each filling its share of the width. */
+    private static void fitTiles(FlowPane pane) {
+        double width = pane.getWidth();
+        if (width <= 0) {
+            return;
+        }
+        int columns = width >= 2 * CHART_MIN_WIDTH + GAP ? 2 : 1;
+        double tile = Math.max(CHART_MIN_WIDTH, Math.floor((width - GAP * (columns - 1)) / columns) - 1);
+        pane.getChildren().forEach(chart -> ((Region) chart).setPrefWidth(tile));
     }
 }

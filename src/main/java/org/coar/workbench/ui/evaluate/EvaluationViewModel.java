@@ -12,6 +12,8 @@ import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.ReadOnlyBooleanProperty;
 import javafx.beans.property.ReadOnlyBooleanWrapper;
+import javafx.beans.property.ReadOnlyObjectProperty;
+import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.beans.property.SimpleBooleanProperty;
@@ -34,7 +36,9 @@ import org.coar.workbench.ui.common.ThrottledProgress;
 
 /**
  * The evaluation half of the Evaluate &amp; Edit panel: settings, a run with per-stage progress, and
- * the result (this window's run, or the report an earlier run left in the output directory).
+ * the result (this window's run, or the report an earlier run left in the output directory) with
+ * the arrays its charts need: every method's per-example correlations, and the runs of the example
+ * the user picks. It always shows the open store's attributions' evaluation, never an earlier store's.
  */
 public final class EvaluationViewModel {
     /** What runs an evaluation: {@link EvaluationService#evaluate} in the app, a fake in tests. */
@@ -60,35 +64,111 @@ public final class EvaluationViewModel {
     private final ThrottledProgress progress = new ThrottledProgress();
     private final ObjectProperty<EvaluationResult> result = new SimpleObjectProperty<>();
     private final ReadOnlyStringWrapper resultText = new ReadOnlyStringWrapper("");
+    private final ReadOnlyObjectWrapper<EvaluationFiles.Correlations> correlations = new ReadOnlyObjectWrapper<>();
+    private final ObjectProperty<Integer> example = new SimpleObjectProperty<>();
+    private final ReadOnlyObjectWrapper<EvaluationFiles.ExampleRuns> exampleRuns = new ReadOnlyObjectWrapper<>();
+    private final ReadOnlyStringWrapper exampleText = new ReadOnlyStringWrapper("");
     private Cancellation cancel;
+    /** The store that was open when the shown attributions were opened: a new store clears them. */
+    private Path shownStore;
 
     public EvaluationViewModel(Evaluator service, TaskExecutor tasks, ProjectState project) {
         this.service = service;
         this.tasks = tasks;
         this.project = project;
-        result.addListener((obs, old, now) -> resultText.set(describe(now)));
+        result.addListener((obs, old, now) -> {
+            resultText.set(describe(now));
+            readArrays(now);
+        });
         resultText.set(describe(null));
+        example.addListener((obs, old, now) -> readExample(result.get(), now));
         project.attributionsProperty().addListener((obs, old, now) -> openAttributions(now));
+        project.storeProperty().addListener((obs, old, now) -> {
+            if (!java.util.Objects.equals(now, shownStore)) {
+                // Attributions the new store did not bring stay the previous store's: show nothing of them.
+                openAttributions(null);
+            }
+        });
         openAttributions(project.attributionsProperty().get());
     }
 
     /** Points the output at ATTRIBUTIONS/eval and shows the evaluation already there, if any. */
     private void openAttributions(Path attributions) {
         result.set(null);
-        if (attributions == null) {
+        Path store = project.storeProperty().get();
+        shownStore = store;
+        if (attributions == null || store == null) {
             outDir.set("");
+            resultText.set(describe(null));
             return;
         }
         Path out = attributions.resolve(EvaluationRequest.DEFAULT_OUT);
         outDir.set(out.toString());
+        resultText.set(describe(null));
         if (Files.exists(out.resolve(EvaluationFiles.REPORT))) {
             tasks.submit(BackgroundJob.titled("Reading the evaluation in " + out, p -> EvaluationFiles.read(out))
                     .onSuccess(read -> {
-                        if (attributions.equals(project.attributionsProperty().get())) {
+                        if (stillShowing(store, attributions)) {
                             result.set(read);
                         }
                     }));
         }
+    }
+
+    private boolean stillShowing(Path store, Path attributions) {
+        return attributions.equals(project.attributionsProperty().get()) && store.equals(project.storeProperty().get())
+                && store.equals(shownStore);
+    }
+
+    /** Reads the per-example correlations of {@code shown}, then the runs of the example the evaluation picked. */
+    private void readArrays(EvaluationResult shown) {
+        correlations.set(null);
+        exampleRuns.set(null);
+        exampleText.set("");
+        example.set(null);
+        if (shown == null) {
+            return;
+        }
+        tasks.submit(BackgroundJob.titled("Reading the correlations in " + shown.outDir(), p -> EvaluationFiles.readCorrelations(shown))
+                .onSuccess(read -> {
+                    if (result.get() == shown) {
+                        correlations.set(read);
+                        example.set(Math.min(Math.max(shown.scatterExample(), 0), read.examples() - 1));
+                    }
+                }));
+    }
+
+    /** Reads one example's actual and predicted outputs over the runs, for the scatter. */
+    private void readExample(EvaluationResult shown, Integer chosen) {
+        if (shown == null || chosen == null) {
+            exampleRuns.set(null);
+            exampleText.set("");
+            return;
+        }
+        tasks.submit(BackgroundJob.titled("Reading example " + chosen + " of the evaluation", p -> EvaluationFiles.readExample(shown, chosen))
+                .unlisted() // one read per example the user steps through: a failure shows beside the chooser, not as a dialog each time
+                .onSuccess(read -> {
+                    if (result.get() == shown && chosen.equals(example.get())) {
+                        exampleRuns.set(read);
+                        exampleText.set(describeExample(shown, read));
+                    }
+                })
+                .onError(error -> {
+                    if (result.get() == shown && chosen.equals(example.get())) {
+                        exampleRuns.set(null);
+                        exampleText.set("Cannot show example " + chosen + ": " + error.getMessage());
+                    }
+                }));
+    }
+
+    private static String describeExample(EvaluationResult r, EvaluationFiles.ExampleRuns runs) {
+        if (runs.predicted().isEmpty()) {
+            return "This evaluation was saved before the workbench kept every method's predictions (report version 1 or 2): "
+                    + "run it again to plot predicted against actual outputs for any example.";
+        }
+        return String.format(Locale.ROOT, "Example %d over the %d fresh ablated models per α: x is the ablated model's "
+                + "output, y the method's prediction (the PNG that coar eval wrote shows example %d).", runs.example(), r.runs(),
+                r.scatterExample());
     }
 
     public EvaluationRequest request() {
@@ -129,7 +209,9 @@ public final class EvaluationViewModel {
         tasks.submit(BackgroundJob.titled("Evaluating " + request.attributionsDir().getFileName(), p -> service.evaluate(request, progress.listener(), thisCancel))
                 .cancelWith(thisCancel::cancel)
                 .onSuccess(done -> {
-                    result.set(done);
+                    if (stillShowing(request.storeDir(), request.attributionsDir())) {
+                        result.set(done);
+                    }
                     progress.finish("Finished.", true);
                 })
                 .onCancelled(() -> progress.finish(CANCELLED, false))
@@ -143,7 +225,10 @@ public final class EvaluationViewModel {
         }
     }
 
-    private static String describe(EvaluationResult r) {
+    private String describe(EvaluationResult r) {
+        if (r == null && outDir.get().isBlank()) {
+            return "No attributions of this store open: fit them in the Regression panel, or open them in the Attributions panel.";
+        }
         if (r == null) {
             return "No evaluation of these attributions yet: run one to see how well they predict fresh ablations.";
         }
@@ -170,4 +255,11 @@ public final class EvaluationViewModel {
     public ThrottledProgress progress() { return progress; }
     public ObjectProperty<EvaluationResult> resultProperty() { return result; }
     public ReadOnlyStringProperty resultTextProperty() { return resultText.getReadOnlyProperty(); }
+    /** Every method's per-example correlation of the shown evaluation; null until read. */
+    public ReadOnlyObjectProperty<EvaluationFiles.Correlations> correlationsProperty() { return correlations.getReadOnlyProperty(); }
+    /** The example whose runs the scatter shows; null while no evaluation is shown. */
+    public ObjectProperty<Integer> exampleProperty() { return example; }
+    /** The chosen example's actual and predicted outputs over the runs; null until read. */
+    public ReadOnlyObjectProperty<EvaluationFiles.ExampleRuns> exampleRunsProperty() { return exampleRuns.getReadOnlyProperty(); }
+    public ReadOnlyStringProperty exampleTextProperty() { return exampleText.getReadOnlyProperty(); }
 }
