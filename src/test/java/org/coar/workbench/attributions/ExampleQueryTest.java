@@ -38,7 +38,7 @@ class ExampleQueryTest {
         assertEquals(List.of(3, 11, 12), matching(ExampleQuery.ALL.withR2Below(0.35)));
         assertEquals(List.of(1, 10, 11, 12, 13), matching(ExampleQuery.ALL.withIndexPrefix("1")));
         assertEquals(List.of(0, 3, 13), matching(component(ExampleQuery.Kind.SCORE_AT_LEAST, 0.5)));
-        assertEquals(List.of(1, 10, 12), matching(component(ExampleQuery.Kind.SCORE_AT_MOST, 0.05)));
+        assertEquals(List.of(1, 10, 12), matching(component(ExampleQuery.Kind.SCORE_AT_MOST, 0.06)));
         assertEquals(List.of(0, 2, 3, 11), matching(component(ExampleQuery.Kind.STRONGEST, 0)));
     }
 

@@ -250,7 +250,9 @@ public final class AttributionsController {
             @Override
             protected void updateItem(Integer value, boolean empty) {
                 super.updateItem(value, empty);
-                setText(empty || value == null ? null : viewModel.classText(value));
+                // the name alone where there is one, so it fits the column; the choosers show number and name
+                String name = empty || value == null ? null : viewModel.classNamesProperty().get().of(value);
+                setText(empty || value == null ? null : name != null ? name : viewModel.classText(value));
             }
         };
     }
