@@ -13,7 +13,6 @@ import javafx.scene.control.CheckBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.ListCell;
 import javafx.scene.control.ScrollPane;
-import javafx.scene.control.TableRow;
 import javafx.scene.control.TableView;
 import javafx.scene.image.ImageView;
 import javafx.scene.text.Text;
@@ -97,7 +96,7 @@ class ExamplePageGuiTest extends GuiTestSupport {
     }
 
     @Test
-    void aComponentRowOpensItsComponentPage(FxRobot robot) throws IOException {
+    void aComponentsContextMenuOpensItsComponentPage(FxRobot robot) throws IOException {
         Path store = fittedStore("example-page-links-store");
         robot.interact(() -> {
             stage.setWidth(1280); // the stage is shared by the tests of a class, and another one may have made it small
@@ -107,12 +106,11 @@ class ExamplePageGuiTest extends GuiTestSupport {
         robot.clickOn("#nav-attributions");
         TableView<ExampleBrowser.Contribution> components = robot.lookup("#componentTable").queryTableView();
         waitFor("the first example's components", () -> !components.getItems().isEmpty());
-        // rows are recycled cells in no fixed order (and the flow keeps a hidden spare): find the one showing the second component
-        ExampleBrowser.Contribution second = components.getItems().get(1);
-        TableRow<?> row = robot.from(components).lookup(".table-row-cell").match((Node n) -> n instanceof TableRow<?> r && r.isVisible() && second.equals(r.getItem()))
-                .queryAs(TableRow.class);
-        robot.doubleClickOn(robot.from(row).lookup(".table-cell").nth(2).queryAs(Node.class));
-        waitFor("the focused component", () -> Integer.valueOf(second.component()).equals(workbench.project().focusedComponentProperty().get()));
+        robot.interact(() -> components.getSelectionModel().select(1));
+        robot.rightClickOn(components); // a right-click selects the row under the pointer
+        ExampleBrowser.Contribution chosen = components.getSelectionModel().getSelectedItem();
+        robot.clickOn("Show component page");
+        waitFor("the focused component", () -> Integer.valueOf(chosen.component()).equals(workbench.project().focusedComponentProperty().get()));
     }
 
     /** Picks {@code item} from the combo box's drop-down list as a user does. */
