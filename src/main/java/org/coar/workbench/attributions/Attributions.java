@@ -336,6 +336,25 @@ public final class Attributions implements AutoCloseable {
     }
 
     /**
+     * The fitted output of {@code example} with every component kept (the all-ones mask): one element
+     * per component read from the memory map. Ablating a set S from there gives this minus the raw
+     * scores of S, since a raw score is the fitted effect of keeping its component.
+     */
+    public double predictAllKept(int example) {
+        if (example < 0 || example >= examples) {
+            throw new WorkbenchException("example " + example + " is outside 0.." + (examples - 1));
+        }
+        double sum = bias[example];
+        for (int c = 0; c < components; c++) {
+            double z = standardised(c, true);
+            if (z != 0) {
+                sum += z * weight.get((long) c * examples + example);
+            }
+        }
+        return sum;
+    }
+
+    /**
      * Raw scores of every component for one example: one element per component read from the
      * memory map, so selecting an example costs microseconds whatever the number of examples.
      */

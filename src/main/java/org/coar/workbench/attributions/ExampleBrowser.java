@@ -1,20 +1,25 @@
 package org.coar.workbench.attributions;
 
 import ai.djl.Device;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.IntStream;
 import org.coar.workbench.WorkbenchException;
 import org.coar.workbench.store.RunConfig;
+import org.coar.workbench.data.ClassNames;
 import org.coar.workbench.data.DataLoader;
 import org.coar.workbench.data.EvalData;
 import org.coar.workbench.model.AblatedEvaluator;
+import org.coar.workbench.model.ComponentGroup;
 import org.coar.workbench.model.Components;
 import org.coar.workbench.model.OutputFunction;
 import org.coar.workbench.model.TorchModel;
@@ -22,14 +27,24 @@ import org.coar.workbench.model.TorchModel;
 /**
  * Per-example browsing of attributions: every evaluation example with its label, the clean model's
  * prediction and output, and its validation R²; for one example its strongest components and the
- * attribution mass per layer; for one component the examples it moves most.
+ * attribution mass per layer; for one component the examples it moves most; queries over the
+ * examples; what-ifs on the fitted linear model.
+ * <p>
+ * The scores need only the attributions directory. The model gives the predictions and clean
+ * outputs and the evaluation data gives labels and images; when either file is gone the browser
+ * opens without what it gives and {@link #unavailable()} says what is missing.
  */
 public final class ExampleBrowser implements AutoCloseable {
 
-    /** One evaluation example as the table lists it. */
+    /**
+     * One evaluation example as the table lists it; {@link #UNKNOWN} label or prediction where the data or the model
+     * is unavailable, and a NaN output without the model.
+     */
     public record ExampleRow(int index, int label, int prediction, float cleanOutput, double validationR2) {
+        public static final int UNKNOWN = Integer.MIN_VALUE;
+
         public boolean misclassified() {
-            return label != prediction;
+            return label != UNKNOWN && prediction != UNKNOWN && label != prediction;
         }
     }
 
@@ -51,44 +66,91 @@ public final class ExampleBrowser implements AutoCloseable {
     private final EvalData data;
     private final List<ExampleRow> rows;
     private final String outputName;
+    private final ClassNames classNames;
+    private final List<String> unavailable;
+    /** Each example's strongest component (largest |score|), found on the first query that needs it. */
+    private int[] strongest;
 
-    private ExampleBrowser(Attributions attributions, Components components, EvalData data, List<ExampleRow> rows, String outputName) {
+    private ExampleBrowser(Attributions attributions, Components components, EvalData data, List<ExampleRow> rows, String outputName,
+                           ClassNames classNames, List<String> unavailable) {
         this.attributions = attributions;
         this.components = components;
         this.data = data;
         this.rows = rows;
         this.outputName = outputName;
+        this.classNames = classNames;
+        this.unavailable = List.copyOf(unavailable);
     }
 
-    /** Opens the attributions of a store; runs the unablated model once for the predictions. */
+    /**
+     * Opens the attributions of a store; runs the unablated model once for the predictions when the
+     * model file is there. Components are named from the attributions' copy of components.json, else
+     * the store's.
+     */
     public static ExampleBrowser open(Path storeDir, Path attributionsDir) {
-        if (!RunConfig.exists(storeDir)) {
-            throw new WorkbenchException(storeDir + ": no run.json, so the model and data behind these attributions are unknown; "
-                    + "browse attributions of a store built by the workbench");
-        }
-        RunConfig run = RunConfig.read(storeDir);
-        Components components = Components.read(storeDir);
-        EvalData data = new DataLoader().load(run.data());
         Attributions attributions = Attributions.load(attributionsDir);
         try {
-            attributions.checkMatches(storeDir, components.total(), data.size());
-            AblatedEvaluator.Result clean;
-            try (TorchModel model = TorchModel.load(Path.of(run.model()), Device.cpu()).selectOutput(run.modelOutput());
-                 AblatedEvaluator evaluator = new AblatedEvaluator(model, components, data, 100, OutputFunction.parse(run.output()))) {
-                boolean[] keepAll = new boolean[components.total()];
-                Arrays.fill(keepAll, true);
-                clean = evaluator.evaluate(keepAll, () -> false);
+            RunConfig run = RunConfig.exists(storeDir) ? RunConfig.read(storeDir) : null;
+            List<String> unavailable = new ArrayList<>();
+            Components components = componentsOf(storeDir, attributions, unavailable);
+            EvalData data = null;
+            if (run == null) {
+                unavailable.add("the run settings (no run.json in " + storeDir + "): labels, predictions and images");
+            } else {
+                try {
+                    data = new DataLoader().load(run.data());
+                } catch (WorkbenchException e) {
+                    unavailable.add("the evaluation data (" + e.getMessage() + "): labels, predictions and images");
+                }
             }
-            double[] r2 = validationR2(attributionsDir, data.size());
-            List<ExampleRow> rows = new ArrayList<>(data.size());
-            for (int j = 0; j < data.size(); j++) {
-                rows.add(new ExampleRow(j, data.labels()[j], clean.predictions()[j], clean.outputs()[j], r2[j]));
+            attributions.checkMatches(storeDir, components.total(), data != null ? data.size() : attributions.examples());
+            float[] outputs = null;
+            int[] predictions = null;
+            if (data != null) {
+                Path model = Path.of(run.model());
+                if (Files.isRegularFile(model)) {
+                    AblatedEvaluator.Result clean = cleanRun(run, model, components, data);
+                    outputs = clean.outputs();
+                    predictions = clean.predictions();
+                } else {
+                    unavailable.add("the model (" + model + " is missing): predictions and clean outputs");
+                }
             }
-            return new ExampleBrowser(attributions, components, data, List.copyOf(rows), run.output());
+            double[] r2 = validationR2(attributionsDir, attributions.examples());
+            List<ExampleRow> rows = new ArrayList<>(attributions.examples());
+            for (int j = 0; j < attributions.examples(); j++) {
+                rows.add(new ExampleRow(j, data == null ? ExampleRow.UNKNOWN : data.labels()[j],
+                        predictions == null ? ExampleRow.UNKNOWN : predictions[j], outputs == null ? Float.NaN : outputs[j], r2[j]));
+            }
+            ClassNames names = run == null || data == null || data.isTokens() ? ClassNames.NONE : ClassNames.of(run.data());
+            return new ExampleBrowser(attributions, components, data, List.copyOf(rows), run == null ? "output" : run.output(), names,
+                    unavailable);
         } catch (RuntimeException e) {
             attributions.close();
             throw e;
         }
+    }
+
+    private static AblatedEvaluator.Result cleanRun(RunConfig run, Path model, Components components, EvalData data) {
+        try (TorchModel torch = TorchModel.load(model, Device.cpu()).selectOutput(run.modelOutput());
+             AblatedEvaluator evaluator = new AblatedEvaluator(torch, components, data, 100, OutputFunction.parse(run.output()))) {
+            boolean[] keepAll = new boolean[components.total()];
+            Arrays.fill(keepAll, true);
+            return evaluator.evaluate(keepAll, () -> false);
+        }
+    }
+
+    /** The attributions' copy of components.json, else the store's, else one unnamed group (and a note saying so). */
+    private static Components componentsOf(Path storeDir, Attributions attributions, List<String> unavailable) {
+        Optional<Components> own = attributions.componentList();
+        if (own.isPresent()) {
+            return own.get();
+        }
+        if (Components.exists(storeDir)) {
+            return Components.read(storeDir);
+        }
+        unavailable.add("the component names (no components.json in " + attributions.dir() + " or " + storeDir + "): layers");
+        return new Components(List.of(new ComponentGroup("component", attributions.components())));
     }
 
     /** Each example's validation R², NaN where the directory has none for it. */
@@ -112,12 +174,114 @@ public final class ExampleBrowser implements AutoCloseable {
 
     /** Whether the examples are token sequences of a language model (no class labels; see {@link #tokens(int)}). */
     public boolean languageModel() {
-        return data.isTokens();
+        return data != null && data.isTokens();
     }
 
     /** The number of real tokens of sequence {@code example}; only for a language model. */
     public int tokens(int example) {
         return data.tokenLengths()[example];
+    }
+
+    /** What opening could not read, each as "what (why): what it would have given"; empty when everything was there. */
+    public List<String> unavailable() {
+        return unavailable;
+    }
+
+    /** Whether the clean model ran, so rows carry predictions and clean outputs. */
+    public boolean hasPredictions() {
+        return rows.isEmpty() || rows.getFirst().prediction() != ExampleRow.UNKNOWN;
+    }
+
+    /** Whether the evaluation data was read, so rows carry labels (and image views their inputs). */
+    public boolean hasData() {
+        return data != null;
+    }
+
+    /** The class names the data says (empty for unnamed classes; a labels file chosen by the user overrides them). */
+    public ClassNames classNames() {
+        return classNames;
+    }
+
+    /** The layer a component belongs to: its group's name without ".weight". */
+    public String layerOf(int component) {
+        String name = components.groups().get(components.groupOf(component)).name();
+        return name.endsWith(".weight") ? name.substring(0, name.length() - ".weight".length()) : name;
+    }
+
+    /** The fitted output of {@code example} with every component kept, where a what-if starts. */
+    public double fittedOutput(int example) {
+        return attributions.predictAllKept(example);
+    }
+
+    /**
+     * The fitted output with {@code ablated} removed, from the fitted output with every component kept: each
+     * score is the fitted effect of keeping its component, so ablating it takes its score away.
+     */
+    public static double outputWithout(double fittedAllKept, Collection<Contribution> ablated) {
+        double output = fittedAllKept;
+        for (Contribution c : ablated) {
+            output -= c.score();
+        }
+        return output;
+    }
+
+    /** Component {@code component}'s score for every example. */
+    public float[] scoresOf(int component) {
+        float[] row = new float[attributions.examples()];
+        attributions.rawRow(component, row);
+        return row;
+    }
+
+    /** The component with a label (as {@link Components#label} writes it, case ignored) or -1. */
+    public int componentNamed(String label) {
+        for (int c = 0; c < components.total(); c++) {
+            if (components.label(c).equalsIgnoreCase(label.strip())) {
+                return c;
+            }
+        }
+        return -1;
+    }
+
+    /** The examples matching {@code query}, in index order; a condition on components reads their scores (one row each). */
+    public List<ExampleRow> query(ExampleQuery query) {
+        float[] scores = null;
+        int[] strongestOf = null;
+        if (query.component() != null) {
+            if (query.component().kind() == ExampleQuery.Kind.STRONGEST) {
+                strongestOf = strongest();
+            } else {
+                scores = scoresOf(query.component().component());
+            }
+        }
+        List<ExampleRow> matching = new ArrayList<>();
+        for (ExampleRow row : rows) {
+            if (query.matches(row, scores, strongestOf)) {
+                matching.add(row);
+            }
+        }
+        return matching;
+    }
+
+    /** Every example's strongest component: one pass over the components, kept for later queries. */
+    private int[] strongest() {
+        if (strongest == null) {
+            int m = attributions.examples();
+            int[] best = new int[m];
+            float[] largest = new float[m];
+            Arrays.fill(largest, -1);
+            float[] row = new float[m];
+            for (int c = 0; c < components.total(); c++) {
+                attributions.rawRow(c, row);
+                for (int j = 0; j < m; j++) {
+                    if (Math.abs(row[j]) > largest[j]) {
+                        largest[j] = Math.abs(row[j]);
+                        best[j] = c;
+                    }
+                }
+            }
+            strongest = best;
+        }
+        return strongest;
     }
 
     /** What the scores measure, e.g. "margin". */
@@ -127,8 +291,8 @@ public final class ExampleBrowser implements AutoCloseable {
 
     public ExampleView view(int example, int topK) {
         Summary summary = summarise(attributions.rawColumn(example), components, topK);
-        long[] shape = data.exampleShape();
-        boolean image = shape.length == 3 && (shape[0] == 1 || shape[0] == 3);
+        long[] shape = data == null ? new long[0] : data.exampleShape();
+        boolean image = data != null && shape.length == 3 && (shape[0] == 1 || shape[0] == 3);
         return new ExampleView(rows.get(example), summary.positive(), summary.negative(), summary.layers(),
                 image ? data.batch(example, 1) : null, image ? shape : null);
     }

@@ -12,6 +12,7 @@ import org.coar.workbench.WorkbenchException;
 import org.coar.workbench.job.Cancellation;
 import org.coar.workbench.ablation.BuildRequest;
 import org.coar.workbench.ablation.BuildService;
+import org.coar.workbench.evaluation.EvalFixtures;
 import org.coar.workbench.store.RunConfig;
 import org.coar.workbench.model.ModelFixtures;
 import org.coar.workbench.npy.Dtype;
@@ -115,5 +116,77 @@ class ExampleBrowserTest {
         WorkbenchException e = org.junit.jupiter.api.Assertions.assertThrows(WorkbenchException.class,
                 () -> ExampleBrowser.open(paths[0], wrong));
         assertTrue(e.getMessage().contains("attributions for 100 components, but the store"), e.getMessage());
+    }
+
+    @Test
+    void theWhatIfTakesTheTickedScoresFromTheFittedOutputWithEverythingKept(@TempDir Path tmp) {
+        Path store = ExamplePageFixture.store(tmp);
+        try (ExampleBrowser browser = ExampleBrowser.open(store, ExamplePageFixture.attributions(store))) {
+            // example 5 (5 mod 3 = 2): scores 3 (c - 7.4); all kept: 2 + 3 * sum_c (c - 7.4) = 2 + 3 * (120 - 118.4) = 6.8
+            assertEquals(6.8, browser.fittedOutput(5), 1e-4);
+            ExampleBrowser.ExampleView view = browser.view(5, 10);
+            List<ExampleBrowser.Contribution> ticked = view.positive().stream().filter(c -> c.component() == 15 || c.component() == 12).toList();
+            assertEquals(2, ticked.size());
+            // ablating 15 (score 3 * 7.6) and 12 (3 * 4.6): 6.8 - 22.8 - 13.8 = -29.8
+            assertEquals(-29.8, ExampleBrowser.outputWithout(browser.fittedOutput(5), ticked), 1e-4);
+            assertTrue(browser.components().label(15).startsWith(browser.layerOf(15) + " #"), "a component's label starts with its layer");
+        }
+    }
+
+    @Test
+    void queriesOverComponentScoresCountAsByHand(@TempDir Path tmp) {
+        Path store = ExamplePageFixture.store(tmp);
+        try (ExampleBrowser browser = ExampleBrowser.open(store, ExamplePageFixture.attributions(store))) {
+            // component 15 scores 7.6 (1 + j mod 3): at least 15 where j mod 3 is 1 or 2, i.e. 64 - 22 = 42 examples
+            assertEquals(42, browser.query(ExampleQuery.ALL.withComponent(new ExampleQuery.ComponentCondition(15,
+                    ExampleQuery.Kind.SCORE_AT_LEAST, 15))).size());
+            assertEquals(22, browser.query(ExampleQuery.ALL.withComponent(new ExampleQuery.ComponentCondition(15,
+                    ExampleQuery.Kind.SCORE_AT_MOST, 7.6))).size());
+            // component 3 scores 100 on 54..63, so it moves those 10 most; 15 (|7.6 k| > |-7.4 k|) moves the other 54 most
+            assertEquals(List.of(54, 55, 56, 57, 58, 59, 60, 61, 62, 63), browser.query(ExampleQuery.ALL.withComponent(
+                    new ExampleQuery.ComponentCondition(3, ExampleQuery.Kind.STRONGEST, 0))).stream().map(ExampleBrowser.ExampleRow::index).toList());
+            assertEquals(54, browser.query(ExampleQuery.ALL.withComponent(new ExampleQuery.ComponentCondition(15,
+                    ExampleQuery.Kind.STRONGEST, 0))).size());
+            // val_r2 = j / 64: below 0.25 for j < 16
+            assertEquals(16, browser.query(ExampleQuery.ALL.withR2Below(0.25)).size());
+            assertEquals(15, browser.componentNamed(browser.components().label(15).toUpperCase(java.util.Locale.ROOT)));
+            assertEquals(-1, browser.componentNamed("no such #1"));
+        }
+    }
+
+    @Test
+    void attributionsOpenWithoutTheModelAndSayWhatIsMissing(@TempDir Path tmp) throws IOException {
+        Path store = ExamplePageFixture.store(tmp);
+        Path attributions = ExamplePageFixture.attributions(store);
+        Files.delete(tmp.resolve("model/linear.pt"));
+        Files.delete(store.resolve("components.json")); // names come from the attributions' own copy
+        try (ExampleBrowser browser = ExampleBrowser.open(store, attributions)) {
+            assertEquals(ExamplePageFixture.EXAMPLES, browser.examples().size());
+            assertTrue(browser.hasData());
+            assertEquals(false, browser.hasPredictions());
+            ExampleBrowser.ExampleRow row = browser.examples().get(5);
+            assertEquals(EvalFixtures.linearData().labels()[5], row.label());
+            assertEquals(ExampleBrowser.ExampleRow.UNKNOWN, row.prediction());
+            assertTrue(Float.isNaN(row.cleanOutput()));
+            assertEquals(false, browser.examples().stream().anyMatch(ExampleBrowser.ExampleRow::misclassified), "unknown, not wrong");
+            assertEquals(1, browser.unavailable().size());
+            assertTrue(browser.unavailable().getFirst().startsWith("the model (" + tmp.resolve("model/linear.pt") + " is missing)"),
+                    browser.unavailable().toString());
+            assertEquals(6.8, browser.fittedOutput(5), 1e-4);
+            assertEquals(15, browser.view(5, 3).positive().getFirst().component());
+        }
+    }
+
+    @Test
+    void attributionsOpenWithoutTheDataEither(@TempDir Path tmp) throws IOException {
+        Path store = ExamplePageFixture.store(tmp);
+        Path attributions = ExamplePageFixture.attributions(store);
+        Files.delete(store.resolve("run.json"));
+        try (ExampleBrowser browser = ExampleBrowser.open(store, attributions)) {
+            assertEquals(false, browser.hasData());
+            assertEquals(ExampleBrowser.ExampleRow.UNKNOWN, browser.examples().getFirst().label());
+            assertTrue(browser.unavailable().getFirst().startsWith("the run settings (no run.json in "), browser.unavailable().toString());
+            assertEquals(null, browser.view(5, 3).image());
+        }
     }
 }
