@@ -10,13 +10,11 @@ import javafx.scene.Scene;
 import javafx.stage.Stage;
 import org.coar.workbench.Version;
 import org.coar.workbench.ablation.BuildService;
-import org.coar.workbench.store.RunConfig;
 import org.coar.workbench.demo.DemoProject;
 import org.coar.workbench.edit.EditService;
 import org.coar.workbench.evaluation.EvaluationService;
 import org.coar.workbench.fit.FitDevices;
 import org.coar.workbench.spec.SpecCodec;
-import org.coar.workbench.store.Store;
 import org.coar.workbench.ui.attributions.AttributionsController;
 import org.coar.workbench.ui.attributions.AttributionsPagesController;
 import org.coar.workbench.ui.attributions.AttributionsViewModel;
@@ -44,6 +42,7 @@ import org.coar.workbench.ui.evaluate.EvaluationSettingsController;
 import org.coar.workbench.ui.evaluate.EvaluationViewModel;
 import org.coar.workbench.ui.main.MainController;
 import org.coar.workbench.ui.main.Panel;
+import org.coar.workbench.ui.main.StoreSessionViewModel;
 import org.coar.workbench.ui.regression.RegressionController;
 import org.coar.workbench.ui.regression.RegressionViewModel;
 import org.coar.workbench.ui.spec.SpecController;
@@ -61,6 +60,7 @@ public final class Workbench {
     private final AttributionsViewModel attributionsViewModel;
     private final EvaluationViewModel evaluationViewModel;
     private final EditViewModel editViewModel;
+    private final StoreSessionViewModel storeSession;
     private final MainController main;
     private final Parent root;
 
@@ -101,9 +101,9 @@ public final class Workbench {
         for (Panel panel : Panel.values()) {
             panels.put(panel, panelLoader.load(panel.view()));
         }
-        main = new MainController(panels, specViewModel, buildViewModel, tasks, project, settings);
+        storeSession = new StoreSessionViewModel(tasks, project, dialogs, this::showStore);
+        main = new MainController(panels, specViewModel, buildViewModel, storeSession, tasks, project, settings, dialogs);
         root = new FxmlLoaderFactory(Map.of(MainController.class, () -> main)).load(FxmlFile.MAIN);
-        project.storeProperty().addListener((obs, old, now) -> showStoreSpec(now));
     }
 
     public ProjectState project() {
@@ -112,6 +112,10 @@ public final class Workbench {
 
     public MainController main() {
         return main;
+    }
+
+    public StoreSessionViewModel storeSession() {
+        return storeSession;
     }
 
     public SpecViewModel specViewModel() {
@@ -187,28 +191,15 @@ public final class Workbench {
         }));
     }
 
-    /** The store's spec and, where it has one, its run.json, both read off the FX thread. */
-    private record OpenedStore(String specJson, Optional<RunConfig> run) {
-    }
-
-    private void showStoreSpec(Path store) {
-        if (store == null) {
-            return;
-        }
-        tasks.submit(BackgroundJob.titled("Reading store " + store.getFileName(), progress -> {
-            String json;
-            try (Store opened = Store.open(store, false)) {
-                json = new SpecCodec().toJson(opened.spec());
-            }
-            return new OpenedStore(json, RunConfig.exists(store) ? Optional.of(RunConfig.read(store)) : Optional.empty());
-        }).onSuccess(opened -> {
-            specViewModel.jsonProperty().set(opened.specJson());
-            // Show the model's components and the data the store's rows were made with.
-            opened.run().ifPresent(run -> {
+    /** Shows a store that opened in the Spec panel: its spec, and the model and data its rows were made with. */
+    private void showStore(StoreSessionViewModel.OpenedStore opened) {
+        specViewModel.jsonProperty().set(opened.specJson());
+        opened.run().ifPresent(run -> {
+            if (!opened.modelMissing()) {
                 specViewModel.openModel(Path.of(run.model()));
-                specViewModel.chooseData(run.data());
-            });
-        }));
+            }
+            specViewModel.chooseData(run.data());
+        });
     }
 
     private void saveLayout() {
