@@ -55,8 +55,9 @@ import org.coar.workbench.plot.SvgDocument.Element;
  * A figure as vector SVG, drawn from its scene graph as it is laid out on screen: every visible
  * {@link Region}'s backgrounds (and shape) and borders, every {@link Shape} with its fill and stroke,
  * every {@link Text} as text, in painting order, with coordinates relative to the figure's top-left
- * corner. Nodes keep their style classes as the SVG {@code class}, so bars ({@code chart-bar}) and
- * symbols ({@code chart-line-symbol}) can be found in the file. Only pixels that have no vector form
+ * corner. A region or group with style classes becomes a {@code <g>} with them as its {@code class}
+ * (holding what it paints and its children), so bars ({@code chart-bar}) and symbols
+ * ({@code chart-line-symbol}) can be found in the file. Only pixels that have no vector form
  * (a {@link Canvas} or {@link ImageView} inside the figure) are embedded as PNG images.
  */
 public final class ChartSvg {
@@ -96,6 +97,11 @@ public final class ChartSvg {
             svg.beginGroup(SvgDocument.element("g").attr("opacity", node.getOpacity()));
             groups++;
         }
+        if (node instanceof Parent && !node.getStyleClass().isEmpty()) {
+            // A region's group holds its backgrounds, borders and children, so a bar is one <g class="chart-bar …">.
+            svg.beginGroup(SvgDocument.element("g").attr("class", classes(node)));
+            groups++;
+        }
         if (node.getClip() instanceof Rectangle clip) {
             Bounds b = toFigure.transform(new javafx.geometry.BoundingBox(clip.getX(), clip.getY(), clip.getWidth(), clip.getHeight()));
             svg.beginClippedGroup(b.getMinX(), b.getMinY(), b.getWidth(), b.getHeight());
@@ -124,7 +130,6 @@ public final class ChartSvg {
         if (w <= 0 || h <= 0) {
             return;
         }
-        String classes = classes(region);
         if (region.getBackground() != null) {
             for (BackgroundFill fill : region.getBackground().getFills()) {
                 if (invisible(fill.getFill())) {
@@ -155,7 +160,7 @@ public final class ChartSvg {
                     }
                 }
                 paint(element, "fill", fill.getFill());
-                svg.add(element.attr("class", classes));
+                svg.add(element);
             }
         }
         if (region.getBorder() != null) {
@@ -168,13 +173,13 @@ public final class ChartSvg {
                 Insets widths = new Insets(stroke.getWidths().getTop(), stroke.getWidths().getRight(), stroke.getWidths().getBottom(),
                         stroke.getWidths().getLeft());
                 side(stroke.getTopStroke(), stroke.getTopStyle(), widths.getTop(), left, top + widths.getTop() / 2, right,
-                        top + widths.getTop() / 2, toFigure, classes);
+                        top + widths.getTop() / 2, toFigure);
                 side(stroke.getRightStroke(), stroke.getRightStyle(), widths.getRight(), right - widths.getRight() / 2, top,
-                        right - widths.getRight() / 2, bottom, toFigure, classes);
+                        right - widths.getRight() / 2, bottom, toFigure);
                 side(stroke.getBottomStroke(), stroke.getBottomStyle(), widths.getBottom(), left, bottom - widths.getBottom() / 2,
-                        right, bottom - widths.getBottom() / 2, toFigure, classes);
+                        right, bottom - widths.getBottom() / 2, toFigure);
                 side(stroke.getLeftStroke(), stroke.getLeftStyle(), widths.getLeft(), left + widths.getLeft() / 2, top,
-                        left + widths.getLeft() / 2, bottom, toFigure, classes);
+                        left + widths.getLeft() / 2, bottom, toFigure);
             }
         }
     }
@@ -199,7 +204,7 @@ public final class ChartSvg {
     }
 
     private void side(Paint paint, BorderStrokeStyle style, double width, double x1, double y1, double x2, double y2,
-                      Transform toFigure, String classes) {
+                      Transform toFigure) {
         if (width <= 0 || style == BorderStrokeStyle.NONE || invisible(paint)) {
             return;
         }
@@ -211,7 +216,7 @@ public final class ChartSvg {
         if (!style.getDashArray().isEmpty()) {
             line.attr("stroke-dasharray", dashes(style.getDashArray()));
         }
-        svg.add(line.attr("class", classes));
+        svg.add(line);
     }
 
     private void drawText(Text text, Transform toFigure) {

@@ -28,8 +28,8 @@ public record DialogText(String summary, String details) {
         int end = -1;
         for (int i = 0; i < Math.min(firstLine.length(), SUMMARY_CHARS); i++) {
             char c = firstLine.charAt(i);
-            // A sentence ends at ". " or "; ", not inside a file name such as "run.json".
-            if ((c == '.' || c == ';' || c == ':') && (i + 1 == firstLine.length() || firstLine.charAt(i + 1) == ' ')) {
+            // A sentence ends at ". ", not inside a file name such as "run.json".
+            if (c == '.' && (i + 1 == firstLine.length() || firstLine.charAt(i + 1) == ' ')) {
                 end = i;
                 break;
             }
