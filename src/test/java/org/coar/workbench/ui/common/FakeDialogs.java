@@ -12,6 +12,9 @@ public class FakeDialogs implements DialogService {
     public final Deque<Path> answers = new ArrayDeque<>();
     public final List<String> errors = new ArrayList<>();
     public final List<String> informations = new ArrayList<>();
+    /** Answers to {@link #confirm} in order (none left: Cancel), and the questions asked. */
+    public final Deque<Boolean> confirmations = new ArrayDeque<>();
+    public final List<String> questions = new ArrayList<>();
 
     /** For tests where any error dialog is a failure: it fails at once, naming the message. */
     public static DialogService failingOnError() {
@@ -31,6 +34,12 @@ public class FakeDialogs implements DialogService {
     @Override
     public void showInformation(String title, String message) {
         informations.add(title + ": " + message);
+    }
+
+    @Override
+    public boolean confirm(String title, String message, String acceptLabel) {
+        questions.add(title + ": " + message + " [" + acceptLabel + "]");
+        return Boolean.TRUE.equals(confirmations.poll());
     }
 
     @Override
