@@ -113,6 +113,9 @@ public final class MainController {
         taskView.managedProperty().bind(taskView.visibleProperty());
         // Window-wide: the open store (or why it could not be opened), "Locate model…", and export on every figure and table.
         statusLabel.textProperty().bind(storeSession.statusProperty());
+        javafx.scene.control.Tooltip wholeStatus = new javafx.scene.control.Tooltip();
+        wholeStatus.textProperty().bind(storeSession.statusProperty());
+        statusLabel.setTooltip(wholeStatus);
         locateModelItem.disableProperty().bind(storeSession.modelMissingProperty().not());
         FigureExport.install(content, dialogs);
         taskStatusLabel.textProperty().bind(tasks.statusProperty());
