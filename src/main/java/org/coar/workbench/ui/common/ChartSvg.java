@@ -239,7 +239,7 @@ public final class ChartSvg {
             } else {
                 element.attr("x", x).attr("y", y).attr("transform", matrix(toFigure));
             }
-            element.attr("font-family", "'" + font.getFamily() + "', sans-serif").attr("font-size", font.getSize())
+            element.attr("font-family", fontFamily(font)).attr("font-size", font.getSize())
                     .attr("font-weight", style.contains("bold") || FontWeight.findByName(font.getStyle()) == FontWeight.BOLD ? "bold" : null)
                     .attr("font-style", style.contains("italic") || FontPosture.findByName(font.getStyle()) == FontPosture.ITALIC
                             ? "italic" : null);
@@ -438,6 +438,12 @@ public final class ChartSvg {
 
     private static String dashes(List<Double> dashes) {
         return String.join(",", dashes.stream().map(SvgDocument::number).toList());
+    }
+
+    /** The font's family for SVG; JavaFX's logical "System" font is the platform's sans-serif. */
+    private static String fontFamily(Font font) {
+        String family = font.getFamily();
+        return family.equals("System") || family.isBlank() ? "sans-serif" : "'" + family.replace("'", "") + "', sans-serif";
     }
 
     private static String classes(Node node) {

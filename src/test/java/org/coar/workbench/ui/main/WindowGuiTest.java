@@ -94,6 +94,7 @@ class WindowGuiTest extends GuiTestSupport {
         robot.rightClickOn(chart);
         robot.clickOn("Save figure as SVG…");
         Document doc = svg(svgFile);
+        Files.copy(svgFile, Path.of("target", "screenshots", "window-export-bars.svg"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         List<Element> bars = new ArrayList<>();
         NodeList groups = doc.getElementsByTagName("g");
         for (int i = 0; i < groups.getLength(); i++) {
