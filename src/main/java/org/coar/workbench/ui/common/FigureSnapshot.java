@@ -14,12 +14,13 @@ import javafx.scene.transform.Transform;
 
 /**
  * A figure's pixels as a file should hold them: the node alone, at a scale (2 for print), on white,
- * drawn as if the pointer and the keyboard focus were elsewhere (no hover, pressed or focus styles),
- * which are restored straight after.
+ * drawn as if the pointer, the keyboard focus and the selection were elsewhere (no hover, pressed,
+ * focus or selected styles), which are restored straight after.
  */
 public final class FigureSnapshot {
-    /** Pseudo-classes that describe where the pointer or focus happens to be, not the figure. */
-    private static final List<PseudoClass> TRANSIENT = List.of("hover", "pressed", "armed", "focused", "focus-visible", "focus-within")
+    /** Pseudo-classes that describe where the pointer, focus or selection happens to be, not the figure. */
+    private static final List<PseudoClass> TRANSIENT = List.of("hover", "pressed", "armed", "focused", "focus-visible", "focus-within",
+                    "selected")
             .stream().map(PseudoClass::getPseudoClass).toList();
 
     private FigureSnapshot() {
