@@ -209,7 +209,16 @@ public record RunConfig(String model, String modelSha256, DataSpec data, String 
         return Files.exists(storeDir.resolve(FILE));
     }
 
+    /**
+     * The run settings of the store in {@code storeDir}, with the model and data paths as they are now
+     * ({@link StorePaths}: a store that was moved or copied finds its files again); {@link #readAsRecorded} gives them as written.
+     */
     public static RunConfig read(Path storeDir) {
+        return StorePaths.resolve(storeDir, readAsRecorded(storeDir));
+    }
+
+    /** run.json as written, paths unresolved. */
+    public static RunConfig readAsRecorded(Path storeDir) {
         Path file = storeDir.resolve(FILE);
         try {
             return JSON.readValue(file.toFile(), RunConfig.class);

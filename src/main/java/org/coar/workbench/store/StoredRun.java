@@ -37,7 +37,8 @@ public record StoredRun(Path storeDir, RunConfig run, Components components, Eva
         Path model = Path.of(run.model());
         if (!Files.isRegularFile(model)) {
             throw new WorkbenchException(model + ": the model file recorded in " + storeDir.resolve(RunConfig.FILE)
-                    + " is missing; restore it (the store's rows were made with it)");
+                    + " is missing, and no file with its SHA-256 is at the same place inside or beside the store; restore it (the "
+                    + "store's rows were made with it), or choose it in the window with File > Locate model");
         }
         String sha = RunConfig.sha256(model);
         if (run.modelSha256() != null && !run.modelSha256().equals(sha)) {

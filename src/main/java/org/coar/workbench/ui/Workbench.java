@@ -49,6 +49,7 @@ import org.coar.workbench.ui.evaluate.EvaluationSettingsController;
 import org.coar.workbench.ui.evaluate.EvaluationViewModel;
 import org.coar.workbench.ui.main.MainController;
 import org.coar.workbench.ui.main.Panel;
+import org.coar.workbench.ui.main.StoreSessionViewModel;
 import org.coar.workbench.ui.regression.RegressionController;
 import org.coar.workbench.ui.regression.RegressionViewModel;
 import org.coar.workbench.ui.spec.SpecController;
@@ -68,6 +69,7 @@ public final class Workbench {
     private final LayerHeatmapViewModel layerHeatmapViewModel;
     private final EvaluationViewModel evaluationViewModel;
     private final EditViewModel editViewModel;
+    private final StoreSessionViewModel storeSession;
     private final MainController main;
     private final Parent root;
 
@@ -116,7 +118,8 @@ public final class Workbench {
         for (Panel panel : Panel.values()) {
             panels.put(panel, panelLoader.load(panel.view()));
         }
-        main = new MainController(panels, specViewModel, buildViewModel, tasks, project, settings);
+        storeSession = new StoreSessionViewModel(tasks, project, dialogs, this::showStore);
+        main = new MainController(panels, specViewModel, buildViewModel, storeSession, tasks, project, settings, dialogs);
         root = new FxmlLoaderFactory(Map.of(MainController.class, () -> main)).load(FxmlFile.MAIN);
     }
 
@@ -126,6 +129,10 @@ public final class Workbench {
 
     public MainController main() {
         return main;
+    }
+
+    public StoreSessionViewModel storeSession() {
+        return storeSession;
     }
 
     public SpecViewModel specViewModel() {
@@ -207,6 +214,11 @@ public final class Workbench {
             specViewModel.chooseData(opened.images());
             project.storeProperty().set(opened.store());
         }));
+    }
+
+    /** Shows in the Spec panel the store whose missing model was located: the model and data its rows were made with. */
+    private void showStore(StoreSessionViewModel.OpenedStore opened) {
+        opened.run().ifPresent(specViewModel::showRun);
     }
 
     private void saveLayout() {

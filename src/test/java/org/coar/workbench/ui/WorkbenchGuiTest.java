@@ -297,7 +297,8 @@ class WorkbenchGuiTest extends GuiTestSupport {
         dialogs.answers.add(store);
         robot.push(javafx.scene.input.KeyCode.CONTROL, javafx.scene.input.KeyCode.O);
         assertEquals(store, workbench.project().storeProperty().get());
-        assertEquals("Store: " + store, robot.lookup("#statusLabel").queryAs(Label.class).getText());
+        Label status = robot.lookup("#statusLabel").queryAs(Label.class);
+        waitFor("the store in the status bar", () -> status.getText().equals("Store: " + store)); // read off the FX thread first
         waitFor("the store's spec in the Spec panel", () -> workbench.specViewModel().numModelsProperty().get().equals("30"));
 
         // Save spec: a spec with a problem is refused with it; a valid one is written where the user says.

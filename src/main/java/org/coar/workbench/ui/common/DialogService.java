@@ -10,6 +10,14 @@ public interface DialogService {
 
     void showInformation(String title, String message);
 
+    /**
+     * Asks a question with two answers: {@code acceptLabel} (true) and Cancel (false), e.g. "Locate model…"
+     * under a message saying the model is missing. Answers Cancel where a dialog service cannot ask.
+     */
+    default boolean confirm(String title, String message, String acceptLabel) {
+        return false;
+    }
+
     Optional<Path> chooseFile(String title, String... extensions);
 
     Optional<Path> chooseSaveFile(String title, String initialName);

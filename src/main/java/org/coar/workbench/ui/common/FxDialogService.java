@@ -5,7 +5,14 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Optional;
 import javafx.scene.control.Alert;
+import javafx.scene.control.ButtonBar;
+import javafx.scene.control.ButtonType;
+import javafx.scene.control.DialogPane;
+import javafx.scene.control.Label;
 import javafx.scene.control.TextArea;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
+import javafx.scene.layout.VBox;
 import javafx.stage.DirectoryChooser;
 import javafx.stage.FileChooser;
 import javafx.stage.Window;
@@ -29,16 +36,50 @@ public final class FxDialogService implements DialogService {
     }
 
     private void show(Alert.AlertType type, String title, String message) {
+        alert(type, title, message).showAndWait();
+    }
+
+    /**
+     * A resizable dialog that shows the whole message: wrapped text, and for a long message its first
+     * sentence above a scrollable, selectable details area holding all of it, expanded ({@link DialogText}).
+     */
+    Alert alert(Alert.AlertType type, String title, String message) {
         Alert alert = new Alert(type);
         alert.initOwner(owner);
         alert.setTitle(title);
         alert.setHeaderText(title);
-        TextArea text = new TextArea(message);
-        text.setEditable(false);
-        text.setWrapText(true);
-        text.setPrefRowCount(Math.min(12, 2 + message.length() / 70));
-        alert.getDialogPane().setContent(text);
-        alert.showAndWait();
+        alert.setResizable(true);
+        DialogText text = DialogText.of(message);
+        Label summary = new Label(text.summary());
+        summary.setId("dialog-message");
+        summary.setWrapText(true);
+        summary.setMaxWidth(Double.MAX_VALUE);
+        // A wrapped label in a dialog is otherwise given one line's height and ends in "…".
+        summary.setMinHeight(Region.USE_PREF_SIZE);
+        summary.setPrefWidth(520);
+        DialogPane pane = alert.getDialogPane();
+        pane.setContent(summary);
+        pane.setMinHeight(Region.USE_PREF_SIZE);
+        if (text.details() != null) {
+            TextArea details = new TextArea(text.details());
+            details.setId("dialog-details");
+            details.setEditable(false);
+            details.setWrapText(true);
+            details.setPrefRowCount(Math.min(16, 3 + text.details().length() / 70));
+            details.setMaxHeight(Double.MAX_VALUE);
+            VBox.setVgrow(details, Priority.ALWAYS);
+            pane.setExpandableContent(new VBox(details));
+            pane.setExpanded(true);
+        }
+        return alert;
+    }
+
+    @Override
+    public boolean confirm(String title, String message, String acceptLabel) {
+        Alert alert = alert(Alert.AlertType.CONFIRMATION, title, message);
+        ButtonType accept = new ButtonType(acceptLabel, ButtonBar.ButtonData.OK_DONE);
+        alert.getButtonTypes().setAll(accept, ButtonType.CANCEL);
+        return alert.showAndWait().filter(accept::equals).isPresent();
     }
 
     @Override

@@ -15,6 +15,8 @@ import javafx.scene.layout.StackPane;
 import javafx.scene.layout.VBox;
 import org.coar.workbench.ui.ablation.BuildViewModel;
 import org.coar.workbench.ui.common.AppSettings;
+import org.coar.workbench.ui.common.DialogService;
+import org.coar.workbench.ui.common.FigureExport;
 import org.coar.workbench.ui.common.ProjectState;
 import org.coar.workbench.ui.common.TaskExecutor;
 import org.coar.workbench.ui.spec.SpecViewModel;
@@ -28,6 +30,8 @@ public final class MainController {
     private final Map<Panel, Parent> panels;
     private final SpecViewModel spec;
     private final BuildViewModel build;
+    private final StoreSessionViewModel storeSession;
+    private final DialogService dialogs;
     private final TaskExecutor tasks;
     private final ProjectState project;
     private final AppSettings settings;
@@ -55,12 +59,16 @@ public final class MainController {
     private MenuItem pauseBuildItem;
     @FXML
     private Menu viewMenu;
+    @FXML
+    private MenuItem locateModelItem;
 
-    public MainController(Map<Panel, Parent> panels, SpecViewModel spec, BuildViewModel build, TaskExecutor tasks,
-                          ProjectState project, AppSettings settings) {
+    public MainController(Map<Panel, Parent> panels, SpecViewModel spec, BuildViewModel build, StoreSessionViewModel storeSession,
+                          TaskExecutor tasks, ProjectState project, AppSettings settings, DialogService dialogs) {
         this.panels = Map.copyOf(panels);
         this.spec = spec;
         this.build = build;
+        this.storeSession = storeSession;
+        this.dialogs = dialogs;
         this.tasks = tasks;
         this.project = project;
         this.settings = settings;
@@ -103,8 +111,13 @@ public final class MainController {
         });
         taskView.visibleProperty().bind(Bindings.isNotEmpty(tasks.running()));
         taskView.managedProperty().bind(taskView.visibleProperty());
-        statusLabel.textProperty().bind(Bindings.createStringBinding(() -> project.storeProperty().get() == null
-                ? "No store open" : "Store: " + project.storeProperty().get(), project.storeProperty()));
+        // Window-wide: the open store (or why it could not be opened), "Locate model…", and export on every figure and table.
+        statusLabel.textProperty().bind(storeSession.statusProperty());
+        javafx.scene.control.Tooltip wholeStatus = new javafx.scene.control.Tooltip();
+        wholeStatus.textProperty().bind(storeSession.statusProperty());
+        statusLabel.setTooltip(wholeStatus);
+        locateModelItem.disableProperty().bind(storeSession.modelMissingProperty().not());
+        FigureExport.install(content, dialogs);
         taskStatusLabel.textProperty().bind(tasks.statusProperty());
         project.storeProperty().addListener((obs, old, now) -> {
             if (now != null) {
@@ -152,6 +165,11 @@ public final class MainController {
     @FXML
     private void onOpenStore() {
         build.openStore();
+    }
+
+    @FXML
+    private void onLocateModel() {
+        storeSession.locateModel();
     }
 
     @FXML

@@ -366,12 +366,20 @@ public final class SpecViewModel {
         json.set(opened.specJson());
         source.set("The spec of the store " + store + (opened.run().isPresent()
                 ? "; its run.json records the model, data and settings below, and a build keeps to them." : "."));
-        // Show the model's components and the data the store's rows were made with.
-        opened.run().ifPresent(run -> {
-            project.outputFunctionProperty().set(OutputFunction.parse(run.output() == null ? "margin" : run.output()));
-            openModel(Path.of(run.model()), new ComponentSelection.Recorded(run.componentPreset(), run.include(), run.exclude()));
-            chooseData(run.data());
-        });
+        opened.run().ifPresent(this::showRun);
+    }
+
+    /**
+     * Shows the model's components and the data a store's rows were made with, as its run.json
+     * records them. A model file that is not there is left to the window's "Locate model…".
+     */
+    public void showRun(RunConfig run) {
+        project.outputFunctionProperty().set(OutputFunction.parse(run.output() == null ? "margin" : run.output()));
+        Path model = Path.of(run.model());
+        if (java.nio.file.Files.isRegularFile(model)) {
+            openModel(model, new ComponentSelection.Recorded(run.componentPreset(), run.include(), run.exclude()));
+        }
+        chooseData(run.data());
     }
 
     /** Back to a new spec with no model and no data. */

@@ -12,9 +12,12 @@ public class FakeDialogs implements DialogService {
     public final Deque<Path> answers = new ArrayDeque<>();
     public final List<String> errors = new ArrayList<>();
     public final List<String> informations = new ArrayList<>();
-    /** The questions asked, as "title: message", and the answers to give them in turn (index; -1 closes the dialog). */
+    /** The questions asked ({@link #ask} as "title: message", {@link #confirm} with its button in brackets). */
     public final List<String> questions = new ArrayList<>();
+    /** Answers to {@link #ask} in turn (index; -1 closes the dialog); none left fails the test. */
     public final Deque<Integer> choices = new ArrayDeque<>();
+    /** Answers to {@link #confirm} in order (none left: Cancel). */
+    public final Deque<Boolean> confirmations = new ArrayDeque<>();
 
     /** For tests where any error dialog is a failure: it fails at once, naming the message. */
     public static DialogService failingOnError() {
@@ -44,6 +47,12 @@ public class FakeDialogs implements DialogService {
             throw new AssertionError("unexpected question " + title + ": " + message);
         }
         return choice;
+    }
+
+    @Override
+    public boolean confirm(String title, String message, String acceptLabel) {
+        questions.add(title + ": " + message + " [" + acceptLabel + "]");
+        return Boolean.TRUE.equals(confirmations.poll());
     }
 
     @Override
