@@ -183,6 +183,28 @@ public abstract class GuiTestSupport {
         }
     }
 
+    /**
+     * Scrolls every scroll pane around {@code node} so that its centre is in view (panels scroll
+     * where the window is low), for a robot that clicks on the node's centre.
+     */
+    protected static void scrollIntoView(FxRobot robot, Node node) {
+        robot.interact(() -> {
+            for (Node n = node.getParent(); n != null; n = n.getParent()) {
+                if (n instanceof javafx.scene.control.ScrollPane pane && pane.getContent() != null) {
+                    javafx.geometry.Bounds inContent = pane.getContent().sceneToLocal(node.localToScene(node.getBoundsInLocal()));
+                    double viewport = pane.getViewportBounds().getHeight();
+                    double free = pane.getContent().getBoundsInLocal().getHeight() - viewport;
+                    if (free > 0) {
+                        double top = inContent.getCenterY() - viewport / 2;
+                        pane.setVvalue(pane.getVmin() + (pane.getVmax() - pane.getVmin()) * Math.max(0, Math.min(1, top / free)));
+                    }
+                    pane.layout();
+                }
+            }
+        });
+        WaitForAsyncUtils.waitForFxEvents();
+    }
+
     protected static void screenshot(FxRobot robot, String name) throws IOException {
         WaitForAsyncUtils.waitForFxEvents();
         Path dir = Path.of("target", "screenshots");

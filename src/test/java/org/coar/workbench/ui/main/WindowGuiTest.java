@@ -81,12 +81,14 @@ class WindowGuiTest extends GuiTestSupport {
 
         for (double[] size : SIZES) {
             resize(robot, size);
+            scrollIntoView(robot, chart);
             robot.rightClickOn(chart);
             waitFor("the export menu", () -> robot.lookup("Save figure as SVG…").tryQuery().isPresent());
             screenCapture(robot, "window-export-menu-chart-" + (int) size[0] + "x" + (int) size[1]);
             robot.press(javafx.scene.input.KeyCode.ESCAPE).release(javafx.scene.input.KeyCode.ESCAPE);
         }
         resize(robot, SIZES[0]);
+        scrollIntoView(robot, chart);
 
         // SVG: one bar per score, spanning from 0 to the score on the value axis and centred on its name.
         Path svgFile = tmp.resolve("window-bars.svg");
@@ -125,6 +127,7 @@ class WindowGuiTest extends GuiTestSupport {
         // PNG: the chart alone at twice its size.
         Path pngFile = tmp.resolve("window-bars.png");
         dialogs.answers.add(pngFile);
+        scrollIntoView(robot, chart);
         robot.rightClickOn(chart);
         robot.clickOn("Save figure as PNG…");
         var png = ImageIO.read(pngFile.toFile());
@@ -134,6 +137,7 @@ class WindowGuiTest extends GuiTestSupport {
         // CSV: the visible columns in their order, one record per example, numbers at full precision.
         for (double[] size : SIZES) {
             resize(robot, size);
+            scrollIntoView(robot, examples);
             robot.rightClickOn(examples);
             waitFor("the table's export menu", () -> robot.lookup("Export table as CSV…").tryQuery().isPresent());
             screenCapture(robot, "window-export-menu-table-" + (int) size[0] + "x" + (int) size[1]);
@@ -142,6 +146,7 @@ class WindowGuiTest extends GuiTestSupport {
         resize(robot, SIZES[0]);
         Path csvFile = tmp.resolve("window-examples.csv");
         dialogs.answers.add(csvFile);
+        scrollIntoView(robot, examples);
         robot.rightClickOn(examples);
         robot.clickOn("Export table as CSV…");
         List<List<String>> records = CsvRecords.parse(Files.readString(csvFile));
