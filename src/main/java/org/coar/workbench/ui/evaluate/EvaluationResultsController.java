@@ -118,8 +118,11 @@ public final class EvaluationResultsController {
                 Correlation.Summary s = row.byMethod().get(method);
                 return s == null ? "—" : String.format(Locale.ROOT, "%.3f (%.3f)", s.mean(), s.median());
             });
-            column.setMinWidth(METHOD_COLUMN_WIDTH); // a cell's "0.963 (0.990)" and its name in two lines at most
-            column.setPrefWidth(METHOD_COLUMN_WIDTH);
+            // a cell's "0.963 (0.990)" and its name in two lines at most, never broken inside a word ("leave-one-out")
+            int longestWord = java.util.Arrays.stream(method.split(" ")).mapToInt(String::length).max().orElse(0);
+            double width = Math.max(METHOD_COLUMN_WIDTH, 10.0 * longestWord + 24);
+            column.setMinWidth(width);
+            column.setPrefWidth(width);
             correlationTable.getColumns().add(column);
         }
         correlationTable.getItems().setAll(result.alphas());
