@@ -80,20 +80,22 @@ class AttributionsProvenanceTest {
         String model = EvalFixtures.linearModel().toString();
         String sha = RunConfig.sha256(EvalFixtures.linearModel());
         List<String> fields = List.of("format", "version", "workbench_version", "store", "model", "model_sha256", "settings", "created");
-        for (Object[] expected : new Object[][] {{fittedOnA, "coar-attributions"}, {tmp.resolve("eval"), "coar-workbench/evaluation"},
-                                                 {tmp.resolve("edit"), "coar-workbench/edit"}}) {
+        // Each format's version: attributions 2; evaluation 3 (it saves every method's predictions); edit 3 (per-example margins).
+        for (Object[] expected : new Object[][] {{fittedOnA, "coar-attributions", 2}, {tmp.resolve("eval"), "coar-workbench/evaluation", 3},
+                                                 {tmp.resolve("edit"), "coar-workbench/edit", 3}}) {
+            int version = (Integer) expected[2];
             JsonNode report = report((Path) expected[0]);
             JsonNode header = report.get("provenance");
             assertEquals(fields, iterable(header.fieldNames()), expected[1] + ": the header's fields, in order");
-            assertEquals(expected[1] + "/2", report.get("format").asText());
+            assertEquals(expected[1] + "/" + version, report.get("format").asText());
             assertEquals(expected[1], header.get("format").asText());
-            assertEquals(2, header.get("version").asInt());
+            assertEquals(version, header.get("version").asInt());
             assertEquals(org.coar.workbench.Version.workbench(), header.get("workbench_version").asText());
             assertEquals(store, header.get("store").asText());
             assertEquals(model, header.get("model").asText());
             assertEquals(sha, header.get("model_sha256").asText());
             assertEquals(report.get("created").asText(), header.get("created").asText());
-            assertEquals(new org.coar.workbench.Provenance((String) expected[1], 2, org.coar.workbench.Version.workbench(), store, model,
+            assertEquals(new org.coar.workbench.Provenance((String) expected[1], version, org.coar.workbench.Version.workbench(), store, model,
                     sha, org.coar.workbench.Provenance.read(report).settings(), header.get("created").asText()),
                     org.coar.workbench.Provenance.read(report));
         }
