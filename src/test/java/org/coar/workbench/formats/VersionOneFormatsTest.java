@@ -19,7 +19,6 @@ import org.coar.workbench.edit.EditFiles;
 import org.coar.workbench.edit.EditMode;
 import org.coar.workbench.edit.EditResult;
 import org.coar.workbench.evaluation.EvaluationFiles;
-import org.coar.workbench.fit.AttributionsSummary;
 import org.coar.workbench.store.RunConfig;
 import org.coar.workbench.testing.Fixtures;
 import org.junit.jupiter.api.Test;
@@ -89,18 +88,6 @@ class VersionOneFormatsTest {
             assertEquals("coar-attributions/1", a.report().get("format").asText());
             assertEquals("ols", a.report().get("solver").get("name").asText());
         }
-    }
-
-    @Test
-    void attributionsSummaryOfVersionOneBinsR2AndCountsZeroLambdas() {
-        AttributionsSummary summary = AttributionsSummary.read(V1.resolve("attributions"), 4);
-        assertEquals(64, summary.examples());
-        assertEquals(64, summary.zeroLambdas());
-        assertNull(summary.lambda());
-        // val_r2.npy: min 0.8652055, max 0.99978566; numpy.histogram(bins=4) gives 2, 2, 9, 51
-        assertEquals(0.8652055, summary.r2().low(), 1e-7);
-        assertEquals(0.99978566, summary.r2().high(), 1e-7);
-        assertArrayEquals(new long[] {2, 2, 9, 51}, summary.r2().counts());
     }
 
     @Test
