@@ -121,8 +121,12 @@ public abstract class GuiTestSupport {
     protected void startWorkbench(Stage stage) throws IOException {
         this.stage = stage;
         Path settings = Files.createTempDirectory(tmp, "settings");
-        workbench = new Workbench(stage, dialogs, new FxTaskExecutor(new JobReporter(dialogs, "the log")), AppSettings.load(settings));
+        AppSettings fresh = AppSettings.load(settings);
+        workbench = new Workbench(stage, dialogs, new FxTaskExecutor(new JobReporter(dialogs, "the log")), fresh);
         workbench.showWindow();
+        // TestFX hands every test the same stage: a size an earlier test set would otherwise carry over.
+        stage.setWidth(fresh.data().windowWidth);
+        stage.setHeight(fresh.data().windowHeight);
     }
 
     protected static void waitFor(String what, BooleanSupplier condition) {

@@ -29,10 +29,7 @@ import javafx.scene.control.TableView;
 import javafx.scene.control.TextField;
 import javafx.scene.control.cell.CheckBoxTableCell;
 import javafx.scene.image.ImageView;
-import javafx.scene.image.PixelWriter;
-import javafx.scene.image.WritableImage;
 import javafx.scene.layout.Pane;
-import javafx.scene.paint.Color;
 import javax.imageio.ImageIO;
 import org.coar.workbench.attributions.ExampleBrowser;
 import org.coar.workbench.ui.common.Axes;
@@ -321,7 +318,7 @@ public final class AttributionsController {
                 : String.format(Locale.ROOT, "Clean %s %.3f", output, row.cleanOutput()))
                 + (Double.isNaN(row.validationR2()) ? "" : String.format(Locale.ROOT, "; validation R² %.3f", row.validationR2())));
 
-        inputImage.setImage(view.image() == null ? null : toImage(view.image(), view.imageShape()));
+        inputImage.setImage(view.image() == null ? null : Images.input(view.image(), view.imageShape()));
         inputImage.setVisible(view.image() != null);
         inputImage.setManaged(view.image() != null);
         // Top-k only: full score vectors never go into chart nodes. Table and chart (read top down)
@@ -345,30 +342,6 @@ public final class AttributionsController {
         XYChart.Series<String, Number> mass = new XYChart.Series<>();
         view.layers().forEach(m -> mass.getData().add(new XYChart.Data<>(m.layer(), m.share())));
         layerChart.getData().setAll(List.of(mass));
-    }
-
-    private static WritableImage toImage(float[] pixels, long[] shape) {
-        int channels = (int) shape[0];
-        int height = (int) shape[1];
-        int width = (int) shape[2];
-        float min = Float.POSITIVE_INFINITY;
-        float max = Float.NEGATIVE_INFINITY;
-        for (float v : pixels) {
-            min = Math.min(min, v);
-            max = Math.max(max, v);
-        }
-        float range = max > min ? max - min : 1;
-        WritableImage image = new WritableImage(width, height);
-        PixelWriter writer = image.getPixelWriter();
-        for (int y = 0; y < height; y++) {
-            for (int x = 0; x < width; x++) {
-                double r = (pixels[y * width + x] - min) / range;
-                double g = channels == 3 ? (pixels[height * width + y * width + x] - min) / range : r;
-                double b = channels == 3 ? (pixels[2 * height * width + y * width + x] - min) / range : r;
-                writer.setColor(x, y, Color.color(r, g, b));
-            }
-        }
-        return image;
     }
 
     @FXML

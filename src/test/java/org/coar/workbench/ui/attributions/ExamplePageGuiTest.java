@@ -67,6 +67,7 @@ class ExamplePageGuiTest extends GuiTestSupport {
         ExampleBrowser.Contribution strongest = components.getItems().getFirst();
         double fitted = workbench.attributionsViewModel().fittedOutputProperty().get();
         CheckBox tick = robot.from(components).lookup(".check-box").queryAs(CheckBox.class);
+        scrollIntoView(robot, tick);
         robot.clickOn(tick);
         waitFor("the what-if", () -> Math.abs(workbench.attributionsViewModel().whatIfOutputProperty().get() - (fitted - strongest.score())) < 1e-4);
         assertTrue(robot.lookup("#whatIfLabel").queryAs(Label.class).getText().startsWith("Without 1 ticked component the fitted margin"));
