@@ -63,7 +63,7 @@ final class HistogramCharts {
 
             @Override
             public Number fromString(String text) {
-                throw new UnsupportedOperationException("tick labels are not parsed");
+                return exponentOf(text);
             }
         });
     }
@@ -84,6 +84,30 @@ final class HistogramCharts {
             text.append(SUPERSCRIPTS.charAt(digit - '0'));
         }
         return text.toString();
+    }
+
+    /** The exponent a {@link #powerOfTen} label stands for: −3 for "10⁻³", 0 for "1". */
+    static long exponentOf(String label) {
+        if (label.equals("1")) {
+            return 0;
+        }
+        if (!label.startsWith("10")) {
+            throw new IllegalArgumentException("not a power of ten: " + label);
+        }
+        String rest = label.substring(2);
+        boolean negative = rest.startsWith("⁻");
+        long exponent = 0;
+        for (char c : (negative ? rest.substring(1) : rest).toCharArray()) {
+            int digit = SUPERSCRIPTS.indexOf(c);
+            if (digit < 0) {
+                throw new IllegalArgumentException("not a power of ten: " + label);
+            }
+            exponent = exponent * 10 + digit;
+        }
+        if (rest.isEmpty()) {
+            exponent = 1;
+        }
+        return negative ? -exponent : exponent;
     }
 
     /** From 0 to a round count above the largest, in whole-number steps. */

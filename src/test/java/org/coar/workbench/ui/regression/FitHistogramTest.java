@@ -67,5 +67,9 @@ class FitHistogramTest {
         assertEquals("1", HistogramCharts.powerOfTen(0));
         assertEquals("10", HistogramCharts.powerOfTen(1));
         assertEquals("10²", HistogramCharts.powerOfTen(2));
+        // and back: the tick formatter reads its own labels as the exponents they stand for
+        for (long exponent : new long[] {-12, -3, 0, 1, 2}) {
+            assertEquals(exponent, HistogramCharts.exponentOf(HistogramCharts.powerOfTen(exponent)));
+        }
     }
 }
