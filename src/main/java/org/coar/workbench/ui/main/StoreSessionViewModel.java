@@ -11,7 +11,6 @@ import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.ReadOnlyStringWrapper;
 import org.coar.workbench.WorkbenchException;
 import org.coar.workbench.model.ComponentPreset;
-import org.coar.workbench.spec.SpecCodec;
 import org.coar.workbench.store.RunConfig;
 import org.coar.workbench.store.Store;
 import org.coar.workbench.store.StorePaths;
@@ -22,14 +21,14 @@ import org.coar.workbench.ui.common.TaskExecutor;
 
 /**
  * The open store as the whole window sees it: whenever {@link ProjectState#storeProperty()} changes
- * it reads the store's spec and run.json (paths resolved by {@link StorePaths}, so a moved store finds
+ * it opens the store and reads its run.json (paths resolved by {@link StorePaths}, so a moved store finds
  * its model and data). It says in the status bar which store is open,
  * that opening one failed (then the project holds nothing of the previous store), or that the store's
  * model file is missing, with "Locate model…" to find it again.
  */
 public final class StoreSessionViewModel {
-    /** What the panels are shown of a store that opened: its spec, and its run settings where it has run.json. */
-    public record OpenedStore(Path store, String specJson, Optional<RunConfig> run, boolean modelMissing) {
+    /** A store that opened: its run settings where it has run.json, and whether the model they name is missing. */
+    public record OpenedStore(Path store, Optional<RunConfig> run, boolean modelMissing) {
     }
 
     private final TaskExecutor tasks;
@@ -82,13 +81,10 @@ public final class StoreSessionViewModel {
     }
 
     private static OpenedStore read(Path store) {
-        String json;
-        try (Store opened = Store.open(store, false)) {
-            json = new SpecCodec().toJson(opened.spec());
-        }
+        Store.open(store, false).close(); // the check: a directory that is not a store fails here, with the reason
         Optional<RunConfig> run = RunConfig.exists(store) ? Optional.of(RunConfig.read(store)) : Optional.empty();
         boolean missing = run.map(r -> r.model() != null && !Files.isRegularFile(Path.of(r.model()))).orElse(false);
-        return new OpenedStore(store, json, run, missing);
+        return new OpenedStore(store, run, missing);
     }
 
     private void opened(OpenedStore opened) {
@@ -179,7 +175,7 @@ public final class StoreSessionViewModel {
         RunConfig located = opened.run().orElseThrow().toBuilder().optModel(file.toString()).build();
         missingModel = null;
         modelMissing.set(false);
-        show.accept(new OpenedStore(opened.store(), opened.specJson(), Optional.of(located), false));
+        show.accept(new OpenedStore(opened.store(), Optional.of(located), false));
         status.set("Store: " + opened.store() + " — model " + file + " (this session; run.json unchanged)");
     }
 }
