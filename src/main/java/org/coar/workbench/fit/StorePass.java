@@ -254,18 +254,15 @@ final class StorePass {
                 continue;
             }
             int at = k * examples + from;
-            stream.floats(raw, (long) at, width, decoded, at);
-            boolean ok = true;
-            for (int j = 0; j < width; j++) {
-                ok &= Float.isFinite(decoded[at + j]);
-            }
-            finite[k] = ok;
+            finite[k] = stream.floats(raw, (long) at, width, decoded, at);
         }
     }
 
     /**
-     * For the chunk's kept rows (position ≥ 0) and columns [from, to): ỹ = y − shift into the sums of
-     * the row's set and into its first-block tile. Each thread owns a column range, so nothing is shared.
+     * For the chunk's kept rows (position ≥ 0) and columns [from, to): ỹ = y − shift (in place in {@code decoded}) into
+     * the sums of the row's set and into its first-block tile. Each thread owns a column range, so nothing is shared;
+     * {@code from} is at a tile boundary. The shift and the sums are loops over contiguous columns, which C2
+     * vectorises.
      */
     private static void accumulate(byte[] subset, int first, int count, int[] position, int[] range, float[] decoded, float[] shift,
                                    SetSums[] sums, TileMatrix[] tiles) {
@@ -281,20 +278,27 @@ final class StorePass {
             double[] os = sums[s].outputSums;
             double[] oq = sums[s].outputSquares;
             int base = k * examples;
-            TileMatrix tile = tiles[s];
-            int tiled = tile == null ? from : Math.max(from, Math.min(to, tile.cols()));
-            MemorySegment ts = tile == null ? null : tile.segment();
-            for (int j = from; j < tiled; j++) {
-                float v = decoded[base + j] - shift[j];
-                os[j] += v;
-                oq[j] += (double) v * v;
-                ts.setAtIndex(java.lang.foreign.ValueLayout.JAVA_FLOAT,
-                        ((long) (j / TileMatrix.TILE) * tile.rows() + at) * TileMatrix.TILE + j % TileMatrix.TILE, v);
+            for (int j = from; j < to; j++) {
+                decoded[base + j] -= shift[j];
             }
-            for (int j = tiled; j < to; j++) {
-                float v = decoded[base + j] - shift[j];
+            for (int j = from; j < to; j++) {
+                double v = decoded[base + j];
                 os[j] += v;
-                oq[j] += (double) v * v;
+                oq[j] += v * v;
+            }
+        }
+        // Then into the tiles a tile at a time: a tile's rows are contiguous, so the chunk's rows go to one run of
+        // memory per tile, where row by row each row's pieces went to pages a tile's height apart.
+        for (int j = from; j < to; j += TileMatrix.TILE) {
+            for (int k = 0; k < count; k++) {
+                int at = position[k];
+                TileMatrix tile = at < 0 ? null : tiles[subset[first + k]];
+                if (tile == null || j >= tile.cols()) {
+                    continue;
+                }
+                long into = ((long) (j / TileMatrix.TILE) * tile.rows() + at) * TileMatrix.TILE;
+                MemorySegment.copy(decoded, k * examples + j, tile.segment(), ValueLayout.JAVA_FLOAT, into * Float.BYTES,
+                        Math.min(TileMatrix.TILE, tile.cols() - j));
             }
         }
     }
@@ -348,15 +352,6 @@ final class StorePass {
             }
         }
         return false;
-    }
-
-    private boolean finite(float[] row) {
-        for (int j = 0; j < examples; j++) {
-            if (!Float.isFinite(row[j])) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** Sets the bits of one row: s = 1 where the mask is 0 (ablated side) or 1 (kept side). */
@@ -441,8 +436,7 @@ final class StorePass {
                 continue;
             }
             MemorySegment raw = stream.readSlices(r, 1, targetStart, examples);
-            stream.floats(raw, 0, examples, row, 0);
-            if (finite(row)) {
+            if (stream.floats(raw, 0, examples, row, 0)) {
                 for (int j = 0; j < examples; j++) {
                     sum[j] += row[j];
                 }

@@ -125,11 +125,7 @@ public final class NpyArray implements AutoCloseable {
                     target[i] = data.get(ValueLayout.JAVA_BYTE, offset + i) & 0xff;
                 }
             }
-            case FLOAT16 -> {
-                for (int i = 0; i < n; i++) {
-                    target[i] = Float.float16ToFloat(data.get(I16, offset + 2L * i));
-                }
-            }
+            case FLOAT16 -> HalfFloats.decode(data, offset, n, target, 0);
             case FLOAT32 -> MemorySegment.copy(data, F32, offset, target, 0, n);
             default -> {
                 for (int i = 0; i < n; i++) {

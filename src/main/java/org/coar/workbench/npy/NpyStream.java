@@ -102,13 +102,14 @@ public final class NpyStream implements AutoCloseable {
         };
     }
 
-    /** Decodes {@code count} elements from {@code raw} starting at element {@code from} into {@code out[offset..]}. */
-    public void floats(MemorySegment raw, long from, int count, float[] out, int offset) {
+    /**
+     * Decodes {@code count} elements from {@code raw} starting at element {@code from} into {@code out[offset..]};
+     * true when every decoded value is finite.
+     */
+    public boolean floats(MemorySegment raw, long from, int count, float[] out, int offset) {
         switch (header.dtype()) {
             case FLOAT16 -> {
-                for (int i = 0; i < count; i++) {
-                    out[offset + i] = Float.float16ToFloat(raw.get(I16, (from + i) * 2));
-                }
+                return HalfFloats.decode(raw, from * 2, count, out, offset);
             }
             case FLOAT32 -> MemorySegment.copy(raw, F32, from * 4, out, offset, count);
             default -> {
@@ -117,6 +118,7 @@ public final class NpyStream implements AutoCloseable {
                 }
             }
         }
+        return HalfFloats.allFinite(out, offset, count);
     }
 
     /** Writes {@code values} (float32 file) as elements [first, first + count) of each row from {@code firstRow}. */
