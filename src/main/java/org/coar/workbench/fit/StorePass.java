@@ -33,8 +33,6 @@ final class StorePass {
     private static final VectorSpecies<Byte> BYTES = ByteVector.SPECIES_256;
     private static final int SHIFT_ROWS = 256;
     private static final long CHUNK_BYTES = 16L << 20;
-    /** Chunks of rows the kernel is asked to read ahead of the one being decoded. */
-    private static final int READ_AHEAD_CHUNKS = 2;
     /** The decoded outputs of a chunk of rows (float): 32 MiB at most. */
     private static final long DECODED_BYTES = 32L << 20;
     private static final int NAMED_BAD_ROWS = 20;
@@ -172,22 +170,9 @@ final class StorePass {
             long reportEvery = Math.max(1, selected / 200);
             progress.accept(FitStages.reading(0, selected, "reading " + selected + " rows (masks and outputs)"));
             byte[] subset = split.subsetOfRow();
-            // The kernel reads the next chunks while this one is decoded: from a cold cache, reading and computing
-            // then overlap instead of taking turns.
-            // Outputs only where most of each row is read: whole rows of a narrow target range would be mostly waste.
-            boolean prefetchOutputs = 2L * examples >= outputs.rowLength();
-            maskStream.prefetch(0, (long) READ_AHEAD_CHUNKS * chunkRows);
-            if (prefetchOutputs) {
-                outputStream.prefetch(0, (long) READ_AHEAD_CHUNKS * chunkRows);
-            }
             for (int r0 = 0; r0 < subset.length; r0 += chunkRows) {
                 cancel.throwIfCancelled();
                 int count = Math.min(chunkRows, subset.length - r0);
-                long ahead = r0 + (long) READ_AHEAD_CHUNKS * chunkRows;
-                maskStream.prefetch(ahead, chunkRows);
-                if (prefetchOutputs) {
-                    outputStream.prefetch(ahead, chunkRows);
-                }
                 if (!anySelected(subset, r0, count)) {
                     continue;
                 }

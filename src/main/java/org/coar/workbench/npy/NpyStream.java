@@ -32,7 +32,6 @@ public final class NpyStream implements AutoCloseable {
     private final FileChannel channel;
     private final long rowLength;
     private final int itemSize;
-    private final ReadAhead readAhead;
     private Arena bufferArena;
     private MemorySegment buffer;
 
@@ -42,7 +41,6 @@ public final class NpyStream implements AutoCloseable {
         this.channel = channel;
         this.rowLength = header.rowLength();
         this.itemSize = header.dtype().itemSize();
-        this.readAhead = ReadAhead.of(file);
     }
 
     /** Opens {@code array}'s file for streamed reads (and writes, when {@code writable}). */
@@ -87,17 +85,6 @@ public final class NpyStream implements AutoCloseable {
             throw new UncheckedIOException(file + ": reading rows " + firstRow + ".." + (firstRow + rows - 1) + " failed", e);
         }
         return into;
-    }
-
-    /**
-     * Asks the kernel to start reading rows [firstRow, firstRow + rows) into the page cache and returns at once, so
-     * a later {@link #readSlices} of them need not wait for the disk.
-     */
-    public void prefetch(long firstRow, long rows) {
-        long rowBytes = rowLength * itemSize;
-        long from = Math.min(firstRow * rowBytes, header.dataBytes());
-        long to = Math.min((firstRow + rows) * rowBytes, header.dataBytes());
-        readAhead.willNeed(header.dataOffset() + from, to - from);
     }
 
     /** Element {@code index} of a segment returned by {@link #readSlices}, as a float (bool: 0 or 1). */
@@ -190,7 +177,6 @@ public final class NpyStream implements AutoCloseable {
     @Override
     public void close() throws IOException {
         try {
-            readAhead.close();
             channel.close();
         } finally {
             if (bufferArena != null) {
