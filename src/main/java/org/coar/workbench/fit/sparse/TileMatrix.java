@@ -4,7 +4,6 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.concurrent.atomic.AtomicLong;
-import org.coar.workbench.fit.linalg.NativeMemory;
 
 /**
  * A rows × cols matrix laid out for the gather and scatter kernels: columns in tiles of
@@ -32,11 +31,7 @@ public final class TileMatrix implements AutoCloseable {
         this.cols = cols;
         this.tiles = (cols + TILE - 1) / TILE;
         this.isDouble = isDouble;
-        long bytes = Math.max(1L, (long) tiles * rows * TILE * (isDouble ? 8 : 4));
-        // Float tiles hold outputs read from the store, each element written once by the readers: their zeroing is
-        // left to the kernel, at first touch in those (parallel, sequential) writers. Double tiles are accumulators,
-        // first touched at random by the kernels that sum into them, where zeroing them here measured faster.
-        this.data = isDouble ? arena.allocate(bytes, 64) : NativeMemory.zeroed(arena, bytes);
+        this.data = arena.allocate(Math.max(1L, (long) tiles * rows * TILE * (isDouble ? 8 : 4)), 64);
         long live = LIVE.addAndGet(data.byteSize());
         PEAK.accumulateAndGet(live, Math::max);
     }
