@@ -261,8 +261,8 @@ final class StorePass {
     /**
      * For the chunk's kept rows (position ≥ 0) and columns [from, to): ỹ = y − shift (in place in {@code decoded}) into
      * the sums of the row's set and into its first-block tile. Each thread owns a column range, so nothing is shared;
-     * {@code from} is at a tile boundary. The shift and the sums are loops over contiguous columns, which C2
-     * vectorises.
+     * {@code from} is at a tile boundary, so each tile's part of a row is one copy. The shift and the sums are
+     * loops over contiguous columns, which C2 vectorises.
      */
     private static void accumulate(byte[] subset, int first, int count, int[] position, int[] range, float[] decoded, float[] shift,
                                    SetSums[] sums, TileMatrix[] tiles) {
@@ -286,19 +286,12 @@ final class StorePass {
                 os[j] += v;
                 oq[j] += v * v;
             }
-        }
-        // Then into the tiles a tile at a time: a tile's rows are contiguous, so the chunk's rows go to one run of
-        // memory per tile, where row by row each row's pieces went to pages a tile's height apart.
-        for (int j = from; j < to; j += TileMatrix.TILE) {
-            for (int k = 0; k < count; k++) {
-                int at = position[k];
-                TileMatrix tile = at < 0 ? null : tiles[subset[first + k]];
-                if (tile == null || j >= tile.cols()) {
-                    continue;
-                }
+            TileMatrix tile = tiles[s];
+            int tiled = tile == null ? from : Math.min(to, tile.cols());
+            for (int j = from; j < tiled; j += TileMatrix.TILE) {
                 long into = ((long) (j / TileMatrix.TILE) * tile.rows() + at) * TileMatrix.TILE;
-                MemorySegment.copy(decoded, k * examples + j, tile.segment(), ValueLayout.JAVA_FLOAT, into * Float.BYTES,
-                        Math.min(TileMatrix.TILE, tile.cols() - j));
+                MemorySegment.copy(decoded, base + j, tile.segment(), ValueLayout.JAVA_FLOAT, into * Float.BYTES,
+                        Math.min(TileMatrix.TILE, tiled - j));
             }
         }
     }
